@@ -1,0 +1,1 @@
+"""The build pipeline: read, segment, extract, resolve, emit, store."""

@@ -1,0 +1,66 @@
+"""Everything read from one file: its view, mentions, own documents and stated relations.
+
+>>> a = analyse_text("x.txt", "KẾ HOẠCH\\nThực hiện Chỉ thị 07-CT/TU ngày 23/11/2007\\nI. X")
+>>> [m.ref.canonical for m in a.mentions], a.parts[0].type_code, len(a.relations)
+(['07-CT/TU'], 'KH', 1)
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from policykg.graph.citations import Mention, find_mentions
+from policykg.graph.documents import DocumentPart, find_parts
+from policykg.graph.read import SourceText
+from policykg.graph.registry import Registry, load_registry
+from policykg.graph.relations import Relation, find_relations
+from policykg.graph.textview import TextView, make_view
+
+
+@dataclass
+class Analysis:
+    """One file, read and analysed; spans are offsets into ``view`` (see ``view.to_original``)."""
+
+    name: str
+    view: TextView
+    mentions: list[Mention]
+    parts: list[DocumentPart]
+    relations: list[tuple[int, Relation]]  # (index of the part whose text states it, relation)
+    source: SourceText | None = None
+
+    def part_index(self, view_offset: int) -> int:
+        """The index of the document part containing a view offset."""
+        starts = [p.start for p in self.parts]
+        return max(0, bisect_right(starts, view_offset) - 1)
+
+    def line_of(self, view_offset: int) -> int:
+        """The 1-based line of a view offset in the original file."""
+        original = self.view.to_original(view_offset, view_offset)[0]
+        return self.view.original.count("\n", 0, original) + 1
+
+
+def analyse_text(name: str, text: str, registry: Registry | None = None) -> Analysis:
+    """Analyse decoded text; ``name`` is how provenance will refer to the file."""
+    reg = registry or load_registry()
+    view = make_view(text)
+    mentions = find_mentions(view, reg)
+    parts = find_parts(view, mentions, reg)
+    relations = []
+    for i, part in enumerate(parts):
+        for rel in find_relations(
+            view,
+            mentions,
+            preamble=(part.start, part.preamble_end),
+            span=(part.start, part.end),
+            registry=reg,
+        ):
+            relations.append((i, rel))
+    return Analysis(name, view, mentions, parts, relations)
+
+
+def analyse_source(source: SourceText, registry: Registry | None = None) -> Analysis:
+    """Analyse a file read by :func:`policykg.graph.read.read_source`."""
+    analysis = analyse_text(source.name, source.text, registry)
+    analysis.source = source
+    return analysis

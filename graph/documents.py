@@ -1,0 +1,273 @@
+"""A corpus file's own documents: where each starts, its type, number, date, issuer, place
+and title, as the text itself states them.
+
+A file usually holds one document. A decision that issues a plan holds two: the decision,
+then the plan "ban hành kèm theo" it. A document's number and date may stand only in an
+appendix caption ("Ban hành kèm theo Kế hoạch số 435 /KH-UBND ngày 23 / 5 /2018"), and a
+document may have no number at all (it is then identified by issuer, type and title).
+
+>>> from policykg.graph.textview import make_view
+>>> from policykg.graph.citations import find_mentions
+>>> v = make_view("Số: 12/KH-UBND\\nHải Phòng, ngày 2 tháng 3 năm 2020\\nKẾ HOẠCH\\n"
+...               "Phát triển kinh tế tập thể\\nI. MỤC ĐÍCH\\n")
+>>> [(p.type_code, p.number.ref.canonical, str(p.date), p.place, p.title)
+...  for p in find_parts(v, find_mentions(v))]
+[('KH', '12/KH-UBND', '2020-03-02', 'hai-phong', 'Phát triển kinh tế tập thể')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from policykg.graph.citations import Mention, dates_in, places_in
+from policykg.graph.registry import Registry, load_registry
+from policykg.graph.textview import TextView, canonical_spelling, collapse_spaces, fold
+
+_SO_LINE = re.compile(r"\s{0,6}so\s{0,3}:")
+_CAPTION = re.compile(r"\(\s{0,3}(?:ban hanh\s{1,3})?kem(?:\s{1,3}theo)?\s{1,3}")
+_ROMAN_HEADING = re.compile(r"[ \t]{0,6}[IVXL]{1,6}[ \t]{0,2}[.)][ \t]")
+_OPERATIVE = re.compile(r"[ \t]{0,6}(?:quyet dinh\s{0,3}:|dieu\s{1,3}1\s{0,3}[.:])")
+_APPENDIX = re.compile(r"[ \t]{0,6}phu luc\b")
+_HEADER_LINES = 12
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the view: its span and its text with the ends trimmed."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+@dataclass
+class DocumentPart:
+    """One document stated by a file, with the spans (view offsets) it was read from."""
+
+    start: int
+    end: int
+    type_code: str | None = None
+    heading: tuple[int, int] | None = None
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    number: Mention | None = None  # the mention that gives the document's own number
+    date: date | None = None
+    date_span: tuple[int, int] | None = None
+    place: str | None = None
+    place_evidence: str | None = None
+    issuer_name: str | None = None
+    issuer_code: str | None = None
+    preamble_end: int = 0
+    attached_to: Mention | None = None  # the decision it was issued with
+    notes: list[str] = field(default_factory=list)
+
+
+def lines_of(view: TextView, start: int = 0, end: int | None = None) -> list[Line]:
+    """The lines of the view between ``start`` and ``end``."""
+    end = len(view.norm) if end is None else end
+    out = []
+    pos = start
+    while pos < end:
+        nl = view.norm.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        raw = view.norm[pos:stop]
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        if text:
+            a = pos + lead
+            out.append(Line(a, a + len(text), text, view.fold[a : a + len(text)]))
+        pos = stop + 1
+    return out
+
+
+def _type_heading(reg: Registry, line: Line) -> str | None:
+    """The document type a heading line announces ("KẾ HOẠCH", "QUYẾT ĐỊNH …"), if any."""
+    letters = [c for c in line.text if c.isalpha()]
+    if not letters or any(c.islower() for c in letters) or line.text.endswith(":"):
+        return None
+    for t in sorted(reg.types, key=lambda t: -max(len(w) for w in t.words)):
+        for w in sorted(t.words, key=len, reverse=True):
+            fw = fold(w)
+            if line.folded == fw or line.folded.startswith(fw + " "):
+                return t.code
+    return None
+
+
+def _caption_mention(view: TextView, line: Line, mentions: list[Mention]) -> Mention | None:
+    m = _CAPTION.search(view.fold, line.start, line.end)
+    if not m:
+        return None
+    return next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None)
+
+
+def _part_starts(reg: Registry, view: TextView, lines: list[Line], mentions: list[Mention]):
+    """Headings after the first that open an attached document (a plan issued by a decision)."""
+    starts = []
+    seen_heading = False
+    for i, line in enumerate(lines):
+        code = _type_heading(reg, line)
+        if code is None:
+            continue
+        if not seen_heading:
+            seen_heading = True
+            continue
+        for nxt in lines[i + 1 : i + 6]:
+            cap = _caption_mention(view, nxt, mentions)
+            if cap is not None and cap.ref.type_code != code:
+                starts.append((line.start, cap))
+                break
+    return starts
+
+
+def _title_after(reg: Registry, lines: list[Line], i: int, code_line: Line) -> Line | None:
+    """The title: the rest of the heading line, else the next paragraph."""
+    words = [fold(w) for t in reg.types for w in t.words]
+    rest = code_line.folded
+    for w in sorted(words, key=len, reverse=True):
+        if rest.startswith(w):
+            rest = rest[len(w) :].strip()
+            break
+    if rest:
+        offset = code_line.end - len(rest)
+        return Line(offset, code_line.end, code_line.text[-len(rest) :], rest)
+    for nxt in lines[i + 1 : i + 3]:
+        if nxt.folded.startswith("(") or _SO_LINE.match(nxt.folded):
+            continue
+        if _ROMAN_HEADING.match(nxt.text):
+            return None
+        return nxt
+    return None
+
+
+def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list[Mention]) -> None:
+    lines = lines_of(view, part.start, part.end)
+    head = lines[:_HEADER_LINES]
+    inside = [m for m in mentions if part.start <= m.start < part.end]
+    for line in head:
+        if _SO_LINE.match(line.folded):
+            part.number = next((m for m in inside if line.start <= m.symbol_start < line.end), None)
+            if part.number:
+                break
+    for i, line in enumerate(lines[: _HEADER_LINES + 4]):
+        code = _type_heading(reg, line)
+        if code:
+            part.type_code, part.heading = code, (line.start, line.end)
+            title = _title_after(reg, lines, i, line)
+            if title:
+                part.title = collapse_spaces(canonical_spelling(title.text))
+                part.title_span = (title.start, title.end)
+            break
+    if part.number is None:
+        for line in lines:
+            cap = _caption_mention(view, line, inside)
+            if cap is None:
+                continue
+            if cap.ref.type_code == part.type_code and cap.ref.kind == "numbered":
+                part.number = cap
+            elif part.attached_to is None and cap.ref.type_code != part.type_code:
+                part.attached_to = cap
+    if part.number is not None and part.type_code is None:
+        part.type_code = part.number.ref.type_code
+    _fill_date_and_place(reg, view, part, head)
+    _fill_issuer(reg, view, part, inside)
+    part.preamble_end = _preamble_end(view, part, lines)
+
+
+def _fill_date_and_place(reg: Registry, view: TextView, part: DocumentPart, head: list[Line]):
+    for line in head:
+        found = dates_in(view, line.start, line.end)
+        if found and "," in line.text and not _SO_LINE.match(line.folded):
+            a, b, when = found[0]
+            if not line.text[: a - line.start].strip(" ,").replace(" ", "").isalpha():
+                continue
+            part.date, part.date_span = when, (a, b)
+            places = places_in(view, line.start, a, reg) or _bare_place(reg, view, line, a)
+            if places:
+                part.place, part.place_evidence = places[0], "header"
+            break
+    if part.date is None and part.number is not None and part.number.date is not None:
+        part.date = part.number.date
+        part.date_span = (part.number.symbol_start, part.number.end)
+
+
+def _bare_place(reg: Registry, view: TextView, line: Line, stop: int) -> list[str]:
+    """A header place line may name the city bare ("Hồ Chí Minh"), after "Thành phố"."""
+    text = fold(view.norm[line.start : stop]).strip(" ,")
+    text = re.sub(r"^(?:thanh pho|tp\.?|tinh)\s+", "", text)
+    return [j.slug for j in reg.jurisdictions if fold(j.name) == text]
+
+
+def _fill_issuer(reg: Registry, view: TextView, part: DocumentPart, inside: list[Mention]):
+    if part.number is not None:
+        part.issuer_code = part.number.ref.issuer_code
+        issuer = reg.issuer_by_code(part.issuer_code or "")
+        part.issuer_name = issuer.name if issuer else None
+    opening = view.fold[part.start : min(part.end, part.start + 3000)]
+    organs = sorted(
+        {fold(n) for i in reg.issuers for n in (i.name, *i.names)}, key=len, reverse=True
+    )
+    pattern = re.compile(
+        r"(?<![a-z])(?P<organ>" + "|".join(map(re.escape, organs)) + r")"
+        r"(?:\s{1,3}(?:thanh pho|tinh|tp))?(?P<rest>[^;.\n]{0,40}?)\s{1,3}"
+        r"(?:xay dung|co|ban hanh|xay dung va ban hanh)\s{1,3}ke hoach"
+    )
+    m = pattern.search(opening)
+    if m:
+        issuer = reg.issuer_by_name(m["organ"])
+        if issuer and part.issuer_name is None:
+            part.issuer_name, part.issuer_code = issuer.name, issuer.codes[0] if issuer.codes else None
+        if part.place is None:
+            a = part.start + m.start("rest")
+            places = places_in(view, a, a + len(m["rest"]), reg)
+            if places:
+                part.place, part.place_evidence = places[0], "issuer"
+
+
+def _preamble_end(view: TextView, part: DocumentPart, lines: list[Line]) -> int:
+    after_title = part.title_span[1] if part.title_span else part.start
+    for line in lines:
+        if line.start <= after_title:
+            continue
+        if (
+            _ROMAN_HEADING.match(line.text)
+            or _OPERATIVE.match(line.folded)
+            or _APPENDIX.match(line.folded)
+        ):
+            return line.start
+    return part.end
+
+
+def find_parts(
+    view: TextView, mentions: list[Mention], registry: Registry | None = None
+) -> list[DocumentPart]:
+    """The documents a file states, in order, each with its own identity as far as stated."""
+    reg = registry or load_registry()
+    lines = lines_of(view)
+    starts = _part_starts(reg, view, lines, mentions)
+    bounds = [0] + [s for s, _ in starts] + [len(view.norm)]
+    parts = [DocumentPart(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    for part in parts:
+        _fill_part(reg, view, part, mentions)
+    for part in parts[1:]:
+        parent = parts[0]
+        if part.issuer_code is None:
+            part.issuer_code, part.issuer_name = parent.issuer_code, parent.issuer_name
+        if part.place is None and parent.place:
+            part.place, part.place_evidence = parent.place, "parent"
+    fallback = _most_named_place(reg, view)
+    for part in parts:
+        if part.place is None and fallback:
+            part.place, part.place_evidence = fallback, "most-named"
+    return parts
+
+
+def _most_named_place(reg: Registry, view: TextView) -> str | None:
+    counts = Counter(p for p in places_in(view, 0, len(view.norm), reg) if p != "vn")
+    if not counts:
+        return None
+    best = max(counts.values())
+    return sorted(p for p, n in counts.items() if n == best)[0]

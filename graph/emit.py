@@ -1,0 +1,253 @@
+"""Turn resolved documents, relations, citations and anomalies into RDF quads.
+
+Every IRI is derived from the identity of what it names (a document from jurisdiction,
+type, issuer, year and number; a span from its file and offsets), never from file order or
+a counter, so the same corpus always gives the same quads. Every extracted fact points to
+the exact span of the original text it came from (Web Annotation selectors, offsets in
+code points of the decoded file). Super-classes and super-properties from the ontology are
+materialised, so a query written against ELI, ORG or PROV alone finds the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import quote
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from policykg.graph.analyse import Analysis
+from policykg.graph.registry import Registry, load_registry
+from policykg.graph.resolve import Anomaly, Document, Evidence, Resolution
+from policykg.graph.textview import fold
+from policykg.ontology.load import superterms
+from policykg.ontology.namespaces import DATA_GRAPH, ID, OA, PKG, RDF, RDFS, SKOS, XSD
+
+_GRAPH = NamedNode(str(DATA_GRAPH))
+_LEVELS = {
+    "central-party": PKG.CentralParty,
+    "central-state": PKG.CentralState,
+    "provincial-party": PKG.ProvincialParty,
+    "provincial-state": PKG.ProvincialState,
+}
+_RELATIONS = {
+    "implements": PKG.implements,
+    "basedOn": PKG.basedOn,
+    "replaces": PKG.replaces,
+    "amends": PKG.amends,
+    "attachedTo": PKG.attachedTo,
+}
+
+
+def _n(term) -> NamedNode:
+    return NamedNode(str(term))
+
+
+def doc_iri(doc: Document) -> str:
+    """The IRI of a resolved document."""
+    return str(ID[doc.iri_path])
+
+
+def source_iri(file: str) -> str:
+    """The IRI of a corpus file."""
+    return str(ID["source/" + quote(file, safe="/")])
+
+
+def agency_path(jurisdiction: str, name: str) -> str:
+    """The IRI path of an agency: its jurisdiction and canonical name."""
+    return f"agency/{jurisdiction}/" + "-".join(
+        "".join(c if c.isalnum() else " " for c in fold(name)).split()
+    )
+
+
+@dataclass
+class Emitter:
+    """Collects quads for one build; :meth:`quads` yields them with super-terms added."""
+
+    analyses: dict[str, Analysis]
+    registry: Registry = field(default_factory=load_registry)
+    _quads: list[Quad] = field(default_factory=list)
+    _seen_spans: set[str] = field(default_factory=set)
+
+    def add(self, s, p, o) -> None:
+        """Add one triple to the data graph."""
+        self._quads.append(Quad(_n(s) if not isinstance(s, NamedNode) else s, _n(p), o, _GRAPH))
+
+    def iri(self, s, p, o) -> None:
+        """Add a triple whose object is an IRI."""
+        self.add(s, p, _n(o))
+
+    def lit(self, s, p, value, lang: str | None = None) -> None:
+        """Add a triple whose object is a literal (typed from the Python value)."""
+        if value is None:
+            return
+        if isinstance(value, bool):
+            o = Literal("true" if value else "false", datatype=_n(XSD.boolean))
+        elif isinstance(value, int):
+            o = Literal(str(value), datatype=_n(XSD.integer))
+        elif isinstance(value, date):
+            o = Literal(value.isoformat(), datatype=_n(XSD.date))
+        elif lang:
+            o = Literal(str(value), language=lang)
+        else:
+            o = Literal(str(value))
+        self.add(s, p, o)
+
+    # spans ---------------------------------------------------------------------------------
+
+    def span(self, ev: Evidence) -> str:
+        """The IRI of a text span (view offsets in ``ev``), emitted once with its selectors."""
+        analysis = self.analyses[ev.file]
+        a, b = analysis.view.to_original(ev.start, ev.end)
+        iri = f"{source_iri(ev.file)}/span/{a}-{b}"
+        if iri not in self._seen_spans:
+            self._seen_spans.add(iri)
+            self.iri(iri, RDF.type, OA.SpecificResource)
+            self.iri(iri, OA.hasSource, source_iri(ev.file))
+            self.iri(iri, OA.hasSelector, iri + "/position")
+            self.iri(iri, OA.hasSelector, iri + "/quote")
+            self.iri(iri + "/position", RDF.type, OA.TextPositionSelector)
+            self.lit(iri + "/position", OA.start, a)
+            self.lit(iri + "/position", OA.end, b)
+            self.iri(iri + "/quote", RDF.type, OA.TextQuoteSelector)
+            self.lit(iri + "/quote", OA.exact, analysis.view.original[a:b])
+        return iri
+
+    # things -------------------------------------------------------------------------------
+
+    def source_file(self, analysis: Analysis) -> None:
+        """A corpus file: its name, checksum and encoding."""
+        s = source_iri(analysis.name)
+        self.iri(s, RDF.type, PKG.SourceFile)
+        self.lit(s, RDFS.label, analysis.name)
+        if analysis.source is not None:
+            self.lit(s, PKG.sha256, analysis.source.sha256)
+            self.lit(s, PKG.encoding, analysis.source.encoding)
+
+    def jurisdiction(self, slug: str) -> str:
+        """A jurisdiction node."""
+        j = self.registry.jurisdiction(slug)
+        s = str(ID["jurisdiction/" + slug])
+        self.iri(s, RDF.type, PKG.Jurisdiction)
+        self.lit(s, RDFS.label, j.name, "vi")
+        self.lit(s, SKOS.notation, j.code)
+        return s
+
+    def agency(self, name: str, jurisdiction: str, code: str | None) -> str:
+        """An issuing body of a jurisdiction, with its level when the registry knows it."""
+        s = str(ID[agency_path(jurisdiction, name)])
+        issuer = self.registry.issuer_by_name(name) or self.registry.issuer_by_code(code or "")
+        self.iri(s, RDF.type, PKG.Agency)
+        local = jurisdiction != "vn"
+        place = self.registry.jurisdiction(jurisdiction).name
+        self.lit(s, PKG.name, f"{name} ({place})" if local else name, "vi")
+        if issuer is not None:
+            self.iri(s, PKG.level, _LEVELS[issuer.level])
+            self.lit(s, RDFS.label, issuer.en + (f" ({place})" if local else ""), "en")
+        self.iri(s, PKG.jurisdiction, self.jurisdiction(jurisdiction))
+        return s
+
+    def document(self, doc: Document) -> None:
+        """A resolved document with its identity fields, issuer and provenance."""
+        s = doc_iri(doc)
+        t = self.registry.type_by_code(doc.type_code or "")
+        if t is not None:
+            self.iri(s, RDF.type, PKG[t.cls])
+        self.iri(s, RDF.type, PKG.PartyDocument if doc.party else PKG.StateDocument)
+        self.lit(s, PKG.key, doc.key)
+        self.lit(s, RDFS.label, doc.key)
+        self.lit(s, PKG.number, doc.number)
+        for v in sorted(doc.variants):
+            self.lit(s, PKG.numberVariant, v)
+        self.lit(s, PKG.typeCode, doc.type_code)
+        self.lit(s, PKG.title, doc.title, "vi")
+        self.lit(s, PKG.name, doc.name, "vi")
+        self.lit(s, PKG.date, doc.date)
+        self.lit(s, PKG.year, doc.year)
+        for d in sorted(doc.stated_dates):
+            self.lit(s, PKG.statedDate, d)
+        self.lit(s, PKG.inCorpus, doc.in_corpus)
+        self.lit(s, PKG.unnumbered, doc.kind == "unnumbered")
+        if doc.curated_sources:
+            self.lit(s, PKG.curated, True)
+            for src in doc.curated_sources:
+                self.lit(s, PKG.curatedSource, src)
+        self.iri(s, PKG.jurisdiction, self.jurisdiction(doc.jurisdiction))
+        if doc.issuer_name:
+            self.iri(s, PKG.issuedBy, self.agency(doc.issuer_name, doc.jurisdiction, doc.issuer_code))
+        if doc.file:
+            self.iri(s, PKG.sourceFile, source_iri(doc.file))
+        if doc.self_evidence is not None:
+            self.iri(s, PKG.source, self.span(doc.self_evidence))
+
+    def link(self, docs: dict[str, Document], predicate: str, subj: str, obj: str, ev: Evidence):
+        """A relation between documents, and the assertion that records where it is stated."""
+        s, o, p = doc_iri(docs[subj]), doc_iri(docs[obj]), _RELATIONS[predicate]
+        self.iri(s, p, o)
+        digest = hashlib.sha1(f"{s}|{p}|{o}|{ev.file}|{ev.start}|{ev.end}".encode()).hexdigest()
+        a = str(ID["assertion/" + digest[:20]])
+        self.iri(a, RDF.type, PKG.RelationAssertion)
+        self.iri(a, RDF.subject, s)
+        self.iri(a, RDF.predicate, p)
+        self.iri(a, RDF.object, o)
+        self.iri(a, PKG.source, self.span(ev))
+
+    def citation(self, docs: dict[str, Document], citing: str, cited: str, file: str, mention):
+        """One mention of a document in another's text."""
+        ev = Evidence(file, mention.start, mention.end)
+        span = self.span(ev)
+        c = str(ID["citation/" + span.split("/source/", 1)[1]])
+        self.iri(c, RDF.type, PKG.Citation)
+        self.iri(c, PKG.citingDocument, doc_iri(docs[citing]))
+        self.iri(c, PKG.citedDocument, doc_iri(docs[cited]))
+        self.lit(c, PKG.surfaceForm, mention.ref.symbol)
+        self.lit(c, PKG.statedDate, mention.date)
+        self.lit(c, PKG.title, mention.title, "vi")
+        self.iri(c, PKG.source, span)
+        self.iri(doc_iri(docs[citing]), PKG.cites, doc_iri(docs[cited]))
+
+    def anomaly(self, docs: dict[str, Document], anomaly: Anomaly) -> None:
+        """Something inconsistent found while reading."""
+        basis = f"{anomaly.kind}|{anomaly.subject}|" + "|".join(
+            f"{e.file}:{e.start}-{e.end}" for e in anomaly.evidence
+        )
+        a = str(ID["anomaly/" + hashlib.sha1(basis.encode()).hexdigest()[:20]])
+        self.iri(a, RDF.type, PKG.Anomaly)
+        self.lit(a, PKG.anomalyKind, anomaly.kind)
+        self.lit(a, PKG.message, anomaly.message, "en")
+        if anomaly.subject in docs:
+            self.iri(a, PKG.concerns, doc_iri(docs[anomaly.subject]))
+        for ev in anomaly.evidence:
+            self.iri(a, PKG.source, self.span(ev))
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad, with the ontology's super-classes and super-properties materialised."""
+        supers = {str(k): [_n(v) for v in sorted(vs)] for k, vs in superterms().items()}
+        rdf_type = _n(RDF.type)
+        for q in self._quads:
+            yield q
+            if q.predicate == rdf_type:
+                for cls in supers.get(q.object.value, ()):
+                    yield Quad(q.subject, rdf_type, cls, q.graph_name)
+            else:
+                for prop in supers.get(q.predicate.value, ()):
+                    yield Quad(q.subject, prop, q.object, q.graph_name)
+
+
+def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
+    """Emit a whole resolution; returns the emitter holding the quads."""
+    em = Emitter({a.name: a for a in analyses})
+    docs = resolution.by_key()
+    for analysis in em.analyses.values():
+        em.source_file(analysis)
+    for doc in resolution.documents:
+        em.document(doc)
+    for link in resolution.links:
+        em.link(docs, link.predicate, link.subject, link.object, link.evidence)
+    for c in resolution.citations:
+        em.citation(docs, c.citing, c.cited, c.file, c.mention)
+    for anomaly in resolution.anomalies:
+        em.anomaly(docs, anomaly)
+    return em

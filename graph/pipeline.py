@@ -1,0 +1,199 @@
+"""The build: corpus files in, a complete store and canonical export out.
+
+read → analyse (segment, find mentions, parts and relations) → resolve → emit → classify
+(HermiT infers the central directives) → store. A file that cannot be read is reported with
+its name, line and reason, and the build goes on with the others.
+
+>>> import tempfile, pathlib
+>>> corpus = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (corpus / "a.txt").write_text("KẾ HOẠCH\\nThực hiện Kết luận số 70-KL/TW ngày "
+...                                   "09/3/2020 của Bộ Chính trị\\nI. NHIỆM VỤ\\n", "utf-8")
+>>> report = build([corpus], corpus / "out")
+>>> report.documents, report.refused
+(2, [])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad
+from rdflib import Graph, URIRef
+
+from policykg.graph.analyse import Analysis, analyse_source
+from policykg.graph.emit import emit
+from policykg.graph.read import UnreadableDocument, read_source
+from policykg.graph.resolve import resolve
+from policykg.graph.store import canonical_nquads, write_build
+from policykg.ontology.errors import PolicyKGError
+from policykg.ontology.namespaces import INFERRED_GRAPH, PKG, RDF
+from policykg.ontology.reason import classify
+
+#: Plain-text formats read today; others are refused with a clear message.
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
+
+
+class NoCorpus(PolicyKGError):
+    """A corpus directory does not exist or holds no readable file."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file the build could not use, and why."""
+
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts, refused files and where it wrote."""
+
+    out_dir: Path
+    build_dir: Path
+    files: list[str]
+    refused: list[Refused]
+    documents: int
+    links: int
+    citations: int
+    anomalies: int
+    central: list[str]
+    quads: int
+    export_sha256: str
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def manifest(self) -> dict:
+        """The build's manifest (everything but timings is deterministic)."""
+        return {
+            "files": self.files,
+            "refused": [
+                {"file": r.file, "line": r.line, "reason": r.reason} for r in self.refused
+            ],
+            "counts": {
+                "documents": self.documents,
+                "relations": self.links,
+                "citations": self.citations,
+                "anomalies": self.anomalies,
+                "central_directives": len(self.central),
+                "quads": self.quads,
+            },
+            "export_sha256": self.export_sha256,
+            "seconds": round(self.seconds, 3),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def corpus_files(corpus_dirs: list[Path]) -> list[tuple[str, Path]]:
+    """Every file under the corpus directories, named by its path relative to its directory.
+
+    With several directories, names are prefixed by each directory's own name so that
+    provenance stays unambiguous.
+    """
+    out: list[tuple[str, Path]] = []
+    for d in corpus_dirs:
+        if not d.is_dir():
+            raise NoCorpus(f"corpus directory not found: {d} (pass an existing --corpus DIR)")
+        for path in sorted(p for p in d.rglob("*") if p.is_file()):
+            rel = path.relative_to(d).as_posix()
+            if any(part.startswith(".") for part in rel.split("/")):
+                continue
+            name = f"{d.name}/{rel}" if len(corpus_dirs) > 1 else rel
+            out.append((name, path))
+    names = [n for n, _ in out]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise NoCorpus(f"two corpus files share the name {dupes[0]}: rename one of them")
+    return out
+
+
+def read_corpus(files: list[tuple[str, Path]]) -> tuple[list[Analysis], list[Refused]]:
+    """Read and analyse each file; files that cannot be read are refused, not fatal."""
+    analyses, refused = [], []
+    for name, path in files:
+        if path.suffix.lower() not in TEXT_SUFFIXES:
+            refused.append(
+                Refused(name, None, f"unsupported format {path.suffix or '(none)'}: plain text "
+                        "(.txt, .md) only for now; convert the file to UTF-8 text")
+            )
+            continue
+        try:
+            source = read_source(path, name=name)
+        except UnreadableDocument as e:
+            refused.append(Refused(name, e.line, e.reason))
+            continue
+        analyses.append(analyse_source(source))
+    return analyses, refused
+
+
+def central_directives(quads: list[Quad]) -> list[str]:
+    """Ask HermiT which documents are central directives (from types and issuer levels)."""
+    data = Graph()
+    rdf_type = NamedNode(str(RDF.type))
+    wanted = {str(PKG.issuedBy), str(PKG.level)}
+    for q in quads:
+        if q.predicate == rdf_type or q.predicate.value in wanted:
+            if isinstance(q.object, NamedNode):
+                data.add((URIRef(q.subject.value), URIRef(q.predicate.value), URIRef(q.object.value)))
+    return sorted(classify(data).central_directives)
+
+
+def build(corpus_dirs: list[Path], out_dir: Path) -> BuildReport:
+    """Build the graph from the corpus directories into ``out_dir``; returns a report.
+
+    The new build replaces the previous one only once it is completely written.
+    """
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    files = corpus_files(corpus_dirs)
+    analyses, refused = read_corpus(files)
+    if not analyses:
+        raise NoCorpus(
+            "no readable document in "
+            + ", ".join(str(d) for d in corpus_dirs)
+            + (": " + "; ".join(str(r) for r in refused) if refused else "")
+        )
+    timings["read+analyse"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    resolution = resolve(analyses)
+    timings["resolve"] = time.perf_counter() - t
+    t = time.perf_counter()
+    quads = list(emit(resolution, analyses).quads())
+    timings["emit"] = time.perf_counter() - t
+    t = time.perf_counter()
+    central = central_directives(quads)
+    inferred = NamedNode(str(INFERRED_GRAPH))
+    quads += [
+        Quad(NamedNode(iri), NamedNode(str(RDF.type)), NamedNode(str(PKG.CentralDirective)), inferred)
+        for iri in central
+    ]
+    timings["reason"] = time.perf_counter() - t
+    t = time.perf_counter()
+    export = canonical_nquads(quads)
+    report = BuildReport(
+        out_dir=out_dir,
+        build_dir=out_dir,
+        files=[a.name for a in analyses],
+        refused=refused,
+        documents=len(resolution.documents),
+        links=len(resolution.links),
+        citations=len(resolution.citations),
+        anomalies=len(resolution.anomalies),
+        central=central,
+        quads=export.count(b"\n"),
+        export_sha256=hashlib.sha256(export).hexdigest(),
+        seconds=0.0,
+        timings=timings,
+    )
+    report.build_dir = write_build(out_dir, export, report.manifest())
+    timings["store"] = time.perf_counter() - t
+    report.seconds = time.perf_counter() - t0
+    return report

@@ -1,0 +1,154 @@
+"""Relations a text states between documents: implements, based on, replaces, amends.
+
+A relation has a subject, a verb and an object:
+
+- the subject is the document named just before the verb ("Chương trình 24-CTr/TU … *thực
+  hiện* Kết luận 56-KL/TW": 24-CTr/TU implements 56-KL/TW), wherever in the text it stands;
+- with no document named before the verb, the subject is the text's own document, but only
+  in its title and opening ("*Thực hiện* Chỉ thị 07-CT/TU …", "*Căn cứ* Luật …") or right
+  after "<type> này" ("Kế hoạch này *thay thế* Kế hoạch số 31/KH-UBND");
+- documents listed after an object ("… và Kết luận 56-KL/TW") share the verb and subject of
+  the clause's first relation, so "Thực hiện A về thực hiện B và C" makes the text implement
+  A and C, and A implement B.
+
+Clauses end at ";", a full stop or a line break; spans are view offsets.
+
+>>> from policykg.graph.textview import make_view
+>>> from policykg.graph.citations import find_mentions
+>>> v = make_view("Thực hiện Chương trình số 24-CTr/TU ngày 19/9/2013 của Thành ủy Hà Nội "
+...               "thực hiện Kết luận số 56-KL/TW ngày 21/02/2013 của Bộ Chính trị")
+>>> [(r.subject.ref.canonical if r.subject else "this", r.predicate, r.object.ref.canonical)
+...  for r in find_relations(v, find_mentions(v), preamble=(0, len(v.norm)))]
+[('this', 'implements', '24-CTr/TU'), ('24-CTr/TU', 'implements', '56-KL/TW')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policykg.graph.citations import Mention
+from policykg.graph.registry import Registry, load_registry
+from policykg.graph.textview import TextView, fold
+
+_VERBS = {
+    "implements": (
+        r"trien khai\s{1,3}thuc hien|tiep tuc\s{1,3}thuc hien|day manh\s{1,3}thuc hien"
+        r"|to chuc\s{1,3}thuc hien|thuc hien|trien khai|cu the hoa|quy dinh chi tiet"
+        r"|huong dan thi hanh"
+    ),
+    "basedOn": r"can cu",
+    "replaces": r"thay the",
+    "amends": r"sua doi\s?,?\s{1,3}bo sung",
+}
+_VERB = re.compile(
+    r"(?<![a-z])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _VERBS.items()) + r")(?![a-z])"
+)
+_CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
+_COORDINATOR = re.compile(r"[\s,;]{0,4}(?:(?:va|cung|,)[\s,]{0,3})?(?:cac\s{1,3})?")
+_SUBJECT_GAP = 80  # characters between a subject's mention and its verb
+_OBJECT_GAP = 100  # characters between a verb and its object
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation stated in a text. ``subject`` None means the text's own document."""
+
+    predicate: str
+    subject: Mention | None
+    object: Mention
+    start: int
+    end: int
+
+
+def _clause_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    bounds, pos = [], start
+    for m in _CLAUSE_END.finditer(text, start, end):
+        bounds.append((pos, m.start()))
+        pos = m.end()
+    bounds.append((pos, end))
+    return [(a, b) for a, b in bounds if b > a]
+
+
+def _this_before(reg: Registry, text: str, pos: int) -> bool:
+    words = "|".join(re.escape(fold(w)) for t in reg.types for w in t.words)
+    return re.search(rf"(?:{words})\s{{1,3}}nay\s{{0,3}}$", text[max(0, pos - 40) : pos]) is not None
+
+
+def _clause_relations(
+    reg: Registry,
+    text: str,
+    a: int,
+    b: int,
+    mentions: list[Mention],
+    in_preamble: bool,
+) -> list[Relation]:
+    inside = [m for m in mentions if a <= m.start < b]
+    verbs = [
+        v
+        for v in _VERB.finditer(text, a, b)
+        if not any(m.start <= v.start() < m.end for m in inside)
+    ]
+    events = sorted(
+        [(m.start, 1, m) for m in inside] + [(v.start(), 0, v) for v in verbs],
+        key=lambda e: (e[0], e[1]),
+    )
+    out: list[Relation] = []
+    root: tuple[str, Mention | None] | None = None
+    pending: tuple[str, Mention | None, int, int] | None = None
+    last: Mention | None = None
+    previous: Mention | None = None
+    for _, kind, item in events:
+        if kind == 0:
+            predicate = item.lastgroup
+            subject = None
+            if previous is not None and item.start() - previous.end <= _SUBJECT_GAP:
+                subject = previous
+            elif not (in_preamble or (predicate == "replaces" and _this_before(reg, text, item.start()))):
+                pending = None
+                continue
+            pending = (predicate, subject, item.start(), item.end())
+            continue
+        m: Mention = item
+        if pending is not None and m.start - pending[3] <= _OBJECT_GAP:
+            predicate, subject, v_start, _ = pending
+            start = subject.start if subject else v_start
+            out.append(Relation(predicate, subject, m, start, m.end))
+            if root is None:
+                root = (predicate, subject)
+            pending, last = None, m
+        elif last is not None and root is not None and _COORDINATOR.fullmatch(
+            text, _after(last), m.start
+        ):
+            out.append(Relation(root[0], root[1], m, m.start, m.end))
+            last = m
+        else:
+            last = None
+        previous = m
+    return out
+
+
+def _after(m: Mention) -> int:
+    return m.title_end if m.title_end is not None else m.end
+
+
+def find_relations(
+    view: TextView,
+    mentions: list[Mention],
+    *,
+    preamble: tuple[int, int],
+    span: tuple[int, int] | None = None,
+    registry: Registry | None = None,
+) -> list[Relation]:
+    """Relations stated in ``span`` of the view (default: all of it).
+
+    ``preamble`` is the part of the text where a verb without a named subject speaks for
+    the text's own document (its title and opening).
+    """
+    reg = registry or load_registry()
+    start, end = span or (0, len(view.fold))
+    out: list[Relation] = []
+    for a, b in _clause_bounds(view.fold, start, end):
+        in_preamble = preamble[0] <= a < preamble[1]
+        out.extend(_clause_relations(reg, view.fold, a, b, mentions, in_preamble))
+    return out

@@ -1,0 +1,555 @@
+"""One identity per real document, across every mention in every file.
+
+Mentions are grouped by what identifies a document: its jurisdiction (the country for a
+central issuer; for a local one, the place the mention names or else the citing text's
+own), Party or State, type, issuer and number; a law by its name. Within a group, the
+year (from the symbol or a stated date) separates documents that share a number; a mention
+with no year joins the only dated document of its group, or the one its own text dates.
+
+Then: one letter cited under two type codes with the same date is one document, flagged; a
+plenum resolution cited by name is the numbered resolution a text (or the curated registry)
+says it is; each corpus document joins the group of its own number, or stands alone with an
+identity from issuer, type and title when it has none.
+
+>>> from policykg.graph.analyse import analyse_text
+>>> a = analyse_text("x.txt", "KẾ HOẠCH\\nThực hiện Kết luận số 56-KL/TW ngày 21/02/2013 "
+...                  "của Bộ Chính trị\\nI. NHIỆM VỤ\\n1. Quán triệt Kết luận 56-KL/TW.")
+>>> docs = resolve([a]).documents
+>>> sorted(d.key for d in docs if not d.in_corpus)
+['56-KL/TW']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from policykg.graph.analyse import Analysis
+from policykg.graph.citations import DocRef, Mention
+from policykg.graph.documents import DocumentPart
+from policykg.graph.registry import Registry, load_registry
+from policykg.graph.relations import Relation
+from policykg.graph.textview import collapse_spaces, fold
+
+Key = tuple
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: a file and a view span within it."""
+
+    file: str
+    start: int
+    end: int
+
+
+@dataclass
+class Anomaly:
+    """Something inconsistent found while reading, with the spans that show it."""
+
+    kind: str
+    message: str
+    subject: str  # a document key
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """A resolved document: one real-world identity with everything the texts say of it."""
+
+    iri_path: str
+    key: str
+    kind: str  # numbered, law, plenum, unnumbered
+    type_code: str | None
+    party: bool | None
+    jurisdiction: str
+    number: str | None = None
+    variants: set[str] = field(default_factory=set)
+    issuer_code: str | None = None
+    issuer_name: str | None = None
+    year: int | None = None
+    date: date | None = None
+    stated_dates: dict[date, list[Evidence]] = field(default_factory=dict)
+    title: str | None = None
+    in_corpus: bool = False
+    file: str | None = None
+    part_span: tuple[int, int] | None = None
+    self_evidence: Evidence | None = None
+    name: str | None = None
+    curated_sources: list[str] = field(default_factory=list)
+    mentions: list[tuple[str, Mention]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relation between two resolved documents, with the span of text that states it."""
+
+    predicate: str
+    subject: str  # document key
+    object: str
+    evidence: Evidence
+    quote_span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class CitationLink:
+    """One mention of a document in another document's text."""
+
+    citing: str
+    cited: str
+    file: str
+    mention: Mention
+
+
+@dataclass
+class Resolution:
+    """The outcome: documents, relations between them, citations and anomalies."""
+
+    documents: list[Document]
+    links: list[Link]
+    citations: list[CitationLink]
+    anomalies: list[Anomaly]
+
+    def by_key(self) -> dict[str, Document]:
+        """Documents indexed by key."""
+        return {d.key: d for d in self.documents}
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+def _slug(text: str, limit: int = 80) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    if len(s) > limit:
+        s = s[:limit].rstrip("-") + "-" + hashlib.sha1(s.encode()).hexdigest()[:8]
+    return s
+
+
+def _is_central(reg: Registry, code: str | None) -> bool:
+    if not code:
+        return False
+    issuer = reg.issuer_by_code(code)
+    if issuer is not None:
+        return issuer.central
+    return bool(re.match(r"(?:b|qh|ubtvqh)", fold(code)))
+
+
+def _base(reg: Registry, ref: DocRef, m: Mention, citing_place: str) -> Key:
+    if ref.kind == "law":
+        return ("law", ref.name_key)
+    if ref.kind == "plenum":
+        return ("plenum", ref.plenum, ref.term)
+    place = "vn" if _is_central(reg, ref.issuer_code) else (m.place or citing_place)
+    return ("n", place, bool(ref.party), fold(ref.type_code or ""), fold(ref.issuer_code or ""), ref.number)
+
+
+@dataclass
+class _Occurrence:
+    file: str
+    part: int
+    mention: Mention
+    base: Key
+    year: int | None
+
+
+def _assign_years(occs: list[_Occurrence]) -> dict[int, int | None]:
+    """Year of each occurrence's document within one base group (by index)."""
+    years = {o.year for o in occs if o.year is not None}
+    by_file: dict[str, set[int]] = defaultdict(set)
+    for o in occs:
+        if o.year is not None:
+            by_file[o.file].add(o.year)
+    out = {}
+    for i, o in enumerate(occs):
+        if o.year is not None:
+            out[i] = o.year
+        elif len(by_file[o.file]) == 1:
+            out[i] = next(iter(by_file[o.file]))
+        elif len(years) == 1 and o.base[0] != "law":
+            out[i] = next(iter(years))
+        else:
+            out[i] = None
+    return out
+
+
+# --- resolution ----------------------------------------------------------------------------
+
+
+class _Resolver:
+    def __init__(self, analyses: list[Analysis], reg: Registry):
+        self.analyses = analyses
+        self.reg = reg
+        self.anomalies: list[Anomaly] = []
+        self.docs: dict[Key, Document] = {}
+        self.occ_doc: dict[tuple[str, int], Key] = {}  # (file, mention start) -> doc identity
+
+    # identity of a group member
+    def identity(self, base: Key, year: int | None) -> Key:
+        return (*base, year)
+
+    def run(self) -> Resolution:
+        occs = self._occurrences()
+        groups: dict[Key, list[_Occurrence]] = defaultdict(list)
+        for o in occs:
+            groups[o.base].append(o)
+        members: dict[Key, list[_Occurrence]] = defaultdict(list)
+        for base, group in sorted(groups.items(), key=lambda kv: repr(kv[0])):
+            years = _assign_years(group)
+            for i, o in enumerate(group):
+                members[self.identity(base, years[i])].append(o)
+        members = self._merge_type_conflicts(members)
+        members = self._merge_plenums(members)
+        for ident, group in sorted(members.items(), key=lambda kv: repr(kv[0])):
+            doc = self._document(ident, group)
+            self.docs[ident] = doc
+            for o in group:
+                self.occ_doc[(o.file, o.mention.start)] = ident
+        part_docs = self._corpus_documents()
+        links = self._links(part_docs)
+        citations = self._citations(part_docs)
+        self._flag_dates()
+        docs = sorted(self.docs.values(), key=lambda d: d.iri_path)
+        return Resolution(docs, links, citations, self.anomalies)
+
+    def _occurrences(self) -> list[_Occurrence]:
+        out = []
+        for a in self.analyses:
+            for m in a.mentions:
+                part = a.part_index(m.start)
+                citing_place = a.parts[part].place or "vn"
+                ref = m.ref
+                out.append(_Occurrence(a.name, part, m, _base(self.reg, ref, m, citing_place), ref.year))
+                for name, key in m.amends:
+                    law = DocRef(kind="law", type_code="LUAT", party=False, name=name, name_key=key)
+                    inner = Mention(
+                        ref=law,
+                        start=m.start + 1,
+                        end=m.end,
+                        symbol_start=m.symbol_start,
+                        symbol_end=m.symbol_end,
+                        type_word="LUAT",
+                        issuer_name="Quốc hội",
+                        place="vn",
+                    )
+                    out.append(_Occurrence(a.name, part, inner, ("law", key), None))
+        return out
+
+    def _merge_type_conflicts(self, members: dict[Key, list[_Occurrence]]):
+        """Same issuer, number and date under two type codes: one document cited two ways."""
+        by_loose: dict[Key, list[Key]] = defaultdict(list)
+        for ident in members:
+            if ident[0] == "n":
+                by_loose[(ident[1], ident[2], ident[4], ident[5], ident[6])].append(ident)
+        for idents in by_loose.values():
+            if len(idents) < 2:
+                continue
+            dates = [
+                {o.mention.date for o in members[i] if o.mention.date is not None} for i in idents
+            ]
+            if not set.intersection(*dates):
+                continue
+            votes = Counter(
+                i for i in idents for o in members[i] if fold(o.mention.type_word or "") == i[3]
+            )
+            keep = max(sorted(idents, key=repr), key=lambda i: (votes[i], len(members[i])))
+            symbols = sorted({o.mention.ref.canonical or "" for i in idents for o in members[i]})
+            for other in idents:
+                if other != keep:
+                    members[keep].extend(members.pop(other))
+            self.anomalies.append(
+                Anomaly(
+                    kind="cited-under-two-symbols",
+                    message=(
+                        f"one document is cited as {' and as '.join(symbols)}: same issuer, "
+                        "number and date; kept as one document"
+                    ),
+                    subject="",
+                    evidence=[
+                        Evidence(o.file, o.mention.symbol_start, o.mention.symbol_end)
+                        for o in members[keep]
+                    ],
+                )
+            )
+            self.anomalies[-1].subject = repr(keep)
+        return members
+
+    def _plenum_targets(self, members: dict[Key, list[_Occurrence]]) -> dict[tuple, Key]:
+        targets: dict[tuple, Key] = {}
+        for ident, group in sorted(members.items(), key=lambda kv: repr(kv[0])):
+            for o in group:
+                if ident[0] == "n" and o.mention.plenum and o.mention.term:
+                    targets.setdefault((o.mention.plenum, o.mention.term), ident)
+        for p in self.reg.plenums:
+            m = re.fullmatch(r"(\d+)-(\w+)/(\w+)", p.number)
+            if m and (p.plenum, p.term) not in targets:
+                year = int(p.date[:4])
+                ident = ("n", "vn", True, fold(m[2]), fold(m[3]), int(m[1]), year)
+                targets[(p.plenum, p.term)] = ident
+        return targets
+
+    def _merge_plenums(self, members: dict[Key, list[_Occurrence]]):
+        targets = self._plenum_targets(members)
+        for ident in [i for i in members if i[0] == "plenum"]:
+            target = targets.get((ident[1], ident[2]))
+            if target is None:
+                continue
+            members[target].extend(members.pop(ident))
+        self._curated_numbers = {t: p for p in self.reg.plenums for t in [targets.get((p.plenum, p.term))]}
+        return members
+
+    # documents -------------------------------------------------------------------------
+
+    def _document(self, ident: Key, group: list[_Occurrence]) -> Document:
+        ms = [o.mention for o in group]
+        refs = [m.ref for m in ms]
+        kind = ident[0]
+        year = ident[-1]
+        if kind == "law":
+            names = Counter(r.name for r in refs if r.name)
+            name = sorted(names, key=lambda n: (-names[n], n))[0]
+            key = f"Luật {name}" + (f" {year}" if year else "")
+            doc = Document(
+                iri_path=f"doc/vn/luat/{year or 'undated'}/{_slug(ident[1])}",
+                key=key,
+                kind="law",
+                type_code="LUAT",
+                party=False,
+                jurisdiction="vn",
+                number=None,
+                issuer_code="QH",
+                issuer_name="Quốc hội",
+                year=year,
+                name=f"Luật {name}",
+            )
+        elif kind == "plenum":
+            name = f"Nghị quyết Trung ương {ident[1]} khóa {ident[2]}"
+            doc = Document(
+                iri_path=f"doc/vn/nq-tw/plenum-{ident[1]}-khoa-{fold(ident[2] or 'unknown')}",
+                key=name,
+                kind="plenum",
+                type_code="NQ",
+                party=True,
+                jurisdiction="vn",
+                issuer_code="TW",
+                issuer_name="Ban Chấp hành Trung ương Đảng",
+                name=name,
+            )
+        else:
+            _, place, party, _, _, number, _ = ident
+            numbered = [r for r in refs if r.kind == "numbered"]
+            agreeing = [r for r in numbered if fold(r.type_code or "") == ident[3]]
+            numbered = agreeing or numbered
+            canon = Counter(r.canonical for r in numbered)
+            display = sorted(canon, key=lambda c: (-canon[c], c))[0] if canon else None
+            ref0 = next((r for r in numbered if r.canonical == display), None)
+            type_code = ref0.type_code if ref0 else "NQ"
+            issuer_code = ref0.issuer_code if ref0 else "TW"
+            if display is None:  # a plenum resolution known only from the registry
+                cur = self._curated_numbers.get(ident)
+                display = cur.number if cur else f"{number}"
+            key = display if place == "vn" else f"{place}:{display}"
+            doc = Document(
+                iri_path=(
+                    f"doc/{place}/{_slug(type_code or 'x')}-{_slug(issuer_code or 'x')}"
+                    f"/{year or 'undated'}/{number}"
+                ),
+                key=key,
+                kind="numbered",
+                type_code=type_code,
+                party=party,
+                jurisdiction=place,
+                number=display,
+                issuer_code=issuer_code,
+                year=year,
+            )
+            doc.variants = {collapse_spaces(r.symbol) for r in numbered if r.symbol}
+            cur = self._curated_numbers.get(ident)
+            if cur is not None:
+                doc.curated_sources.append(cur.source)
+                if not any(m.date for m in ms):
+                    doc.date = date.fromisoformat(cur.date)
+                    doc.title = doc.title or cur.title
+        organs = Counter(m.issuer_name for m in ms if m.issuer_name)
+        if organs:
+            doc.issuer_name = sorted(organs, key=lambda n: (-organs[n], n))[0]
+        if doc.issuer_name is None and doc.issuer_code:
+            issuer = self.reg.issuer_by_code(doc.issuer_code)
+            doc.issuer_name = issuer.name if issuer else None
+        for o in group:
+            doc.mentions.append((o.file, o.mention))
+            if o.mention.date is not None:
+                doc.stated_dates.setdefault(o.mention.date, []).append(
+                    Evidence(o.file, o.mention.symbol_start, o.mention.end)
+                )
+        if doc.stated_dates and doc.date is None:
+            counts = {d: len(ev) for d, ev in doc.stated_dates.items()}
+            doc.date = sorted(counts, key=lambda d: (-counts[d], d))[0]
+        if doc.year is None and doc.date is not None:
+            doc.year = doc.date.year
+        doc.title = _common_title([m.title for m in ms if m.title]) or doc.title
+        return doc
+
+    def _corpus_documents(self) -> dict[tuple[str, int], Key]:
+        """Attach each corpus document part to its identity; returns (file, part) -> key."""
+        out: dict[tuple[str, int], Key] = {}
+        for a in self.analyses:
+            for i, part in enumerate(a.parts):
+                ident = None
+                if part.number is not None:
+                    ident = self.occ_doc.get((a.name, part.number.start))
+                if ident is None:
+                    ident = self._unnumbered(a.name, part)
+                doc = self.docs[ident]
+                doc.in_corpus = True
+                doc.file = doc.file or a.name
+                doc.part_span = (part.start, part.end)
+                doc.title = part.title or doc.title
+                heading = part.heading or (part.start, part.start)
+                doc.self_evidence = Evidence(a.name, heading[0], heading[1])
+                doc.jurisdiction = doc.jurisdiction or part.place or "vn"
+                if part.date is not None:
+                    doc.date = part.date
+                    doc.year = doc.year or part.date.year
+                    span = part.date_span or heading
+                    doc.stated_dates.setdefault(part.date, []).insert(
+                        0, Evidence(a.name, span[0], span[1])
+                    )
+                if doc.issuer_name is None:
+                    doc.issuer_name = part.issuer_name
+                out[(a.name, i)] = ident
+        return out
+
+    def _unnumbered(self, file: str, part: DocumentPart) -> Key:
+        place = part.place or "vn"
+        type_code = part.type_code or "VB"
+        issuer = part.issuer_code or "x"
+        basis = fold(collapse_spaces(part.title or file))
+        digest = hashlib.sha1(basis.encode()).hexdigest()[:8]
+        ident = ("u", place, type_code, issuer, digest)
+        display = f"{type_code}-{issuer}"
+        self.docs[ident] = Document(
+            iri_path=f"doc/{place}/{_slug(type_code)}-{_slug(issuer)}/unnumbered/{digest}",
+            key=f"{place}:{display}:{digest}",
+            kind="unnumbered",
+            type_code=type_code,
+            party=bool(self.reg.issuer_by_code(issuer) and self.reg.issuer_by_code(issuer).party),
+            jurisdiction=place,
+            issuer_code=part.issuer_code,
+            issuer_name=part.issuer_name,
+        )
+        self.anomalies.append(
+            Anomaly(
+                kind="unnumbered-document",
+                message=(
+                    f"{file}: the document has no number in its text; it is identified by "
+                    f"issuer, type and title as {self.docs[ident].key}"
+                ),
+                subject=self.docs[ident].key,
+                evidence=[Evidence(file, *(part.heading or (part.start, part.start)))],
+            )
+        )
+        return ident
+
+    # relations and citations ------------------------------------------------------------
+
+    def _key_of(self, file: str, m: Mention) -> str | None:
+        ident = self.occ_doc.get((file, m.start))
+        return self.docs[ident].key if ident else None
+
+    def _links(self, part_docs: dict[tuple[str, int], Key]) -> list[Link]:
+        links: list[Link] = []
+        for a in self.analyses:
+            for part_index, rel in a.relations:
+                subject = (
+                    self._key_of(a.name, rel.subject)
+                    if rel.subject is not None
+                    else self.docs[part_docs[(a.name, part_index)]].key
+                )
+                obj = self._key_of(a.name, rel.object)
+                if subject and obj and subject != obj:
+                    ev = Evidence(a.name, rel.start, rel.end)
+                    links.append(Link(rel.predicate, subject, obj, ev, (rel.start, rel.end)))
+            for i, part in enumerate(a.parts):
+                if part.attached_to is not None:
+                    target = self._key_of(a.name, part.attached_to)
+                    subject = self.docs[part_docs[(a.name, i)]].key
+                    if target and target != subject:
+                        ev = Evidence(a.name, part.attached_to.start, part.attached_to.end)
+                        links.append(Link("attachedTo", subject, target, ev, (ev.start, ev.end)))
+            for m in a.mentions:
+                subject = self._key_of(a.name, m)
+                for _, key in m.amends:
+                    target = self._amended(a.name, m, key)
+                    if subject and target:
+                        ev = Evidence(a.name, m.start, m.end)
+                        links.append(Link("amends", subject, target, ev, (m.start, m.end)))
+        unique = {(l.predicate, l.subject, l.object, l.evidence): l for l in links}
+        return sorted(unique.values(), key=lambda l: (l.subject, l.predicate, l.object, l.evidence.file, l.evidence.start))
+
+    def _amended(self, file: str, m: Mention, key: str) -> str | None:
+        """The law an amending law names (its inner mentions share the outer span)."""
+        for ident, doc in self.docs.items():
+            if ident[0] == "law" and ident[1] == key:
+                if any(f == file and x.start == m.start + 1 for f, x in doc.mentions):
+                    return doc.key
+        return None
+
+    def _citations(self, part_docs: dict[tuple[str, int], Key]) -> list[CitationLink]:
+        out = []
+        for a in self.analyses:
+            for m in a.mentions:
+                part_index = a.part_index(m.start)
+                citing = self.docs[part_docs[(a.name, part_index)]].key
+                cited = self._key_of(a.name, m)
+                if cited and cited != citing:
+                    out.append(CitationLink(citing, cited, a.name, m))
+        return out
+
+    def _flag_dates(self) -> None:
+        for doc in self.docs.values():
+            if len(doc.stated_dates) > 1:
+                listed = ", ".join(
+                    f"{d.isoformat()} ({len(ev)}×)" for d, ev in sorted(doc.stated_dates.items())
+                )
+                self.anomalies.append(
+                    Anomaly(
+                        kind="conflicting-dates",
+                        message=(
+                            f"{doc.key} is dated differently in the texts: {listed}; "
+                            f"kept {doc.date.isoformat() if doc.date else 'none'} as its date"
+                        ),
+                        subject=doc.key,
+                        evidence=[e for evs in doc.stated_dates.values() for e in evs],
+                    )
+                )
+        by_repr = {repr(i): d.key for i, d in self.docs.items()}
+        for anomaly in self.anomalies:
+            anomaly.subject = by_repr.get(anomaly.subject, anomaly.subject)
+
+
+def _common_title(titles: list[str]) -> str | None:
+    """The title all mentions agree on: their common leading words, else the most frequent."""
+    if not titles:
+        return None
+    # prefer running text over titles quoted from an all-capitals heading
+    distinct = sorted(set(titles), key=lambda t: (-sum(c.islower() for c in t), t))
+    if len(distinct) == 1:
+        return distinct[0]
+    split = [t.split() for t in distinct]
+    common = []
+    for words in zip(*split, strict=False):
+        if len({fold(w).strip(",;:.") for w in words}) != 1:
+            break
+        common.append(words[0])
+    if len(common) >= 4:
+        return " ".join(common).rstrip(",;:")
+    counts = Counter(titles)
+    return sorted(counts, key=lambda t: (-counts[t], len(t), t))[0]
+
+
+def resolve(analyses: list[Analysis], registry: Registry | None = None) -> Resolution:
+    """Resolve the mentions of all analysed files into documents, links and citations."""
+    return _Resolver(analyses, registry or load_registry()).run()

@@ -1,0 +1,494 @@
+"""Normalised views of a text, with an exact map back to the original characters.
+
+Extraction regexes never run on the original text: they run on a :class:`TextView`, which has
+
+* ``norm``: the text in NFC, with markdown emphasis and heading marks removed, HTML tags
+  replaced by one space each, HTML entities decoded and no-break/thin spaces turned into
+  plain spaces; every other character (``\\n``, ``\\t``, ``\\r`` included) is kept;
+* ``fold``: ``norm`` lowercased, without diacritics and with ``đ`` -> ``d``, character for
+  character (same length as ``norm``), for accent- and case-insensitive matching.
+
+A match ``[start, end)`` in ``norm`` or ``fold`` is turned into the span of the original text
+by :meth:`TextView.to_original`.
+
+How the map works
+-----------------
+``norm`` is built in up to three stages, each a function of the previous string: NFC
+composition of the original, markup removal on that, and (rarely) NFC again when markup removal
+or entity decoding left a combining mark next to a letter. Each stage that changes anything
+keeps an :class:`_OffsetMap`: a run-length map whose runs are stretches of characters copied
+one to one, each optionally ending in one character that stands for a longer source span (an
+NFD cluster, an HTML tag, an entity). Removed markup is a gap between runs. The maps hold three
+``array('q')`` entries per run, so a text with little markup costs almost nothing, and every
+stage is a single left-to-right pass (linear time).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+__all__ = [
+    "TextView",
+    "canonical_spelling",
+    "collapse_spaces",
+    "fold",
+    "make_view",
+]
+
+# --------------------------------------------------------------------------- offset maps
+
+
+class _OffsetMap:
+    """Maps character positions of a derived string (dst) to spans of its source (src).
+
+    Run ``r`` covers dst characters ``dst[r] .. dst[r+1]-1``. Inside a run, character
+    ``dst[r] + k`` comes from source character ``src[r] + k``; the run's *last* character ends
+    at ``end[r]`` (which is ``start + 1`` for a plain copy, more for a character standing for a
+    longer span such as an NFD cluster or an HTML tag).
+    """
+
+    __slots__ = ("_dst", "_end", "_src", "n_dst", "n_src")
+
+    def __init__(self, dst: array[int], src: array[int], end: array[int], n_dst: int, n_src: int):
+        self._dst = dst
+        self._src = src
+        self._end = end
+        self.n_dst = n_dst
+        self.n_src = n_src
+
+    @property
+    def runs(self) -> int:
+        return len(self._dst)
+
+    def _start(self, i: int) -> tuple[int, int]:
+        """(run index, source start) of dst character ``i`` (0 <= i < n_dst)."""
+        r = bisect_right(self._dst, i) - 1
+        return r, self._src[r] + (i - self._dst[r])
+
+    def start(self, i: int) -> int:
+        """Source offset where dst character ``i`` starts; ``n_src`` for ``i == n_dst``."""
+        if i >= self.n_dst:
+            return self.n_src
+        return self._start(i)[1]
+
+    def end(self, i: int) -> int:
+        """Source offset where dst character ``i`` ends."""
+        r, s = self._start(i)
+        last = (self._dst[r + 1] if r + 1 < len(self._dst) else self.n_dst) - 1
+        return self._end[r] if i == last else s + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if start == end:
+            p = self.start(start)
+            return p, p
+        return self.start(start), self.end(end - 1)
+
+
+class _MapBuilder:
+    """Builds an :class:`_OffsetMap` while a stage emits its output left to right."""
+
+    __slots__ = ("_dst", "_end", "_open", "_src", "n")
+
+    def __init__(self) -> None:
+        self._dst = array("q")
+        self._src = array("q")
+        self._end = array("q")
+        self._open = False  # can the current run be extended by a plain copy?
+        self.n = 0  # dst characters emitted so far
+
+    def copy(self, a: int, b: int) -> None:
+        """Emit source characters ``[a, b)`` one to one."""
+        if b <= a:
+            return
+        if self._open and self._end[-1] == a:
+            self._end[-1] = b
+        else:
+            self._dst.append(self.n)
+            self._src.append(a)
+            self._end.append(b)
+            self._open = True
+        self.n += b - a
+
+    def one(self, a: int, b: int) -> None:
+        """Emit one character standing for source span ``[a, b)`` (``b > a``)."""
+        if self._open and self._end[-1] == a:
+            self._end[-1] = b
+        else:
+            self._dst.append(self.n)
+            self._src.append(a)
+            self._end.append(b)
+        self._open = b - a == 1
+        self.n += 1
+
+    def build(self, n_src: int) -> _OffsetMap | None:
+        """The map, or ``None`` when the stage was the identity."""
+        if self.n == n_src and (
+            n_src == 0 or (len(self._dst) == 1 and self._src[0] == 0 and self._end[0] == n_src)
+        ):
+            return None
+        return _OffsetMap(self._dst, self._src, self._end, self.n, n_src)
+
+
+# --------------------------------------------------------------------------- NFC with a map
+
+
+def _char_class(code_points: set[int]) -> str:
+    """A regex character class for a set of code points, as ranges."""
+    ranges: list[str] = []
+    ordered = sorted(code_points)
+    lo = prev = ordered[0]
+    for cp in [*ordered[1:], -1]:
+        if cp != prev + 1:
+            ranges.append(re.escape(chr(lo)) + ("-" + re.escape(chr(prev)) if prev > lo else ""))
+            lo = cp
+        prev = cp
+    return "[" + "".join(ranges) + "]"
+
+
+@cache
+def _nfc_unsafe_re() -> re.Pattern[str]:
+    """Runs of characters that NFC may change or merge with the character before them.
+
+    A character that is a starter (combining class 0), unchanged by NFC on its own and never
+    the second half of a canonical composition is a safe point: NFC never looks across it. So
+    NFC of a text is the concatenation of NFC of each run of unsafe characters together with
+    the one (safe) character before it, and of the text in between, unchanged.
+    """
+    unsafe: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        if unicodedata.combining(c) or not unicodedata.is_normalized("NFC", c):
+            unsafe.add(cp)
+        decomposition = unicodedata.decomposition(c)
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                unsafe.add(int(parts[1], 16))
+    # The regex engine tests a BMP-only class in constant time but scans a class with astral
+    # ranges one range at a time, so the astral part is only tried for astral characters.
+    bmp = _char_class({cp for cp in unsafe if cp <= 0xFFFF})
+    astral = _char_class({cp for cp in unsafe if cp > 0xFFFF})
+    return re.compile(f"(?:{bmp}|(?=[\\U00010000-\\U0010FFFF]){astral})+")
+
+
+_MAX_ALIGN = 32
+
+
+def _align(cluster: str, a: int) -> list[tuple[int, int]]:
+    """Source spans of the characters of ``NFC(cluster)``; ``cluster`` starts at offset ``a``.
+
+    The cluster is split at the leftmost point where NFC of the parts concatenates to NFC of
+    the whole, recursively ("xΩ" -> "x" + "Ω", "á◌́" -> "á" + "◌́"). A part that cannot be split
+    (reordered marks, or a cluster longer than ``_MAX_ALIGN``, which keeps this bounded) gives
+    each of its output characters the part's whole span: such spans overlap but each covers
+    its source.
+    """
+    composed = unicodedata.normalize("NFC", cluster)
+    whole = [(a, a + len(cluster))] * len(composed)
+    if len(composed) <= 1 or len(cluster) > _MAX_ALIGN:
+        return whole
+    for k in range(1, len(cluster)):
+        left = unicodedata.normalize("NFC", cluster[:k])
+        if (
+            composed.startswith(left)
+            and unicodedata.normalize("NFC", cluster[k:]) == (composed[len(left) :])
+        ):
+            return _align(cluster[:k], a) + _align(cluster[k:], a + k)
+    return whole
+
+
+def _nfc_stage(text: str) -> tuple[str, _OffsetMap | None]:
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    out: list[str] = []
+    b = _MapBuilder()
+    normalize = unicodedata.normalize
+    pos = 0
+    for m in _nfc_unsafe_re().finditer(text):
+        a, e = m.span()
+        if a > 0:
+            a -= 1  # the safe character the run attaches to; never before ``pos``
+        cluster = text[a:e]
+        composed = normalize("NFC", cluster)
+        if composed == cluster:
+            continue
+        if a > pos:
+            out.append(text[pos:a])
+            b.copy(pos, a)
+        out.append(composed)
+        if len(composed) == 1:  # the usual case: one letter for the whole cluster
+            b.one(a, e)
+        else:
+            for sa, sb in _align(cluster, a):
+                b.one(sa, sb)
+        pos = e
+    if pos < len(text):
+        out.append(text[pos:])
+        b.copy(pos, len(text))
+    return "".join(out), b.build(len(text))
+
+
+# --------------------------------------------------------------------------- markup removal
+
+# HTML elements whose tags are replaced by a space. Unknown names (``<Sở>``) stay as text.
+_HTML_TAG_NAMES = (
+    "a abbr address article aside b big blockquote body br caption center cite code col "
+    "colgroup dd del div dl dt em font footer h1 h2 h3 h4 h5 h6 head header hr html i img ins "
+    "kbd label li mark nav ol p pre q s section small span strike strong sub sup table tbody "
+    "td tfoot th thead title tr tt u ul"
+)
+_HTML_TAGS = frozenset(_HTML_TAG_NAMES.split())
+_TAG_NAMES = "|".join(sorted(_HTML_TAGS, key=len, reverse=True))
+
+# Unicode space separators other than U+0020 (NBSP, thin, narrow NBSP, ideographic, ...).
+_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_SPACE_SET = frozenset("\u00a0\u1680\u202f\u205f\u3000") | frozenset(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+
+_MARKUP_RE = re.compile(
+    # The lookahead lets the regex engine skip plain text quickly.
+    rf"(?=[#<&*_{_SPACES}])(?:"
+    # A heading mark; it counts only at the start of a line (checked by the caller, so that
+    # every alternative starts with a literal character and the scan stays fast).
+    r"(?P<head>\#{1,6}[ \t]+)"
+    # An HTML tag of a known element; attributes are bounded so a stray "<" costs little.
+    rf"|(?P<tag></?(?i:{_TAG_NAMES})(?:[\s/][^<>]{{0,1000}})?>)"
+    r"|(?P<entity>&(?:\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
+    r"|(?P<star>\*+)"
+    r"|(?P<under>_{2,})"
+    rf"|(?P<space>[{_SPACES}])"
+    ")"
+)
+
+
+def _is_space(c: str | None) -> bool:
+    return c is None or c.isspace()
+
+
+def _is_emphasis(text: str, a: int, e: int, underscore: bool) -> bool:
+    """A run of ``*`` (1-3) or ``_`` (2-3) touching a word on at least one side.
+
+    A run with whitespace (or the text's edge) on both sides is kept: it is a bullet ("* item")
+    or a literal. ``__`` inside a word (``a__b``) is kept, as in CommonMark.
+    """
+    if e - a > 3 or (underscore and e - a < 2):
+        return False
+    before = text[a - 1] if a > 0 else None
+    after = text[e] if e < len(text) else None
+    if _is_space(before) and _is_space(after):
+        return False
+    intraword = before is not None and after is not None and before.isalnum() and after.isalnum()
+    return not (underscore and intraword)
+
+
+def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
+    out: list[str] = []
+    b = _MapBuilder()
+    pos = 0
+    for m in _MARKUP_RE.finditer(text):
+        kind = m.lastgroup
+        a, e = m.span()
+        if kind == "star" or kind == "under":
+            if not _is_emphasis(text, a, e, kind == "under"):
+                continue
+            replacement = ""
+        elif kind == "head":
+            if a > 0 and text[a - 1] not in "\n\r":
+                continue
+            replacement = ""
+        elif kind in ("tag", "space"):
+            replacement = " "
+        else:  # entity
+            replacement = html.unescape(m.group())
+            if replacement == m.group():  # not a known entity: keep it as text
+                continue
+            replacement = "".join(" " if c in _SPACE_SET else c for c in replacement)
+        if a > pos:
+            out.append(text[pos:a])
+            b.copy(pos, a)
+        out.append(replacement)
+        for _ in replacement:
+            b.one(a, e)
+        pos = e
+    if pos < len(text):
+        out.append(text[pos:])
+        b.copy(pos, len(text))
+    return "".join(out), b.build(len(text))
+
+
+# --------------------------------------------------------------------------- folding
+
+_FOLD_SPECIAL = {"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"}  # Ð (U+00D0) is a common stand-in for Đ
+_FOLD_TABLE: dict[int, str] = {}
+_FOLD_SEEN: set[str] = set()
+
+
+def _fold_char(c: str) -> str:
+    if c in _FOLD_SPECIAL:
+        return _FOLD_SPECIAL[c]
+    if c in _SPACE_SET:
+        return " "
+    base = "".join(ch for ch in unicodedata.normalize("NFD", c) if not unicodedata.combining(ch))
+    if len(base) != 1:
+        base = c
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def _fold_nfc(s: str) -> str:
+    new = set(s) - _FOLD_SEEN
+    for c in new:
+        f = _fold_char(c)
+        if f != c:
+            _FOLD_TABLE[ord(c)] = f
+    _FOLD_SEEN.update(new)
+    return s.translate(_FOLD_TABLE)
+
+
+def fold(s: str) -> str:
+    """Fold a string for accent- and case-insensitive comparison.
+
+    Lowercase, diacritics removed, ``đ``/``Đ`` -> ``d``, no-break and thin spaces -> ``" "``;
+    one character out for each character of ``NFC(s)``, so ``len(fold(s)) == len(s)`` for NFC
+    input.
+
+    >>> fold("Sở Kế hoạch và Đầu tư"), fold("Số"), fold("Uỷ"), fold("Ủy")
+    ('so ke hoach va dau tu', 'so', 'uy', 'uy')
+    """
+    return _fold_nfc(unicodedata.normalize("NFC", s))
+
+
+# --------------------------------------------------------------------------- the view
+
+
+@dataclass(frozen=True, repr=False)
+class TextView:
+    """A normalised view of ``original`` for matching, with a map back to it.
+
+    Build one with :func:`make_view`; ``TextView(text, text, fold(text))`` is the identity view
+    of an NFC text without markup.
+
+    >>> v = make_view("Số: **3064**/QĐ-UBND")
+    >>> v.norm, v.fold
+    ('Số: 3064/QĐ-UBND', 'so: 3064/qd-ubnd')
+    >>> i = v.fold.index("3064/qd")
+    >>> v.to_original(i, i + 7), v.original_text(i, i + 7)
+    ((6, 15), '3064**/QĐ')
+    """
+
+    original: str
+    norm: str
+    fold: str
+    _maps: tuple[_OffsetMap, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.fold) != len(self.norm):
+            raise ValueError("fold and norm must have the same length")
+        n = len(self.original)
+        for m in self._maps:
+            if m.n_src != n:
+                raise ValueError("offset maps do not chain from the original text")
+            n = m.n_dst
+        if n != len(self.norm):
+            raise ValueError("offset maps do not end at the normalised text")
+
+    def __repr__(self) -> str:
+        return (
+            f"TextView(original=<{len(self.original)} chars>, norm=<{len(self.norm)} chars>, "
+            f"stages={len(self._maps)})"
+        )
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the view span ``[start, end)`` to the original span ``[a, b)`` it came from.
+
+        The original span covers exactly the characters that produced ``norm[start:end]``: a
+        whole NFD cluster for a composed letter, the whole tag for the space that replaced it,
+        the whole entity, and any markup removed *inside* the span (never markup just outside
+        it). An empty span maps to an empty span at the start of the original of ``start``.
+
+        >>> v = make_view("<p>Ủy ban</p>")
+        >>> v.norm
+        ' Ủy ban '
+        >>> v.to_original(1, 7), v.to_original(0, 1)
+        ((3, 9), (0, 3))
+        """
+        if not 0 <= start <= end <= len(self.norm):
+            raise ValueError(f"span [{start}, {end}) outside 0..{len(self.norm)}")
+        for m in reversed(self._maps):
+            start, end = m.span(start, end)
+        return start, end
+
+    def original_text(self, start: int, end: int) -> str:
+        """The original characters behind the view span ``[start, end)``.
+
+        >>> make_view("ngày **23** tháng **8**").original_text(5, 13)
+        '23** tháng'
+        """
+        a, b = self.to_original(start, end)
+        return self.original[a:b]
+
+
+def make_view(text: str) -> TextView:
+    """Build the :class:`TextView` of ``text`` (linear time).
+
+    >>> v = make_view("## Sở Tài chính&nbsp;và KH&ĐT\\r\\n")
+    >>> v.norm
+    'Sở Tài chính và KH&ĐT\\r\\n'
+    >>> v.fold
+    'so tai chinh va kh&dt\\r\\n'
+    >>> v.original_text(0, 2)
+    'Sở'
+    """
+    maps: list[_OffsetMap] = []
+    s = text
+    for stage in (_nfc_stage, _markup_stage, _nfc_stage):
+        s, m = stage(s)
+        if m is not None:
+            maps.append(m)
+    return TextView(text, s, _fold_nfc(s), tuple(maps))
+
+
+# --------------------------------------------------------------------------- spelling
+
+# An open syllable ending in oa, oe or uy whose tone mark sits on the last vowel (old style),
+# in NFD: the tone moves to the first vowel ("hoà" -> "hòa", "thuỷ" -> "thủy"). Not after "q"
+# ("quý": the u belongs to the onset), not before another letter or mark ("hoàn", "khuỷu").
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_TONE_RE = re.compile(
+    rf"(?<![qQ])(?P<v1>[oO](?=[aAeE])|[uU](?=[yY]))(?P<v2>[aAeEyY])(?P<tone>[{_TONES}])"
+    r"(?![^\W\d_]|[\u0300-\u036f])"
+)
+
+
+def canonical_spelling(s: str) -> str:
+    """NFC with the modern tone placement of open ``oa``/``oe``/``uy`` syllables.
+
+    Idempotent; closed syllables and ``qu`` syllables are left alone.
+
+    >>> canonical_spelling("Uỷ ban, khoá IX, thuỷ lợi, hoà, Hoá")
+    'Ủy ban, khóa IX, thủy lợi, hòa, Hóa'
+    >>> canonical_spelling("hoàn, toán, thuyền, quý, quỷ, khoẻ")
+    'hoàn, toán, thuyền, quý, quỷ, khỏe'
+    """
+    decomposed = unicodedata.normalize("NFD", s)
+    swapped = _OLD_TONE_RE.sub(lambda m: m["v1"] + m["tone"] + m["v2"], decomposed)
+    return unicodedata.normalize("NFC", swapped)
+
+
+def collapse_spaces(s: str) -> str:
+    """Collapse each run of whitespace (newlines and no-break spaces too) into one space and
+    strip both ends.
+
+    >>> collapse_spaces("  Sở\\u00a0Tài   chính\\r\\n và  ")
+    'Sở Tài chính và'
+    """
+    return " ".join(s.split())

@@ -1,0 +1,1 @@
+"""The ontology room: terms in Turtle, the namespaces, loading and reasoning."""

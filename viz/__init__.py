@@ -1,0 +1,1 @@
+"""Pages: networkx projections of query results rendered as interactive graphs."""
