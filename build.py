@@ -1,9 +1,186 @@
-"""The ``policykg`` command line (placeholder until the CLI lands)."""
+"""The ``policykg`` command line: parse arguments, call the library, explain its errors.
+
+No pipeline or query logic lives here. Exit codes: 0 success; 1 bad input or usage, with a
+message; 2 internal error; 3 the build completed but refused some files (listed).
+``python build.py ARGS`` is the same as ``policykg ARGS``; with no arguments it builds.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from policykg.graph.pipeline import build as build_graph
+from policykg.graph.store import open_store
+from policykg.ontology.errors import PolicyKGError
+from policykg.queries import api
+from policykg.queries.formats import Format, render
+from policykg.queries.runner import list_queries, load_query, run_query
+
+#: The corpus shipped with the package (the repository's ``corpus/``).
+BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
+EXIT_PARTIAL = 3
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in Format]),
+    default=Format.TABLE.value,
+    show_default=True,
+    help="Output format.",
+)
+
+
+class _Cli(click.Group):
+    """Turns library errors into one-line messages and the documented exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PolicyKGError as e:
+            raise click.ClickException(str(e)) from e
+        except click.UsageError as e:
+            e.exit_code = 1
+            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as e:  # a bug: say so, show where, exit 2
+            traceback.print_exc()
+            click.echo(f"policykg: internal error: {e!r} (please report it)", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Cli, invoke_without_command=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    envvar="POLICYKG_OUT",
+    show_default=True,
+    help="Directory builds are written to and read from (env POLICYKG_OUT).",
+)
+@click.version_option(package_name="policykg")
+@click.pass_context
+def cli(ctx: click.Context, out: Path) -> None:
+    """policykg: trace Vietnamese city tasks back to the central directives behind them."""
+    ctx.obj = {"out": out}
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@cli.command()
+@click.option(
+    "--corpus",
+    "corpora",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A directory of plan texts (repeatable). Default: the bundled corpus/.",
+)
+@click.pass_context
+def build(ctx: click.Context, corpora: tuple[Path, ...]) -> None:
+    """Build the graph from the corpus; replaces the previous build only when complete."""
+    out: Path = ctx.obj["out"]
+    report = build_graph(list(corpora) or [BUNDLED_CORPUS], out)
+    counts = report.manifest()["counts"]
+    in_corpus = len(report.files)
+    click.echo(
+        f"Built the graph from {in_corpus} file{'s' * (in_corpus != 1)} in "
+        f"{report.seconds:.1f} s: {counts['documents']} documents, {counts['relations']} "
+        f"relations, {counts['citations']} citations, {counts['central_directives']} central "
+        f"directives, {counts['anomalies']} anomalies."
+    )
+    current = out / "current"
+    click.echo(f"  store:    {current / 'store'}")
+    click.echo(f"  export:   {current / 'graph.nq'} ({report.quads} quads)")
+    click.echo(f"  manifest: {current / 'manifest.json'}")
+    if report.refused:
+        click.echo(f"Refused {len(report.refused)} file(s); the rest was built:", err=True)
+        for r in report.refused:
+            click.echo(f"  {r}", err=True)
+        ctx.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@FORMAT
+@click.pass_context
+def documents(ctx: click.Context, fmt: str) -> None:
+    """List every document: in the corpus or only cited, with identity and relations."""
+    rows = api.documents(open_store(ctx.obj["out"]))
+    columns = None
+    if fmt != "json":
+        columns = ["key", "type", "issuer", "date", "in_corpus", "central", "implements", "title"]
+    click.echo(render(rows, fmt, columns), nl=False)
+
+
+@cli.command()
+@click.argument("task", required=False)
+@click.option("--document", "document", help="A document's number, key, IRI or file name.")
+@FORMAT
+@click.pass_context
+def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str) -> None:
+    """Paths from a document up to the central directives it reaches (all corpus documents
+    when none is given)."""
+    if task is not None:
+        raise click.UsageError("task lineage needs the task graph, which is not built yet; "
+                               "use --document NUMBER")
+    rows = api.lineage(open_store(ctx.obj["out"]), document)
+    if fmt == "json":
+        click.echo(render(rows, fmt), nl=False)
+        return
+    flat = [
+        {
+            "document": r["document"]["key"],
+            "path": " → ".join(d["number"] or d["key"] or d["iri"] for d in p),
+            "central": p[-1]["number"] or p[-1]["key"],
+        }
+        for r in rows
+        for p in (r["paths"] or [[]])
+        if p
+    ] + [{"document": r["document"]["key"], "path": "(no path to a central directive)",
+          "central": ""} for r in rows if not r["paths"]]
+    click.echo(render(flat, fmt, ["document", "path", "central"]), nl=False)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
+@click.option("--list", "list_", is_flag=True, help="List the shipped queries.")
+@FORMAT
+@click.pass_context
+def query(ctx: click.Context, name: str | None, params: tuple[str, ...], list_: bool, fmt: str):
+    """Run a query from queries/ by name, or any .rq file, with bound parameters."""
+    if list_ or name is None:
+        rows = [
+            {"name": q.name, "parameters": ", ".join(p.name for p in q.params), "summary": q.summary}
+            for q in list_queries()
+        ]
+        click.echo(render(rows, fmt, ["name", "parameters", "summary"]), nl=False)
+        return
+    spec = load_query(name)
+    values: dict[str, str] = {}
+    for raw in params:
+        key, sep, value = raw.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param expects NAME=VALUE, got {raw!r}")
+        values[key] = value
+    store = open_store(ctx.obj["out"])
+    declared = {p.name: p for p in spec.params}
+    for key, value in list(values.items()):
+        if key in declared and declared[key].type == "iri" and ":" not in value.split("/")[0]:
+            values[key] = api.find_document(api.documents(store), value)["iri"]
+    rows = run_query(store, spec, values)
+    click.echo(render(rows, fmt, list(spec.columns) or None), nl=False)
 
 
 def main() -> None:
-    print("policykg")
+    """Entry point of the ``policykg`` console script."""
+    cli(prog_name="policykg")
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 1:
+        sys.argv.append("build")
     main()

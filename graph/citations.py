@@ -126,15 +126,20 @@ _DATE_ANY = re.compile(r"(?<![a-z])" + _DATE)
 _KHOA = re.compile(_S + r"\(?" + _S + r"khoa\s{1,3}[ivxl]{1,5}(?![a-z])" + _S + r"\)?")
 _TITLE_START = re.compile(_S + r"[,:]?" + _S + r"[\"“]?" + _S + r"(?=ve\s)")
 _TITLE_STOP = re.compile(r"[;\n\"”]|\.\s|\.$|\s\(\s*(?:sau day|gọi tat)")
+_NUMBER_WORDS = {
+    "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
+    "chin": 9, "muoi": 10,
+}
+_PLENUM_NO = r"(?P<p>\d{1,2}|[ivx]{1,4}|" + "|".join(_NUMBER_WORDS) + r")"
 _PLENUM_AFTER = re.compile(
-    _S + r",?" + _S + r"(?:cua\s{1,3})?hoi nghi\s{1,3}(?:lan thu\s{1,3})?(?P<p>\d{1,2}|[ivx]{1,4})"
+    _S + r",?" + _S + r"(?:cua\s{1,3})?hoi nghi\s{1,3}(?:lan thu\s{1,3})?" + _PLENUM_NO
     + _S + r",?" + _S + r"(?:ban chap hanh\s{1,3}trung uong(?:\s{1,3}dang)?)?" + _S
     + r"(?:\(" + _S + r")?khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])"
 )
 _PLENUM = re.compile(
     r"(?<![a-z])nghi quyet\s{1,3}(?:hoi nghi\s{1,3})?(?:lan thu\s{1,3})?"
     r"(?:ban chap hanh\s{1,3})?trung uong\s{1,3}(?:dang\s{1,3})?(?:lan thu\s{1,3})?"
-    r"(?P<p>\d{1,2}|[ivx]{1,4})(?![\w/-])" + _S + r"(?:,|\()?" + _S
+    + _PLENUM_NO + r"(?![\w/-])" + _S + r"(?:,|\()?" + _S
     + r"(?:khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])" + _S + r"\)?)?"
 )
 _LAW = re.compile(r"(?<![\w])luat\s{1,3}")
@@ -154,6 +159,8 @@ def roman_to_int(text: str) -> int:
     """
     if text.isdigit():
         return int(text)
+    if text.lower() in _NUMBER_WORDS:
+        return _NUMBER_WORDS[text.lower()]
     values = [_ROMAN[c] for c in text.lower()]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
@@ -462,12 +469,19 @@ def _laws(view: TextView, reg: Registry, numbered: list[Mention]) -> list[Mentio
             text, name_end
         )
         dm = _DATE_AFTER.match(text, name_end)
+        qm = re.compile(_S + r",?" + _S + r"so" + _S + r"(?=\d)").match(text, name_end)
+        qh = _QH.match(text, qm.end()) if qm else None
+        number = None
+        if qh:  # "Luật Hợp tác xã số 23/2012/QH13"
+            number = collapse_spaces(view.norm[qh.start() : qh.end()]).replace(" ", "")
+            year, end = int(qh["year"]), qh.end()
+            dm = _DATE_AFTER.match(text, end)
         if dm:
             when = _parse_date(dm)
             year = int(dm["y"])
             date_text = collapse_spaces(view.norm[dm.start() : dm.end()].strip(" ,"))
             end = dm.end()
-        elif ym:
+        elif ym and not qh:
             year, end = int(ym["y"]), ym.end()
         ref = DocRef(
             kind="law",
@@ -477,6 +491,7 @@ def _laws(view: TextView, reg: Registry, numbered: list[Mention]) -> list[Mentio
             name=_spell_out(reg, name),
             name_key=key,
             symbol=view.norm[lm.start() : end],
+            number_text=number,
         )
         out.append(
             Mention(
@@ -575,7 +590,9 @@ def find_mentions(view: TextView, registry: Registry | None = None) -> list[Ment
     """
     reg = registry or load_registry()
     numbered = _numbered(view, reg)
-    mentions = numbered + _laws(view, reg, numbered) + _plenums(view, numbered)
+    laws = _laws(view, reg, numbered)
+    numbered = [m for m in numbered if not any(x.start <= m.start < x.end for x in laws)]
+    mentions = numbered + laws + _plenums(view, numbered)
     mentions.sort(key=lambda m: (m.start, m.end))
     return _with_titles(view, mentions)
 

@@ -29,7 +29,9 @@ from policykg.graph.textview import TextView, canonical_spelling, collapse_space
 _SO_LINE = re.compile(r"\s{0,6}so\s{0,3}:")
 _CAPTION = re.compile(r"\(\s{0,3}(?:ban hanh\s{1,3})?kem(?:\s{1,3}theo)?\s{1,3}")
 _ROMAN_HEADING = re.compile(r"[ \t]{0,6}[IVXL]{1,6}[ \t]{0,2}[.)][ \t]")
-_OPERATIVE = re.compile(r"[ \t]{0,6}(?:quyet dinh\s{0,3}:|dieu\s{1,3}1\s{0,3}[.:])")
+_OPERATIVE = re.compile(
+    r"[ \t]{0,6}(?:quyet dinh\s{0,3}:|quyet nghi\s{0,3}:|dieu\s{1,3}1\s{0,3}[.:])"
+)
 _APPENDIX = re.compile(r"[ \t]{0,6}phu luc\b")
 _HEADER_LINES = 12
 

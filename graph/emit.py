@@ -137,11 +137,14 @@ class Emitter:
 
     def agency(self, name: str, jurisdiction: str, code: str | None) -> str:
         """An issuing body of a jurisdiction, with its level when the registry knows it."""
-        s = str(ID[agency_path(jurisdiction, name)])
         issuer = self.registry.issuer_by_name(name) or self.registry.issuer_by_code(code or "")
+        j = self.registry.jurisdiction(jurisdiction)
+        if issuer is not None and fold(issuer.name) == fold(name):
+            name = issuer.name_in(j)
+        s = str(ID[agency_path(jurisdiction, name)])
         self.iri(s, RDF.type, PKG.Agency)
         local = jurisdiction != "vn"
-        place = self.registry.jurisdiction(jurisdiction).name
+        place = j.name
         self.lit(s, PKG.name, f"{name} ({place})" if local else name, "vi")
         if issuer is not None:
             self.iri(s, PKG.level, _LEVELS[issuer.level])

@@ -217,11 +217,15 @@ class _Resolver:
     def _occurrences(self) -> list[_Occurrence]:
         out = []
         for a in self.analyses:
+            own = {p.number.start: p for p in a.parts if p.number is not None}
             for m in a.mentions:
                 part = a.part_index(m.start)
                 citing_place = a.parts[part].place or "vn"
                 ref = m.ref
-                out.append(_Occurrence(a.name, part, m, _base(self.reg, ref, m, citing_place), ref.year))
+                year = ref.year
+                if year is None and m.start in own and own[m.start].date is not None:
+                    year = own[m.start].date.year  # a document's own number, dated in its header
+                out.append(_Occurrence(a.name, part, m, _base(self.reg, ref, m, citing_place), year))
                 for name, key in m.amends:
                     law = DocRef(kind="law", type_code="LUAT", party=False, name=name, name_key=key)
                     inner = Mention(
@@ -324,6 +328,10 @@ class _Resolver:
                 year=year,
                 name=f"Luật {name}",
             )
+            numbers = Counter(r.number_text for r in refs if r.number_text)
+            if numbers:
+                doc.number = sorted(numbers, key=lambda n: (-numbers[n], n))[0]
+                doc.variants = set(numbers)
         elif kind == "plenum":
             name = f"Nghị quyết Trung ương {ident[1]} khóa {ident[2]}"
             doc = Document(

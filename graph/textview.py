@@ -151,35 +151,60 @@ def _char_class(code_points: set[int]) -> str:
     return "[" + "".join(ranges) + "]"
 
 
-@cache
-def _nfc_unsafe_re() -> re.Pattern[str]:
-    """Runs of characters that NFC may change or merge with the character before them.
+def _class_alternation(code_points: set[int]) -> str:
+    """A regex matching one character of ``code_points``.
 
-    A character that is a starter (combining class 0), unchanged by NFC on its own and never
-    the second half of a canonical composition is a safe point: NFC never looks across it. So
-    NFC of a text is the concatenation of NFC of each run of unsafe characters together with
-    the one (safe) character before it, and of the text in between, unchanged.
+    The regex engine tests a BMP-only class in constant time but scans a class with astral
+    ranges one range at a time, so the astral part is only tried for astral characters.
     """
-    unsafe: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    bmp = _char_class({cp for cp in code_points if cp <= 0xFFFF})
+    astral = {cp for cp in code_points if cp > 0xFFFF}
+    if not astral:
+        return bmp
+    return f"(?:{bmp}|(?=[\\U00010000-\\U0010FFFF]){_char_class(astral)})"
+
+
+@cache
+def _nfc_cluster_re() -> re.Pattern[str]:
+    """Stretches of text whose NFC may differ from them, each independent of its neighbours.
+
+    *Backward* characters may merge with or reorder against the character before them: marks
+    (combining class not 0), second halves of canonical compositions (including Hangul vowel
+    and final jamo), and characters whose decomposition starts with one of those. *Changed*
+    characters are the other characters that NFC alters on their own (``Ω`` OHM SIGN, CJK
+    compatibility ideographs). Every character that is not backward is a point NFC never looks
+    back across, so NFC of a text is the concatenation of NFC of these clusters, and the text
+    between them unchanged:
+
+    * ``changed backward*`` (the group ``changed``), or
+    * ``backward+``, to which the caller adds the one character before it.
+    """
+    second: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    for cp in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                second.add(int(parts[1], 16))
+
+    def attaches_backward(c: str) -> bool:
+        return unicodedata.combining(c) != 0 or ord(c) in second
+
+    backward: set[int] = set()
+    changed: set[int] = set()
     for cp in range(0x110000):
         if 0xD800 <= cp <= 0xDFFF:
             continue
         c = chr(cp)
-        if unicodedata.combining(c) or not unicodedata.is_normalized("NFC", c):
-            unsafe.add(cp)
-        decomposition = unicodedata.decomposition(c)
-        if decomposition and not decomposition.startswith("<"):
-            parts = decomposition.split()
-            if len(parts) == 2:
-                unsafe.add(int(parts[1], 16))
-    # The regex engine tests a BMP-only class in constant time but scans a class with astral
-    # ranges one range at a time, so the astral part is only tried for astral characters.
-    bmp = _char_class({cp for cp in unsafe if cp <= 0xFFFF})
-    astral = _char_class({cp for cp in unsafe if cp > 0xFFFF})
-    return re.compile(f"(?:{bmp}|(?=[\\U00010000-\\U0010FFFF]){astral})+")
+        if attaches_backward(c) or attaches_backward(unicodedata.normalize("NFD", c)[0]):
+            backward.add(cp)
+        elif not unicodedata.is_normalized("NFC", c):
+            changed.add(cp)
+    marks = _class_alternation(backward)
+    return re.compile(f"(?P<changed>{_class_alternation(changed)}){marks}*|{marks}+")
 
 
-_MAX_ALIGN = 32
+_MAX_ALIGN = 8
 
 
 def _align(cluster: str, a: int) -> list[tuple[int, int]]:
@@ -187,7 +212,7 @@ def _align(cluster: str, a: int) -> list[tuple[int, int]]:
 
     The cluster is split at the leftmost point where NFC of the parts concatenates to NFC of
     the whole, recursively ("xΩ" -> "x" + "Ω", "á◌́" -> "á" + "◌́"). A part that cannot be split
-    (reordered marks, or a cluster longer than ``_MAX_ALIGN``, which keeps this bounded) gives
+    (reordered marks, or a cluster longer than ``_MAX_ALIGN``, which keeps this cheap) gives
     each of its output characters the part's whole span: such spans overlap but each covers
     its source.
     """
@@ -212,10 +237,10 @@ def _nfc_stage(text: str) -> tuple[str, _OffsetMap | None]:
     b = _MapBuilder()
     normalize = unicodedata.normalize
     pos = 0
-    for m in _nfc_unsafe_re().finditer(text):
+    for m in _nfc_cluster_re().finditer(text):
         a, e = m.span()
-        if a > 0:
-            a -= 1  # the safe character the run attaches to; never before ``pos``
+        if a > 0 and m.lastgroup is None:
+            a -= 1  # the character the marks attach to: not in a cluster, never before pos
         cluster = text[a:e]
         composed = normalize("NFC", cluster)
         if composed == cluster:

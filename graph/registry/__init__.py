@@ -42,6 +42,13 @@ class Issuer:
     party: bool
     codes: tuple[str, ...]
     names: tuple[str, ...]
+    province_name: str | None = None
+
+    def name_in(self, jurisdiction: Jurisdiction) -> str:
+        """The body's name in a jurisdiction ("Tỉnh ủy" in a province, "Thành ủy" in a city)."""
+        if jurisdiction.kind == "province" and self.province_name:
+            return self.province_name
+        return self.name
 
     @property
     def central(self) -> bool:
@@ -145,6 +152,7 @@ def load_registry() -> Registry:
             party=bool(i.get("party", False)),
             codes=tuple(i["codes"]),
             names=tuple(i["names"]),
+            province_name=i.get("province_name"),
         )
         for i in _load("issuers.toml")["issuer"]
     )

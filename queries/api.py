@@ -1,0 +1,131 @@
+"""The Python API behind the read commands: documents and lineage as plain dicts.
+
+Every function takes an open store (see :func:`policykg.graph.store.open_store`) and
+returns rows shaped as the JSON contract in the README says.
+
+>>> import tempfile, pathlib
+>>> from policykg.graph.pipeline import build
+>>> from policykg.graph.store import open_store
+>>> corpus = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (corpus / "a.txt").write_text("Số: 5/KH-UBND\\nKẾ HOẠCH\\nThực hiện Kết luận số "
+...     "70-KL/TW ngày 09/3/2020 của Bộ Chính trị\\nI. NHIỆM VỤ\\n", "utf-8")
+>>> _ = build([corpus], corpus / "out")
+>>> store = open_store(corpus / "out")
+>>> [[d["number"] for d in p] for p in lineage(store, "5/KH-UBND")[0]["paths"]]
+[['5/KH-UBND', '70-KL/TW']]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pyoxigraph import Store
+
+from policykg.ontology.errors import PolicyKGError
+from policykg.queries.lineage import all_lineages, edge_map
+from policykg.queries.runner import load_query, run_query
+from policykg.graph.textview import fold
+
+_RELATION_KEYS = ("implements", "based_on", "replaces", "amends", "attached_to", "cites")
+
+
+class UnknownDocument(PolicyKGError):
+    """No document matches what was given."""
+
+
+class AmbiguousDocument(PolicyKGError):
+    """Several documents match what was given."""
+
+
+def _ref(row: dict) -> dict:
+    return {"iri": row["doc"], "number": row.get("number"), "key": row["key"]}
+
+
+def documents(store: Store) -> list[dict]:
+    """Every document with its identity fields and relations (JSON contract)."""
+    rows = run_query(store, load_query("documents"))
+    relations: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for r in run_query(store, load_query("document-relations")):
+        relations[r["doc"]][r["relation"]].append(
+            {"iri": r["other"], "number": r["other_number"], "key": r["other_key"]}
+        )
+    out = []
+    for row in rows:
+        doc = {
+            "iri": row["doc"],
+            "key": row["key"],
+            "number": row["number"],
+            "type": row["type"],
+            "type_label": row["type_label"],
+            "issuer": row["issuer_name"],
+            "issuer_iri": row["issuer"],
+            "jurisdiction": row["jurisdiction"],
+            "date": row["date"],
+            "title": row["title"],
+            "in_corpus": bool(row["in_corpus"]),
+            "unnumbered": bool(row["unnumbered"]),
+            "central": bool(row["central"]),
+            "file": row["file"],
+        }
+        for k in _RELATION_KEYS:
+            doc[k] = relations[row["doc"]].get(k, [])
+        out.append(doc)
+    return out
+
+
+def find_document(docs: list[dict], ref: str) -> dict:
+    """The document a user means by ``ref``: its IRI, number, key or corpus file name."""
+    ref = ref.strip()
+    folded = fold(ref.replace(" ", ""))
+    exact = [d for d in docs if ref in (d["iri"], d["key"], d["number"], d["file"])]
+    if not exact:
+        exact = [
+            d
+            for d in docs
+            if folded
+            in {
+                fold((d["number"] or "").replace(" ", "")),
+                fold(d["key"].replace(" ", "")),
+                fold((d["file"] or "").rsplit(".", 1)[0]),
+            }
+        ]
+    if len(exact) == 1:
+        return exact[0]
+    if not exact:
+        raise UnknownDocument(
+            f"no document {ref!r}: give a number (e.g. 70-KL/TW), a key "
+            "(e.g. hai-phong:435/KH-UBND), an IRI or a corpus file name; "
+            "`policykg documents` lists them"
+        )
+    keys = ", ".join(sorted(d["key"] for d in exact))
+    raise AmbiguousDocument(f"{ref!r} matches several documents: {keys}; give one of these keys")
+
+
+def lineage(store: Store, document: str | None = None) -> list[dict]:
+    """Lineage rows for one document, or for every corpus document when ``document`` is None."""
+    docs = documents(store)
+    by_iri = {d["iri"]: d for d in docs}
+    if document is None:
+        starts = [d for d in docs if d["in_corpus"]]
+    else:
+        starts = [find_document(docs, document)]
+    edges, central = edge_map(run_query(store, load_query("up-edges")))
+    rows = []
+    for lin in all_lineages(edges, central, [d["iri"] for d in starts]):
+        doc = by_iri[lin.start]
+        rows.append(
+            {
+                "document": {"iri": doc["iri"], "key": doc["key"], "number": doc["number"]},
+                "paths": [[_short(by_iri, iri) for iri in path] for path in lin.paths],
+                "central": [_short(by_iri, iri) for iri in lin.central],
+                "truncated": lin.truncated,
+            }
+        )
+    return rows
+
+
+def _short(by_iri: dict[str, dict], iri: str) -> dict:
+    d = by_iri.get(iri)
+    if d is None:
+        return {"iri": iri, "number": None, "key": None}
+    return {"iri": iri, "number": d["number"], "key": d["key"]}

@@ -1,0 +1,64 @@
+"""Render result rows as an aligned table, JSON or CSV.
+
+>>> print(render([{"a": 1, "b": "x"}], "csv"), end="")
+a,b
+1,x
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import StrEnum
+from typing import Any
+
+
+class Format(StrEnum):
+    """Output formats of the read commands."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+def _cell(value: Any, width: int | None = None) -> str:
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, list):
+        text = "; ".join(_cell(v) for v in value)
+    elif isinstance(value, dict):
+        text = str(value.get("number") or value.get("key") or value.get("name") or "")
+    else:
+        text = " ".join(str(value).split())
+    if width and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def table(rows: list[dict], columns: list[str] | None = None, *, width: int = 60) -> str:
+    """An aligned plain-text table; long cells are cut to ``width`` characters."""
+    columns = columns or (list(rows[0]) if rows else [])
+    cells = [[_cell(r.get(c), width) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def render(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
+    """Rows in the requested format; JSON keeps nested values, the others flatten them."""
+    if fmt == Format.JSON:
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == Format.CSV:
+        columns = columns or (list(rows[0]) if rows else [])
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([_cell(r.get(c)) for c in columns])
+        return buf.getvalue()
+    return table(rows, columns)

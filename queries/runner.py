@@ -1,0 +1,178 @@
+"""Load the ``.rq`` files of this room, bind their parameters safely and run them.
+
+Each query file opens with a comment block of ``# key: value`` lines: ``name``, ``summary``,
+one ``param`` line per parameter (``NAME TYPE [optional] -- description``), ``columns`` and
+``example``. Parameters are typed and bound as RDF terms (pyoxigraph substitutions), never
+formatted into the query text.
+
+>>> spec = load_query("central-directives")
+>>> spec.name, [c for c in spec.columns][:2]
+('central-directives', ['doc', 'key'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Store, Variable
+
+from policykg.ontology.errors import PolicyKGError
+from policykg.ontology.namespaces import XSD
+
+QUERY_DIR = Path(__file__).parent
+PARAM_TYPES = ("iri", "string", "date", "integer", "boolean")
+
+
+class UnknownQuery(PolicyKGError):
+    """No query of that name or file."""
+
+
+class BadParameter(PolicyKGError):
+    """A query parameter is missing, unknown or of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter."""
+
+    name: str
+    type: str
+    optional: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A query file: its header and its text."""
+
+    name: str
+    path: Path
+    summary: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    example: str
+    text: str
+
+
+_HEADER = re.compile(r"#\s*(?P<key>[a-z]+)\s*:\s*(?P<value>.*)")
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<optional>\s+optional)?(?:\s+--\s+(?P<desc>.*))?"
+)
+
+
+def parse_query(path: Path) -> QuerySpec:
+    """Parse a ``.rq`` file's header comment block."""
+    text = path.read_text("utf-8")
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = _HEADER.match(line)
+        if m:
+            fields.setdefault(m["key"], []).append(m["value"].strip())
+    params = []
+    for raw in fields.get("param", []):
+        m = _PARAM.fullmatch(raw)
+        if not m or m["type"] not in PARAM_TYPES:
+            raise UnknownQuery(
+                f"{path}: bad param line {raw!r}; expected 'NAME TYPE [optional] -- description' "
+                f"with TYPE one of {', '.join(PARAM_TYPES)}"
+            )
+        params.append(Param(m["name"], m["type"], bool(m["optional"]), m["desc"] or ""))
+    columns = tuple(c.strip() for c in " ".join(fields.get("columns", [])).split(",") if c.strip())
+    return QuerySpec(
+        name=(fields.get("name") or [path.stem])[0],
+        path=path,
+        summary=" ".join(fields.get("summary", [])),
+        params=tuple(params),
+        columns=columns,
+        example=" ".join(fields.get("example", [])),
+        text=text,
+    )
+
+
+def list_queries() -> list[QuerySpec]:
+    """Every query shipped in this room, by name."""
+    return sorted((parse_query(p) for p in QUERY_DIR.glob("*.rq")), key=lambda q: q.name)
+
+
+def load_query(name_or_file: str) -> QuerySpec:
+    """A shipped query by name, or any ``.rq`` file by path."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.exists():
+        return parse_query(path)
+    shipped = QUERY_DIR / f"{name_or_file}.rq"
+    if shipped.exists():
+        return parse_query(shipped)
+    names = ", ".join(q.name for q in list_queries())
+    raise UnknownQuery(f"no query named {name_or_file!r}; known queries: {names}")
+
+
+def to_term(param: Param, value: Any) -> NamedNode | Literal:
+    """Turn a user's value into an RDF term of the parameter's declared type."""
+    if isinstance(value, NamedNode | Literal):
+        return value
+    raw = str(value)
+    try:
+        if param.type == "iri":
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", raw):
+                raise ValueError("not an absolute IRI")
+            return NamedNode(raw)
+        if param.type == "date":
+            return Literal(date.fromisoformat(raw).isoformat(), datatype=NamedNode(str(XSD.date)))
+        if param.type == "integer":
+            return Literal(str(int(raw)), datatype=NamedNode(str(XSD.integer)))
+        if param.type == "boolean":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError("not true or false")
+            return Literal(raw.lower(), datatype=NamedNode(str(XSD.boolean)))
+        return Literal(raw)
+    except ValueError as e:
+        raise BadParameter(
+            f"parameter {param.name} expects {param.type}, got {raw!r} ({e})"
+        ) from None
+
+
+def bind(spec: QuerySpec, params: dict[str, Any]) -> dict[Variable, NamedNode | Literal]:
+    """Check ``params`` against the query's declared parameters and turn them into terms."""
+    declared = {p.name: p for p in spec.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise BadParameter(
+            f"query {spec.name} has no parameter {unknown[0]!r}; "
+            f"its parameters: {', '.join(declared) or 'none'}"
+        )
+    missing = [p.name for p in spec.params if not p.optional and p.name not in params]
+    if missing:
+        raise BadParameter(f"query {spec.name} needs --param {missing[0]}=VALUE")
+    return {Variable(k): to_term(declared[k], v) for k, v in params.items()}
+
+
+def python_value(term) -> Any:
+    """A result term as a plain Python value (IRIs and strings as str, typed literals typed)."""
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    dt = term.datatype.value if term.datatype else ""
+    if dt == str(XSD.integer):
+        return int(term.value)
+    if dt == str(XSD.boolean):
+        return term.value == "true"
+    return term.value
+
+
+def run_query(store: Store, spec: QuerySpec, params: dict[str, Any] | None = None) -> list[dict]:
+    """Run a SELECT query on an embedded store; rows are dicts of plain values."""
+    substitutions = bind(spec, params or {})
+    solutions = store.query(
+        spec.text, substitutions=substitutions, use_default_graph_as_union=True
+    )
+    names = [v.value for v in solutions.variables]
+    return [{n: python_value(row[n]) for n in names} for row in solutions]
