@@ -124,8 +124,9 @@ def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str
     """Paths from a document up to the central directives it reaches (all corpus documents
     when none is given)."""
     if task is not None:
-        raise click.UsageError("task lineage needs the task graph, which is not built yet; "
-                               "use --document NUMBER")
+        raise click.UsageError(
+            "task lineage needs the task graph, which is not built yet; use --document NUMBER"
+        )
     rows = api.lineage(open_store(ctx.obj["out"]), document)
     if fmt == "json":
         click.echo(render(rows, fmt), nl=False)
@@ -139,8 +140,15 @@ def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str
         for r in rows
         for p in (r["paths"] or [[]])
         if p
-    ] + [{"document": r["document"]["key"], "path": "(no path to a central directive)",
-          "central": ""} for r in rows if not r["paths"]]
+    ] + [
+        {
+            "document": r["document"]["key"],
+            "path": "(no path to a central directive)",
+            "central": "",
+        }
+        for r in rows
+        if not r["paths"]
+    ]
     click.echo(render(flat, fmt, ["document", "path", "central"]), nl=False)
 
 
@@ -154,7 +162,11 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], list_: 
     """Run a query from queries/ by name, or any .rq file, with bound parameters."""
     if list_ or name is None:
         rows = [
-            {"name": q.name, "parameters": ", ".join(p.name for p in q.params), "summary": q.summary}
+            {
+                "name": q.name,
+                "parameters": ", ".join(p.name for p in q.params),
+                "summary": q.summary,
+            }
             for q in list_queries()
         ]
         click.echo(render(rows, fmt, ["name", "parameters", "summary"]), nl=False)

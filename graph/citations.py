@@ -94,32 +94,79 @@ class Mention:
     title_end: int | None = None
     plenum: int | None = None  # "… Hội nghị lần thứ 5, BCH Trung ương khóa IX" after it
     term: str | None = None
-    amends: tuple[tuple[str, str], ...] = ()  # amending laws: (name, folded key) of each law amended
+    amends: tuple[
+        tuple[str, str], ...
+    ] = ()  # amending laws: (name, folded key) of each law amended
 
 
 # --- patterns ------------------------------------------------------------------------------
 
 _NUM = r"(?<![\w./-])(?P<num>\d{1,5})"
 _PARTY = re.compile(
-    _NUM + _S + r"-" + _S + r"(?P<type>[a-z]{1,4})" + _S + r"[/-]" + _S
+    _NUM
+    + _S
+    + r"-"
+    + _S
+    + r"(?P<type>[a-z]{1,4})"
+    + _S
+    + r"[/-]"
+    + _S
     + r"(?P<issuer>[a-z]{1,6})(?![\w/&])"
 )
 _SLASH3 = re.compile(
-    _NUM + _S + r"/" + _S + r"(?P<type>[a-z]{1,4})" + _S + r"/" + _S
+    _NUM
+    + _S
+    + r"/"
+    + _S
+    + r"(?P<type>[a-z]{1,4})"
+    + _S
+    + r"/"
+    + _S
     + r"(?P<issuer>[a-z]{1,6})(?![\w/&])"
 )
 _STATE = re.compile(
-    _NUM + _S + r"/" + _S + r"(?:(?P<year>(?:19|20)\d\d)" + _S + r"/" + _S + r")?"
-    + r"(?P<a>[a-z][a-z&]{0,11})" + _S + r"-" + _S + r"(?P<b>[a-z][a-z&]{0,15}\d{0,2})(?![\w/])"
+    _NUM
+    + _S
+    + r"/"
+    + _S
+    + r"(?:(?P<year>(?:19|20)\d\d)"
+    + _S
+    + r"/"
+    + _S
+    + r")?"
+    + r"(?P<a>[a-z][a-z&]{0,11})"
+    + _S
+    + r"-"
+    + _S
+    + r"(?P<b>[a-z][a-z&]{0,15}\d{0,2})(?![\w/])"
 )
 _QH = re.compile(
-    _NUM + _S + r"/" + _S + r"(?P<year>(?:19|20)\d\d)" + _S + r"/" + _S
+    _NUM
+    + _S
+    + r"/"
+    + _S
+    + r"(?P<year>(?:19|20)\d\d)"
+    + _S
+    + r"/"
+    + _S
     + r"(?P<b>(?:ubtv)?qh\d{1,2})(?![\w/])"
 )
 _DATE = (
-    r"ngay" + _S + r"(?P<d>\d{1,2})" + _S
-    + r"(?:/" + _S + r"(?P<m1>\d{1,2})" + _S + r"/|thang" + _S + r"(?P<m2>\d{1,2})" + _S + r"nam)"
-    + _S + r"(?P<y>(?:19|20)\d\d)(?!\d)"
+    r"ngay"
+    + _S
+    + r"(?P<d>\d{1,2})"
+    + _S
+    + r"(?:/"
+    + _S
+    + r"(?P<m1>\d{1,2})"
+    + _S
+    + r"/|thang"
+    + _S
+    + r"(?P<m2>\d{1,2})"
+    + _S
+    + r"nam)"
+    + _S
+    + r"(?P<y>(?:19|20)\d\d)(?!\d)"
 )
 _DATE_AFTER = re.compile(_S + r",?" + _S + r"(?:ban hanh\s{1,3})?" + _DATE)
 _DATE_ANY = re.compile(r"(?<![a-z])" + _DATE)
@@ -127,26 +174,86 @@ _KHOA = re.compile(_S + r"\(?" + _S + r"khoa\s{1,3}[ivxl]{1,5}(?![a-z])" + _S + 
 _TITLE_START = re.compile(_S + r"[,:]?" + _S + r"[\"“]?" + _S + r"(?=ve\s)")
 _TITLE_STOP = re.compile(r"[;\n\"”]|\.\s|\.$|\s\(\s*(?:sau day|gọi tat)")
 _NUMBER_WORDS = {
-    "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
-    "chin": 9, "muoi": 10,
+    "nhat": 1,
+    "hai": 2,
+    "ba": 3,
+    "tu": 4,
+    "bon": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
 }
 _PLENUM_NO = r"(?P<p>\d{1,2}|[ivx]{1,4}|" + "|".join(_NUMBER_WORDS) + r")"
 _PLENUM_AFTER = re.compile(
-    _S + r",?" + _S + r"(?:cua\s{1,3})?hoi nghi\s{1,3}(?:lan thu\s{1,3})?" + _PLENUM_NO
-    + _S + r",?" + _S + r"(?:ban chap hanh\s{1,3}trung uong(?:\s{1,3}dang)?)?" + _S
-    + r"(?:\(" + _S + r")?khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])"
+    _S
+    + r",?"
+    + _S
+    + r"(?:cua\s{1,3})?hoi nghi\s{1,3}(?:lan thu\s{1,3})?"
+    + _PLENUM_NO
+    + _S
+    + r",?"
+    + _S
+    + r"(?:ban chap hanh\s{1,3}trung uong(?:\s{1,3}dang)?)?"
+    + _S
+    + r"(?:\("
+    + _S
+    + r")?khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])"
 )
 _PLENUM = re.compile(
     r"(?<![a-z])nghi quyet\s{1,3}(?:hoi nghi\s{1,3})?(?:lan thu\s{1,3})?"
     r"(?:ban chap hanh\s{1,3})?trung uong\s{1,3}(?:dang\s{1,3})?(?:lan thu\s{1,3})?"
-    + _PLENUM_NO + r"(?![\w/-])" + _S + r"(?:,|\()?" + _S
-    + r"(?:khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])" + _S + r"\)?)?"
+    + _PLENUM_NO
+    + r"(?![\w/-])"
+    + _S
+    + r"(?:,|\()?"
+    + _S
+    + r"(?:khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])"
+    + _S
+    + r"\)?)?"
 )
 _LAW = re.compile(r"(?<![\w])luat\s{1,3}")
 _AMENDING = re.compile(r"sua doi\s?,?\s{1,3}bo sung\s{1,3}(?:mot so dieu\s{1,3})?cua\s{1,3}")
 _LAW_STOP_WORDS = frozenset(
-    "nam ngay so va cua theo tren de ve tai da duoc cho nhằm nham khi den truoc voi hoac neu la "
-    "trong thi bang co cac nhung moi hien hanh sua doi bo sung".split()
+    [
+        "nam",
+        "ngay",
+        "so",
+        "va",
+        "cua",
+        "theo",
+        "tren",
+        "de",
+        "ve",
+        "tai",
+        "da",
+        "duoc",
+        "cho",
+        "nhằm",
+        "nham",
+        "khi",
+        "den",
+        "truoc",
+        "voi",
+        "hoac",
+        "neu",
+        "la",
+        "trong",
+        "thi",
+        "bang",
+        "co",
+        "cac",
+        "nhung",
+        "moi",
+        "hien",
+        "hanh",
+        "sua",
+        "doi",
+        "bo",
+        "sung",
+    ]
 )
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 
@@ -190,19 +297,31 @@ def _compiled(reg: Registry) -> dict[str, re.Pattern[str]]:
         key=len,
         reverse=True,
     )
-    aliases = sorted(
-        {fold(a) for j in reg.jurisdictions for a in j.aliases}, key=len, reverse=True
-    )
+    aliases = sorted({fold(a) for j in reg.jurisdictions for a in j.aliases}, key=len, reverse=True)
     alt = "|".join
     return {
         "type_before": re.compile(
-            r"(?:^|[^a-z])(?P<tw>" + alt(map(re.escape, words)) + r")" + _S
-            + r"(?:so" + _S + r":?" + _S + r")?$"
+            r"(?:^|[^a-z])(?P<tw>"
+            + alt(map(re.escape, words))
+            + r")"
+            + _S
+            + r"(?:so"
+            + _S
+            + r":?"
+            + _S
+            + r")?$"
         ),
         "issuer": re.compile(
-            _S + r",?" + _S + r"cua\s{1,3}(?P<organ>" + alt(map(re.escape, organs)) + r")"
+            _S
+            + r",?"
+            + _S
+            + r"cua\s{1,3}(?P<organ>"
+            + alt(map(re.escape, organs))
+            + r")"
             + r"(?:\s{1,3}(?P<generic>thanh pho|tinh|tp)(?![a-z]))?"
-            + r"(?:\s{1,3}(?P<place>" + alt(map(re.escape, places)) + r")(?![a-z]))?"
+            + r"(?:\s{1,3}(?P<place>"
+            + alt(map(re.escape, places))
+            + r")(?![a-z]))?"
         ),
         "place": re.compile(r"(?<![a-z])(?P<place>" + alt(map(re.escape, aliases)) + r")(?![a-z])"),
     }
@@ -446,7 +565,10 @@ def _laws(view: TextView, reg: Registry, numbered: list[Mention]) -> list[Mentio
                     break
                 inner.append(
                     (
-                        _spell_out(reg, collapse_spaces(canonical_spelling(view.norm[im.end() : inner_end]))),
+                        _spell_out(
+                            reg,
+                            collapse_spaces(canonical_spelling(view.norm[im.end() : inner_end])),
+                        ),
                         expand_abbreviations(reg, collapse_spaces(text[im.end() : inner_end])),
                     )
                 )

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from policykg.graph.citations import Mention, dates_in, places_in
 from policykg.graph.registry import Registry, load_registry
@@ -221,7 +222,10 @@ def _fill_issuer(reg: Registry, view: TextView, part: DocumentPart, inside: list
     if m:
         issuer = reg.issuer_by_name(m["organ"])
         if issuer and part.issuer_name is None:
-            part.issuer_name, part.issuer_code = issuer.name, issuer.codes[0] if issuer.codes else None
+            part.issuer_name, part.issuer_code = (
+                issuer.name,
+                issuer.codes[0] if issuer.codes else None,
+            )
         if part.place is None:
             a = part.start + m.start("rest")
             places = places_in(view, a, a + len(m["rest"]), reg)
@@ -251,7 +255,7 @@ def find_parts(
     lines = lines_of(view)
     starts = _part_starts(reg, view, lines, mentions)
     bounds = [0] + [s for s, _ in starts] + [len(view.norm)]
-    parts = [DocumentPart(start=a, end=b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts = [DocumentPart(start=a, end=b) for a, b in pairwise(bounds)]
     for part in parts:
         _fill_part(reg, view, part, mentions)
     for part in parts[1:]:

@@ -179,7 +179,9 @@ class Emitter:
                 self.lit(s, PKG.curatedSource, src)
         self.iri(s, PKG.jurisdiction, self.jurisdiction(doc.jurisdiction))
         if doc.issuer_name:
-            self.iri(s, PKG.issuedBy, self.agency(doc.issuer_name, doc.jurisdiction, doc.issuer_code))
+            self.iri(
+                s, PKG.issuedBy, self.agency(doc.issuer_name, doc.jurisdiction, doc.issuer_code)
+            )
         if doc.file:
             self.iri(s, PKG.sourceFile, source_iri(doc.file))
         if doc.self_evidence is not None:
@@ -221,7 +223,7 @@ class Emitter:
         self.lit(a, PKG.anomalyKind, anomaly.kind)
         self.lit(a, PKG.message, anomaly.message, "en")
         if anomaly.subject in docs:
-            self.iri(a, PKG.concerns, doc_iri(docs[anomaly.subject]))
+            self.iri(a, PKG.about, doc_iri(docs[anomaly.subject]))
         for ev in anomaly.evidence:
             self.iri(a, PKG.source, self.span(ev))
 

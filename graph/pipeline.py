@@ -75,9 +75,7 @@ class BuildReport:
         """The build's manifest (everything but timings is deterministic)."""
         return {
             "files": self.files,
-            "refused": [
-                {"file": r.file, "line": r.line, "reason": r.reason} for r in self.refused
-            ],
+            "refused": [{"file": r.file, "line": r.line, "reason": r.reason} for r in self.refused],
             "counts": {
                 "documents": self.documents,
                 "relations": self.links,
@@ -121,8 +119,12 @@ def read_corpus(files: list[tuple[str, Path]]) -> tuple[list[Analysis], list[Ref
     for name, path in files:
         if path.suffix.lower() not in TEXT_SUFFIXES:
             refused.append(
-                Refused(name, None, f"unsupported format {path.suffix or '(none)'}: plain text "
-                        "(.txt, .md) only for now; convert the file to UTF-8 text")
+                Refused(
+                    name,
+                    None,
+                    f"unsupported format {path.suffix or '(none)'}: plain text "
+                    "(.txt, .md) only for now; convert the file to UTF-8 text",
+                )
             )
             continue
         try:
@@ -140,9 +142,10 @@ def central_directives(quads: list[Quad]) -> list[str]:
     rdf_type = NamedNode(str(RDF.type))
     wanted = {str(PKG.issuedBy), str(PKG.level)}
     for q in quads:
-        if q.predicate == rdf_type or q.predicate.value in wanted:
-            if isinstance(q.object, NamedNode):
-                data.add((URIRef(q.subject.value), URIRef(q.predicate.value), URIRef(q.object.value)))
+        if (q.predicate == rdf_type or q.predicate.value in wanted) and isinstance(
+            q.object, NamedNode
+        ):
+            data.add((URIRef(q.subject.value), URIRef(q.predicate.value), URIRef(q.object.value)))
     return sorted(classify(data).central_directives)
 
 
@@ -172,7 +175,9 @@ def build(corpus_dirs: list[Path], out_dir: Path) -> BuildReport:
     central = central_directives(quads)
     inferred = NamedNode(str(INFERRED_GRAPH))
     quads += [
-        Quad(NamedNode(iri), NamedNode(str(RDF.type)), NamedNode(str(PKG.CentralDirective)), inferred)
+        Quad(
+            NamedNode(iri), NamedNode(str(RDF.type)), NamedNode(str(PKG.CentralDirective)), inferred
+        )
         for iri in central
     ]
     timings["reason"] = time.perf_counter() - t

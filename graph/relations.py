@@ -72,7 +72,9 @@ def _clause_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _this_before(reg: Registry, text: str, pos: int) -> bool:
     words = "|".join(re.escape(fold(w)) for t in reg.types for w in t.words)
-    return re.search(rf"(?:{words})\s{{1,3}}nay\s{{0,3}}$", text[max(0, pos - 40) : pos]) is not None
+    return (
+        re.search(rf"(?:{words})\s{{1,3}}nay\s{{0,3}}$", text[max(0, pos - 40) : pos]) is not None
+    )
 
 
 def _clause_relations(
@@ -104,7 +106,9 @@ def _clause_relations(
             subject = None
             if previous is not None and item.start() - previous.end <= _SUBJECT_GAP:
                 subject = previous
-            elif not (in_preamble or (predicate == "replaces" and _this_before(reg, text, item.start()))):
+            elif not (
+                in_preamble or (predicate == "replaces" and _this_before(reg, text, item.start()))
+            ):
                 pending = None
                 continue
             pending = (predicate, subject, item.start(), item.end())
@@ -117,8 +121,10 @@ def _clause_relations(
             if root is None:
                 root = (predicate, subject)
             pending, last = None, m
-        elif last is not None and root is not None and _COORDINATOR.fullmatch(
-            text, _after(last), m.start
+        elif (
+            last is not None
+            and root is not None
+            and _COORDINATOR.fullmatch(text, _after(last), m.start)
         ):
             out.append(Relation(root[0], root[1], m, m.start, m.end))
             last = m

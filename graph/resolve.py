@@ -31,7 +31,6 @@ from policykg.graph.analyse import Analysis
 from policykg.graph.citations import DocRef, Mention
 from policykg.graph.documents import DocumentPart
 from policykg.graph.registry import Registry, load_registry
-from policykg.graph.relations import Relation
 from policykg.graph.textview import collapse_spaces, fold
 
 Key = tuple
@@ -143,7 +142,14 @@ def _base(reg: Registry, ref: DocRef, m: Mention, citing_place: str) -> Key:
     if ref.kind == "plenum":
         return ("plenum", ref.plenum, ref.term)
     place = "vn" if _is_central(reg, ref.issuer_code) else (m.place or citing_place)
-    return ("n", place, bool(ref.party), fold(ref.type_code or ""), fold(ref.issuer_code or ""), ref.number)
+    return (
+        "n",
+        place,
+        bool(ref.party),
+        fold(ref.type_code or ""),
+        fold(ref.issuer_code or ""),
+        ref.number,
+    )
 
 
 @dataclass
@@ -225,7 +231,9 @@ class _Resolver:
                 year = ref.year
                 if year is None and m.start in own and own[m.start].date is not None:
                     year = own[m.start].date.year  # a document's own number, dated in its header
-                out.append(_Occurrence(a.name, part, m, _base(self.reg, ref, m, citing_place), year))
+                out.append(
+                    _Occurrence(a.name, part, m, _base(self.reg, ref, m, citing_place), year)
+                )
                 for name, key in m.amends:
                     law = DocRef(kind="law", type_code="LUAT", party=False, name=name, name_key=key)
                     inner = Mention(
@@ -301,7 +309,9 @@ class _Resolver:
             if target is None:
                 continue
             members[target].extend(members.pop(ident))
-        self._curated_numbers = {t: p for p in self.reg.plenums for t in [targets.get((p.plenum, p.term))]}
+        self._curated_numbers = {
+            t: p for p in self.reg.plenums for t in [targets.get((p.plenum, p.term))]
+        }
         return members
 
     # documents -------------------------------------------------------------------------
@@ -494,15 +504,19 @@ class _Resolver:
                     if subject and target:
                         ev = Evidence(a.name, m.start, m.end)
                         links.append(Link("amends", subject, target, ev, (m.start, m.end)))
-        unique = {(l.predicate, l.subject, l.object, l.evidence): l for l in links}
-        return sorted(unique.values(), key=lambda l: (l.subject, l.predicate, l.object, l.evidence.file, l.evidence.start))
+        unique = {(k.predicate, k.subject, k.object, k.evidence): k for k in links}
+        return sorted(
+            unique.values(),
+            key=lambda k: (k.subject, k.predicate, k.object, k.evidence.file, k.evidence.start),
+        )
 
     def _amended(self, file: str, m: Mention, key: str) -> str | None:
         """The law an amending law names (its inner mentions share the outer span)."""
         for ident, doc in self.docs.items():
-            if ident[0] == "law" and ident[1] == key:
-                if any(f == file and x.start == m.start + 1 for f, x in doc.mentions):
-                    return doc.key
+            if (ident[0], ident[1]) == ("law", key) and any(
+                f == file and x.start == m.start + 1 for f, x in doc.mentions
+            ):
+                return doc.key
         return None
 
     def _citations(self, part_docs: dict[tuple[str, int], Key]) -> list[CitationLink]:

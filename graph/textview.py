@@ -55,7 +55,9 @@ class _OffsetMap:
 
     __slots__ = ("_dst", "_end", "_src", "n_dst", "n_src")
 
-    def __init__(self, dst: array[int], src: array[int], end: array[int], n_dst: int, n_src: int):
+    def __init__(
+        self, dst: array[int], src: array[int], end: array[int], n_dst: int, n_src: int
+    ) -> None:
         self._dst = dst
         self._src = src
         self._end = end

@@ -51,12 +51,7 @@ def _ontology() -> Graph:
 
 
 def _terms(graph: Graph, types: frozenset[Node]) -> set[URIRef]:
-    return {
-        s
-        for t in types
-        for s in graph.subjects(RDF.type, t)
-        if isinstance(s, URIRef)
-    }
+    return {s for t in types for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
 
 
 def classes() -> frozenset[URIRef]:

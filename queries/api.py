@@ -21,10 +21,10 @@ from collections import defaultdict
 
 from pyoxigraph import Store
 
+from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries.lineage import all_lineages, edge_map
 from policykg.queries.runner import load_query, run_query
-from policykg.graph.textview import fold
 
 _RELATION_KEYS = ("implements", "based_on", "replaces", "amends", "attached_to", "cites")
 

@@ -171,8 +171,6 @@ def python_value(term) -> Any:
 def run_query(store: Store, spec: QuerySpec, params: dict[str, Any] | None = None) -> list[dict]:
     """Run a SELECT query on an embedded store; rows are dicts of plain values."""
     substitutions = bind(spec, params or {})
-    solutions = store.query(
-        spec.text, substitutions=substitutions, use_default_graph_as_union=True
-    )
+    solutions = store.query(spec.text, substitutions=substitutions, use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     return [{n: python_value(row[n]) for n in names} for row in solutions]

@@ -14,8 +14,8 @@ import owlready2
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from policykg.ontology.load import ONTOLOGY_PATH, labels, load_ontology, superterms
 from policykg.ontology import namespaces as ns
+from policykg.ontology.load import ONTOLOGY_PATH, labels, load_ontology, superterms
 from policykg.ontology.namespaces import ELI, ID, OWL, PKG, RDF, RDFS, SKOS
 from policykg.ontology.reason import (
     Classification,
@@ -203,9 +203,7 @@ def test_superterms() -> None:
     assert {PKG.Document, ELI.Work} <= sup[PKG.Conclusion]
     assert PKG.Conclusion not in sup[PKG.Conclusion]
     assert OWL.Thing not in sup[PKG.Conclusion]
-    assert {PKG.assignedTo, URIRef("http://www.w3.org/ns/prov#wasAssociatedWith")} <= sup[
-        PKG.lead
-    ]
+    assert {PKG.assignedTo, URIRef("http://www.w3.org/ns/prov#wasAssociatedWith")} <= sup[PKG.lead]
     assert {PKG.PolicyDirective, PKG.Document, ELI.Work} <= sup[PKG.CentralDirective]
     assert all(isinstance(t, URIRef) for terms in sup.values() for t in terms)
     sup[PKG.lead] = frozenset()  # callers get their own copy
@@ -251,9 +249,7 @@ def test_cascade_is_consistent_and_central_directives_are_inferred(
 ) -> None:
     assert cascade_result.consistent
     assert cascade_result.central_directives == tuple(sorted([str(KL_70), str(NQ_134)]))
-    assert cascade_result.policy_directives == tuple(
-        sorted([str(KL_70), str(NQ_134), str(CT_07)])
-    )
+    assert cascade_result.policy_directives == tuple(sorted([str(KL_70), str(NQ_134), str(CT_07)]))
     assert cascade_result.seconds > 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import itertools
 import time
 import unicodedata
 from pathlib import Path
@@ -446,9 +447,7 @@ viet_tokens = st.tuples(st.sampled_from(VIET_WORDS + MARKUP + SEPARATORS), st.bo
 viet_texts = st.lists(viet_tokens, max_size=40).map("".join)
 any_texts = st.one_of(
     st.text(max_size=60),
-    st.lists(st.one_of(st.text(max_size=4), st.sampled_from(MARKUP + VIET_WORDS))).map(
-        "".join
-    ),
+    st.lists(st.one_of(st.text(max_size=4), st.sampled_from(MARKUP + VIET_WORDS))).map("".join),
     st.text(alphabet="*_#<>&;/bp \n\r\t\u00a0a\u0301\u0323\u0302\u2126Ω\u0338=", max_size=40),
     st.text(alphabet=TRICKY + "*_#<&;", max_size=30),
 )
@@ -462,7 +461,7 @@ def test_never_crashes_and_maps_are_sane(text: str) -> None:
     assert len(v.fold) == n
     assert v.to_original(n, n) == (len(text), len(text))
     spans = [v.to_original(i, i + 1) for i in range(n)]
-    for (a1, b1), (a2, b2) in zip(spans, spans[1:], strict=False):
+    for (a1, b1), (a2, b2) in itertools.pairwise(spans):
         assert a1 <= a2 and b1 <= b2  # monotone
     covered = [False] * len(text)
     for i, (a, b) in enumerate(spans):

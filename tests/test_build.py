@@ -1,0 +1,127 @@
+"""The build as a whole: determinism, provenance, bad input, and never losing a good build."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from policykg.graph import store as store_module
+from policykg.graph.pipeline import NoCorpus, build
+from policykg.graph.read import read_source
+from policykg.graph.store import NoBuild, current_build, open_store
+from policykg.queries import api
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+UNSEEN = Path(__file__).resolve().parent / "golden" / "unseen"
+
+SPANS = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?file ?start ?end ?exact WHERE {
+  ?span oa:hasSource/rdfs:label ?file ; oa:hasSelector ?p, ?q .
+  ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
+}
+"""
+
+
+def test_two_builds_of_the_same_corpus_are_byte_identical(tmp_path: Path) -> None:
+    first = build([CORPUS], tmp_path / "a")
+    second = build([CORPUS], tmp_path / "b")
+    a = (first.build_dir / "graph.nq").read_bytes()
+    b = (second.build_dir / "graph.nq").read_bytes()
+    assert a == b and first.export_sha256 == second.export_sha256
+    assert b"_:" not in a, "no blank nodes: the export must be canonical by sorting alone"
+
+
+def test_every_span_quotes_its_file_exactly(corpus_build) -> None:
+    store = open_store(corpus_build.out_dir)
+    texts = {p.name: read_source(p).text for p in CORPUS.glob("*.txt")}
+    rows = list(store.query(SPANS, use_default_graph_as_union=True))
+    assert len(rows) > 150
+    for row in rows:
+        text = texts[row["file"].value]
+        start, end = int(row["start"].value), int(row["end"].value)
+        assert text[start:end] == row["exact"].value
+
+
+def test_crlf_nfd_and_bom_read_like_the_plain_file(tmp_path: Path) -> None:
+    plain, messy = tmp_path / "plain", tmp_path / "messy"
+    plain.mkdir(), messy.mkdir()
+    source = UNSEEN / "quangninh-2014-kh120.txt"
+    shutil.copy(source, plain / source.name)
+    text = unicodedata.normalize("NFD", source.read_text("utf-8")).replace("\n", "\r\n")
+    (messy / source.name).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    docs = [
+        {
+            d["key"]: d
+            for d in api.documents(open_store(build([d], tmp_path / f"{d.name}-out").out_dir))
+        }
+        for d in (plain, messy)
+    ]
+    strip = [
+        {k: {f: v for f, v in d.items() if f not in ("iri",)} for k, d in side.items()}
+        for side in docs
+    ]
+    assert strip[0].keys() == strip[1].keys()
+    assert (
+        strip[0]["quang-ninh:120/KH-UBND"]["implements"]
+        == strip[1]["quang-ninh:120/KH-UBND"]["implements"]
+    )
+    store = open_store(tmp_path / "messy-out")
+    original = read_source(messy / source.name).text
+    for row in store.query(SPANS, use_default_graph_as_union=True):
+        assert original[int(row["start"].value) : int(row["end"].value)] == row["exact"].value
+
+
+def test_bad_files_are_refused_by_name_and_line_and_the_rest_is_built(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "haiphong-2018-kh435-ubnd.txt", corpus)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (corpus / "latin.txt").write_bytes("dòng 1\ndòng 2\n".encode() + b"d\xf2ng 3\n")
+    (corpus / "plan.docx").write_bytes(b"PK\x03\x04")
+    report = build([corpus], tmp_path / "out")
+    refused = {r.file: r for r in report.refused}
+    assert set(refused) == {"empty.txt", "binary.txt", "latin.txt", "plan.docx"}
+    assert refused["latin.txt"].line == 3
+    assert "empty" in refused["empty.txt"].reason
+    assert "binary" in refused["binary.txt"].reason
+    assert "unsupported format .docx" in refused["plan.docx"].reason
+    assert report.files == ["haiphong-2018-kh435-ubnd.txt"]
+    manifest = (report.build_dir / "manifest.json").read_text("utf-8")
+    assert '"latin.txt"' in manifest
+
+
+def test_a_failed_build_leaves_the_previous_one_current(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    good = build([CORPUS], out)
+    before = current_build(out)
+
+    def crash(path: Path) -> None:
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(store_module, "_fsync_tree", crash)
+    with pytest.raises(OSError, match="simulated"):
+        build([UNSEEN], out)
+    assert current_build(out) == before
+    keys = {d["key"] for d in api.documents(open_store(out))}
+    assert "hai-phong:435/KH-UBND" in keys and "can-tho:53/KH-UBND" not in keys
+    monkeypatch.undo()
+    again = build([UNSEEN], out)
+    assert current_build(out) == again.build_dir != good.build_dir
+    leftovers = [p.name for p in (out / "builds").iterdir() if p.name.startswith(".incomplete")]
+    assert leftovers == []
+
+
+def test_no_build_and_no_corpus_are_explained(tmp_path: Path) -> None:
+    with pytest.raises(NoBuild, match="run `policykg build` first"):
+        open_store(tmp_path / "nothing")
+    with pytest.raises(NoCorpus, match="corpus directory not found"):
+        build([tmp_path / "missing"], tmp_path / "out")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(NoCorpus, match="no readable document"):
+        build([tmp_path / "empty"], tmp_path / "out")
