@@ -149,7 +149,7 @@ def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str
         for r in rows
         if not r["paths"]
     ]
-    click.echo(render(flat, fmt, ["document", "path", "central"]), nl=False)
+    click.echo(render(flat, fmt, ["document", "path", "central"], width=200), nl=False)
 
 
 @cli.command()

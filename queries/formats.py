@@ -51,7 +51,7 @@ def table(rows: list[dict], columns: list[str] | None = None, *, width: int = 60
     return "\n".join(lines) + "\n"
 
 
-def render(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
+def render(rows: list[dict], fmt: str, columns: list[str] | None = None, *, width: int = 60) -> str:
     """Rows in the requested format; JSON keeps nested values, the others flatten them."""
     if fmt == Format.JSON:
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
@@ -63,4 +63,4 @@ def render(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
         for r in rows:
             writer.writerow([_cell(r.get(c)) for c in columns])
         return buf.getvalue()
-    return table(rows, columns)
+    return table(rows, columns, width=width)
