@@ -30,7 +30,7 @@ from policykg.graph.resolve import resolve
 from policykg.graph.store import canonical_nquads, write_build
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.namespaces import INFERRED_GRAPH, PKG, RDF
-from policykg.ontology.reason import classify
+from policykg.ontology.reason import ensure_consistent
 
 #: Plain-text formats read today; others are refused with a clear message.
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
@@ -137,7 +137,11 @@ def read_corpus(files: list[tuple[str, Path]]) -> tuple[list[Analysis], list[Ref
 
 
 def central_directives(quads: list[Quad]) -> list[str]:
-    """Ask HermiT which documents are central directives (from types and issuer levels)."""
+    """Ask HermiT which documents are central directives (from types and issuer levels).
+
+    Raises :class:`~policykg.ontology.reason.InconsistentGraph` when the extracted graph
+    contradicts the ontology (for instance a document typed both Party and State).
+    """
     data = Graph()
     rdf_type = NamedNode(str(RDF.type))
     wanted = {str(PKG.issuedBy), str(PKG.level)}
@@ -146,7 +150,7 @@ def central_directives(quads: list[Quad]) -> list[str]:
             q.object, NamedNode
         ):
             data.add((URIRef(q.subject.value), URIRef(q.predicate.value), URIRef(q.object.value)))
-    return sorted(classify(data).central_directives)
+    return sorted(ensure_consistent(data).central_directives)
 
 
 def build(corpus_dirs: list[Path], out_dir: Path) -> BuildReport:

@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF
 
 from policykg.graph import store as store_module
 from policykg.graph.pipeline import NoCorpus, build
@@ -125,3 +127,21 @@ def test_no_build_and_no_corpus_are_explained(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(NoCorpus, match="no readable document"):
         build([tmp_path / "empty"], tmp_path / "out")
+
+
+def test_hermit_finds_the_whole_built_corpus_consistent(corpus_build) -> None:
+    from pyoxigraph import NamedNode, RdfFormat, parse
+    from rdflib import Literal, URIRef
+
+    from policykg.ontology.namespaces import PKG
+    from policykg.ontology.reason import ensure_consistent
+
+    merged = Graph()
+    for q in parse(path=str(corpus_build.build_dir / "graph.nq"), format=RdfFormat.N_QUADS):
+        o = q.object
+        obj = URIRef(o.value) if isinstance(o, NamedNode) else Literal(o.value)
+        merged.add((URIRef(q.subject.value), URIRef(q.predicate.value), obj))
+    result = ensure_consistent(merged)
+    assert result.consistent
+    stored = {str(s) for s in merged.subjects(RDF.type, PKG.CentralDirective)}
+    assert set(result.central_directives) == stored == set(corpus_build.central)
