@@ -1,0 +1,261 @@
+"""Segment a document into a tree of sections, items, bullets, paragraphs and tables.
+
+Every node knows its span in the view (see :mod:`policykg.graph.textview`) and its numbering
+as printed. Ranks decide nesting: Roman sections (I., II.) hold numbered items (1., 1.1.),
+which hold lettered items (a), đ)), which hold bullets (- then +). A paragraph that starts
+in lower case continues the node before it; any other paragraph belongs to the nearest
+section, item or letter. "Phụ lục" and "Nơi nhận" start top-level blocks of their own.
+
+Appendix tables are tab-separated rows: the header row names the columns, a row whose first
+cell is empty continues the row before it (a page break), and cells keep every span they
+were read from.
+
+>>> from policykg.graph.textview import make_view
+>>> v = make_view("I. NHIỆM VỤ\\n1. Sở Tài chính:\\n- Cân đối kinh phí;\\n+ chi tiết\\n2. Khác")
+>>> root = segment(v, 0, len(v.norm))
+>>> [(n.kind, n.label) for n in root.walk()][1:]
+[('section', 'I'), ('item', '1'), ('bullet', '-'), ('bullet', '+'), ('item', '2')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from policykg.graph.documents import Line, lines_of
+from policykg.graph.textview import TextView, collapse_spaces, fold
+
+_ROMAN = re.compile(r"(?P<label>[IVXL]{1,6})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$")
+_NUMBERED = re.compile(r"(?P<label>\d{1,3}(?:\.\d{1,3}){0,3})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$")
+_DOTTED = re.compile(r"(?P<label>\d{1,3}(?:\.\d{1,3}){1,3})[ \t]{1,3}(?P<rest>\S.*)$")
+_LETTER = re.compile(r"(?P<label>[a-zđ])[ \t]{0,2}\)[ \t]{0,3}(?P<rest>\S.*)?$")
+_BULLET = re.compile(r"(?P<label>[-+•–*])[ \t]{0,3}(?P<rest>\S.*)?$")
+_APPENDIX = re.compile(r"phu luc\b")
+_CLOSING = re.compile(r"(?:noi nhan\s{0,3}:?|tm\.|kt\.|tl\.)")
+
+RANKS = {"document": 0, "appendix": 5, "closing": 5, "section": 10, "letter": 30, "paragraph": 50}
+_BULLET_RANKS = {"-": 40, "–": 40, "•": 40, "*": 40, "+": 41}
+
+
+@dataclass
+class Cell:
+    """One table cell: its text and the view spans it was read from (several across a break)."""
+
+    text: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One logical table row (page-break continuations merged)."""
+
+    start: int
+    end: int
+    cells: list[Cell]
+
+    @property
+    def label(self) -> str:
+        """The STT cell as printed ("16", "11.1", "XIII", "X.")."""
+        return self.cells[0].text.strip().rstrip(".") if self.cells else ""
+
+
+@dataclass
+class Table:
+    """An appendix table: header, column roles and rows."""
+
+    start: int
+    end: int
+    header: list[str]
+    columns: dict[str, int]
+    rows: list[Row]
+
+
+@dataclass
+class Node:
+    """A node of the document tree; ``start``/``end`` cover its own lines, not its children."""
+
+    kind: str
+    label: str | None
+    start: int
+    end: int
+    rank: int
+    body_start: int = 0  # where the text after the numbering starts
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
+    table: Table | None = None
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every descendant, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def text(self, view: TextView) -> str:
+        """The node's own text after its numbering, spaces collapsed."""
+        return collapse_spaces(view.norm[self.body_start : self.end]).strip()
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        """The span of the node with all its descendants."""
+        end = self.end
+        for n in self.walk():
+            end = max(end, n.end)
+        return self.start, end
+
+    def ancestors(self) -> Iterator[Node]:
+        """Parent, grandparent … up to the root."""
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+def _classify(line: Line) -> tuple[str, str | None, int, int]:
+    """(kind, label, rank, offset of the text after the numbering) for one line."""
+    text = line.text
+    for kind, pattern in (("section", _ROMAN), ("item", _NUMBERED), ("item", _DOTTED)):
+        m = pattern.match(text)
+        if m:
+            label = m["label"]
+            rank = RANKS["section"] if kind == "section" else 20 + label.count(".")
+            return kind, label, rank, line.start + (m.start("rest") if m["rest"] else len(text))
+    m = _LETTER.match(text)
+    if m:
+        return "letter", m["label"], RANKS["letter"], line.start + (m.start("rest") if m["rest"] else len(text))
+    m = _BULLET.match(text)
+    if m and (m["rest"] or "").strip():
+        return "bullet", m["label"], _BULLET_RANKS[m["label"]], line.start + m.start("rest")
+    if _APPENDIX.match(line.folded):
+        return "appendix", None, RANKS["appendix"], line.start
+    if _CLOSING.match(line.folded):
+        return "closing", None, RANKS["closing"], line.start
+    return "paragraph", None, RANKS["paragraph"], line.start
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def _column_roles(header: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        f = fold(cell)
+        if "stt" in f or f.strip() in ("tt", "so tt"):
+            roles.setdefault("stt", i)
+        elif "chu tri" in f:
+            roles.setdefault("lead", i)
+        elif "phoi hop" in f:
+            roles.setdefault("coordinating", i)
+        elif "thoi gian" in f or "thoi han" in f or "tien do" in f:
+            roles.setdefault("deadline", i)
+        elif "noi dung" in f or "nhiem vu" in f or "cong viec" in f:
+            roles.setdefault("content", i)
+    return roles
+
+
+def _cells(view: TextView, start: int, end: int) -> list[Cell]:
+    out, pos = [], start
+    while True:
+        tab = view.norm.find("\t", pos, end)
+        stop = end if tab < 0 else tab
+        raw = view.norm[pos:stop]
+        lead = len(raw) - len(raw.lstrip())
+        text = collapse_spaces(raw).strip()
+        a = pos + lead
+        out.append(Cell(text, [(a, a + len(raw.strip()))] if text else []))
+        if tab < 0:
+            return out
+        pos = tab + 1
+
+
+_HEADER_WORDS = ("noi dung", "chu tri", "phoi hop", "thoi gian", "nhiem vu")
+_SEPARATOR = re.compile(r"[\s|:\-–—=+]*")
+
+
+def _raw_line(view: TextView, line: Line) -> tuple[int, int]:
+    """The whole physical line around ``line``, leading and trailing tabs included."""
+    start = view.norm.rfind("\n", 0, line.start) + 1
+    end = view.norm.find("\n", line.end)
+    return start, len(view.norm) if end < 0 else end
+
+
+def _is_header(view: TextView, line: Line) -> bool:
+    start, end = _raw_line(view, line)
+    if "\t" not in view.norm[start:end]:
+        return False
+    first = fold(view.norm[start:end].split("\t", 1)[0]).strip(" .")
+    if first in ("stt", "tt", "so tt", "so thu tu"):
+        return True
+    words = sum(w in line.folded for w in _HEADER_WORDS)
+    return not any(c.isdigit() for c in first) and words >= 2
+
+
+def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
+    """Read the table whose header is ``lines[i]``; returns it and the next line index."""
+    start, end = _raw_line(view, lines[i])
+    header = [c.text for c in _cells(view, start, end)]
+    table = Table(start, end, header, _column_roles(header), [])
+    j = i + 1
+    while j < len(lines):
+        raw_start, raw_end = _raw_line(view, lines[j])
+        raw = view.norm[raw_start:raw_end]
+        if "\t" not in raw:
+            break
+        j += 1
+        if _SEPARATOR.fullmatch(raw):
+            continue  # a rule drawn under a header repeated after a page break
+        cells = _cells(view, raw_start, raw_end)
+        if table.rows and not cells[0].text:
+            prev = table.rows[-1]
+            for k, cell in enumerate(cells[: len(prev.cells)]):
+                if cell.text:
+                    joined = f"{prev.cells[k].text} {cell.text}".strip()
+                    prev.cells[k] = Cell(joined, prev.cells[k].spans + cell.spans)
+            prev.end = raw_end
+        else:
+            table.rows.append(Row(raw_start, raw_end, cells))
+        table.end = raw_end
+    return table, j
+
+
+# --- the tree ------------------------------------------------------------------------------
+
+
+def segment(view: TextView, start: int, end: int) -> Node:
+    """The tree of the document part between ``start`` and ``end`` of the view."""
+    root = Node("document", None, start, start, RANKS["document"], body_start=start)
+    lines = lines_of(view, start, end)
+    stack = [root]
+    previous: Node | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _is_header(view, line):
+            table, i = _table(view, lines, i)
+            container = stack[-1]
+            node = Node("table", None, table.start, table.end, 60, table.start, table=table)
+            node.parent = container
+            container.children.append(node)
+            previous = node
+            continue
+        kind, label, rank, body = _classify(line)
+        if kind == "paragraph" and previous is not None and line.text[:1].islower():
+            previous.end = line.end  # a sentence continued after a blank line or page break
+            i += 1
+            continue
+        node = Node(kind, label, line.start, line.end, rank, body)
+        if kind in ("appendix", "closing"):
+            del stack[1:]
+        elif kind == "paragraph":
+            while len(stack) > 1 and stack[-1].kind in ("bullet", "paragraph"):
+                stack.pop()
+        else:
+            while len(stack) > 1 and stack[-1].rank >= rank:
+                stack.pop()
+        node.parent = stack[-1]
+        stack[-1].children.append(node)
+        stack.append(node)
+        previous = node
+        i += 1
+    root.end = max((n.end for n in root.walk()), default=start)
+    return root
