@@ -116,40 +116,72 @@ def documents(ctx: click.Context, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("task", required=False)
-@click.option("--document", "document", help="A document's number, key, IRI or file name.")
+@click.option("--document", "document", help="Only the tasks of this plan (number, key or file).")
 @FORMAT
 @click.pass_context
-def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str) -> None:
-    """Paths from a document up to the central directives it reaches (all corpus documents
-    when none is given)."""
-    if task is not None:
-        raise click.UsageError(
-            "task lineage needs the task graph, which is not built yet; use --document NUMBER"
-        )
-    rows = api.lineage(open_store(ctx.obj["out"]), document)
+def tasks(ctx: click.Context, document: str | None, fmt: str) -> None:
+    """List tasks with their plan, lead, coordinating agencies, deadline and source span."""
+    rows = api.tasks(open_store(ctx.obj["out"]), document)
     if fmt == "json":
         click.echo(render(rows, fmt), nl=False)
         return
     flat = [
         {
-            "document": r["document"]["key"],
-            "path": " → ".join(d["number"] or d["key"] or d["iri"] for d in p),
-            "central": p[-1]["number"] or p[-1]["key"],
+            "key": r["key"],
+            "lead": "; ".join(a["name"] for a in r["lead"]),
+            "coordinating": "; ".join(a["name"] for a in r["coordinating"]),
+            "deadline": (r["deadline"] or {}).get("text"),
+            "text": r["text"],
         }
         for r in rows
-        for p in (r["paths"] or [[]])
-        if p
-    ] + [
-        {
-            "document": r["document"]["key"],
-            "path": "(no path to a central directive)",
-            "central": "",
-        }
-        for r in rows
-        if not r["paths"]
     ]
-    click.echo(render(flat, fmt, ["document", "path", "central"], width=200), nl=False)
+    click.echo(render(flat, fmt, ["key", "lead", "coordinating", "deadline", "text"]), nl=False)
+
+
+@cli.command()
+@FORMAT
+@click.pass_context
+def agencies(ctx: click.Context, fmt: str) -> None:
+    """List the agencies tasks name, with how many tasks each leads, coordinates or is asked."""
+    rows = api.agencies(open_store(ctx.obj["out"]))
+    columns = (
+        None
+        if fmt == "json"
+        else ["name", "jurisdiction", "collective", "lead", "coordinating", "requested"]
+    )
+    click.echo(render(rows, fmt, columns), nl=False)
+
+
+@cli.command()
+@click.argument("task", required=False)
+@click.option("--document", "document", help="A document's number, key, IRI or file name.")
+@FORMAT
+@click.pass_context
+def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str) -> None:
+    """Paths from a task (or every task) or a document up to the central directives it reaches."""
+    store = open_store(ctx.obj["out"])
+    if document is not None:
+        rows = api.lineage(store, document)
+        subject = "document"
+    else:
+        rows = api.task_lineage(store, task)
+        subject = "task"
+    if fmt == "json":
+        click.echo(render(rows, fmt), nl=False)
+        return
+    flat = []
+    for r in rows:
+        for p in r["paths"] or [None]:
+            flat.append(
+                {
+                    subject: r[subject]["key"],
+                    "path": " → ".join(d["number"] or d["key"] or d["iri"] for d in p)
+                    if p
+                    else "(no path to a central directive)",
+                    "central": (p[-1]["number"] or p[-1]["key"]) if p else "",
+                }
+            )
+    click.echo(render(flat, fmt, [subject, "path", "central"], width=200), nl=False)
 
 
 @cli.command()

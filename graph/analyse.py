@@ -8,14 +8,17 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from policykg.graph.citations import Mention, find_mentions
 from policykg.graph.documents import DocumentPart, find_parts
 from policykg.graph.read import SourceText
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.relations import Relation, find_relations
-from policykg.graph.textview import TextView, make_view
+from policykg.graph.segment import Node, segment
+from policykg.graph.targets import Target, find_targets
+from policykg.graph.tasks import PlanTasks, plan_tasks
+from policykg.graph.textview import TextView, fold, make_view
 
 
 @dataclass
@@ -27,6 +30,9 @@ class Analysis:
     mentions: list[Mention]
     parts: list[DocumentPart]
     relations: list[tuple[int, Relation]]  # (index of the part whose text states it, relation)
+    trees: list[Node] = field(default_factory=list)  # one per part
+    tasks: list[PlanTasks] = field(default_factory=list)  # one per part
+    targets: list[list[tuple[int, Target]]] = field(default_factory=list)  # (offset, target)
     source: SourceText | None = None
 
     def part_index(self, view_offset: int) -> int:
@@ -56,7 +62,28 @@ def analyse_text(name: str, text: str, registry: Registry | None = None) -> Anal
             registry=reg,
         ):
             relations.append((i, rel))
-    return Analysis(name, view, mentions, parts, relations)
+    analysis = Analysis(name, view, mentions, parts, relations)
+    for part in parts:
+        tree = segment(view, part.start, part.end)
+        analysis.trees.append(tree)
+        analysis.tasks.append(plan_tasks(view, tree))
+        analysis.targets.append(_targets(view, tree))
+    return analysis
+
+
+def _targets(view: TextView, tree: Node) -> list[tuple[int, Target]]:
+    """Measurable targets stated under a "Mục tiêu" heading, with the offset of their text."""
+    out: list[tuple[int, Target]] = []
+    taken: list[tuple[int, int]] = []
+    for node in tree.walk():
+        if node.kind in ("document", "table") or "muc tieu" not in fold(node.text(view))[:40]:
+            continue
+        start, end = node.extent
+        if any(a <= start < b for a, b in taken):
+            continue
+        taken.append((start, end))
+        out += [(start, t) for t in find_targets(view.norm[start:end])]
+    return out
 
 
 def analyse_source(source: SourceText, registry: Registry | None = None) -> Analysis:

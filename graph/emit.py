@@ -23,7 +23,7 @@ from policykg.graph.registry import Registry, load_registry
 from policykg.graph.resolve import Anomaly, Document, Evidence, Resolution
 from policykg.graph.textview import fold
 from policykg.ontology.load import superterms
-from policykg.ontology.namespaces import DATA_GRAPH, ID, OA, PKG, RDF, RDFS, SKOS, XSD
+from policykg.ontology.namespaces import DATA_GRAPH, ID, OA, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 _GRAPH = NamedNode(str(DATA_GRAPH))
 _LEVELS = {
@@ -144,11 +144,10 @@ class Emitter:
         s = str(ID[agency_path(jurisdiction, name)])
         self.iri(s, RDF.type, PKG.Agency)
         local = jurisdiction != "vn"
-        place = j.name
-        self.lit(s, PKG.name, f"{name} ({place})" if local else name, "vi")
+        self.lit(s, PKG.name, name, "vi")  # the place is the agency's pkg:jurisdiction
         if issuer is not None:
             self.iri(s, PKG.level, _LEVELS[issuer.level])
-            self.lit(s, RDFS.label, issuer.en + (f" ({place})" if local else ""), "en")
+            self.lit(s, RDFS.label, issuer.en + (f" ({j.name})" if local else ""), "en")
         self.iri(s, PKG.jurisdiction, self.jurisdiction(jurisdiction))
         return s
 
@@ -227,6 +226,90 @@ class Emitter:
         for ev in anomaly.evidence:
             self.iri(a, PKG.source, self.span(ev))
 
+    # tasks --------------------------------------------------------------------------------
+
+    def task_agency(self, agency, jurisdiction: str) -> str:
+        """An agency a task names, scoped by the plan's jurisdiction unless it is national."""
+        place = "vn" if agency.central else jurisdiction
+        s = str(ID[agency_path(place, agency.name)])
+        self.iri(s, RDF.type, PKG.CollectiveAgency if agency.collective else PKG.Agency)
+        self.lit(s, PKG.name, agency.name, "vi")
+        self.lit(s, PKG.agencyKind, agency.kind)
+        if agency.level:
+            self.lit(s, PKG.agencyLevel, agency.level)
+        self.iri(s, PKG.jurisdiction, self.jurisdiction(place))
+        return s
+
+    def task(self, plan_iri: str, plan_key: str, jurisdiction: str, file: str, task) -> str:
+        """A task with its roles, deadline and every span it was read from."""
+        s = f"{plan_iri}/task/{quote(task.path, safe='')}"
+        self.iri(s, RDF.type, PKG.Task)
+        self.lit(s, PKG.key, f"{plan_key}#{task.path}")
+        self.lit(s, PKG.path, task.path)
+        self.lit(s, PKG.text, task.text, "vi")
+        self.lit(s, PKG.taskKind, task.kind)
+        self.iri(s, PKG.partOfPlan, plan_iri)
+        if task.parent:
+            self.iri(s, PKG.subTaskOf, f"{plan_iri}/task/{quote(task.parent, safe='')}")
+        for a, b in task.spans:
+            self.iri(s, PKG.source, self.span(Evidence(file, a, b)))
+        for a, b in task.also:
+            self.iri(s, PKG.alsoStatedAt, self.span(Evidence(file, a, b)))
+        for role, prop, role_iri in (
+            ("lead", PKG.lead, PKG.LeadRole),
+            ("coordinating", PKG.coordinating, PKG.CoordinatingRole),
+            ("requested", PKG.requested, PKG.RequestedRole),
+        ):
+            for placed in getattr(task, role):
+                agency = self.task_agency(placed.agency, jurisdiction)
+                self.iri(s, prop, agency)
+                assoc = f"{s}/{role}/{agency.rsplit('/', 1)[1]}"
+                self.iri(s, PROV.qualifiedAssociation, assoc)
+                self.iri(assoc, RDF.type, PROV.Association)
+                self.iri(assoc, PROV.agent, agency)
+                self.iri(assoc, PROV.hadRole, role_iri)
+                self.iri(assoc, PKG.source, self.span(Evidence(file, placed.start, placed.end)))
+        if task.deadline is not None:
+            self.deadline(s, file, task.deadline, task.deadline_span)
+        return s
+
+    def deadline(self, task_iri: str, file: str, deadline, span) -> None:
+        """A deadline: the text verbatim, an OWL-Time interval and a recurrence if derivable."""
+        d = f"{task_iri}/deadline"
+        self.iri(task_iri, PKG.hasDeadline, d)
+        self.iri(d, RDF.type, PKG.Deadline)
+        self.lit(d, PKG.text, deadline.text, "vi")
+        self.lit(d, PKG.recurrence, deadline.recurrence)
+        self.lit(d, PKG.recurrenceDay, deadline.day)
+        self.lit(d, PKG.requester, deadline.requester)
+        for prop, when, name in (
+            (TIME.hasBeginning, deadline.start, "begin"),
+            (TIME.hasEnd, deadline.end, "end"),
+        ):
+            if when is not None:
+                instant = f"{d}/{name}"
+                self.iri(d, prop, instant)
+                self.iri(instant, RDF.type, TIME.Instant)
+                self.lit(instant, TIME.inXSDDate, when)
+        if span:
+            self.iri(d, PKG.source, self.span(Evidence(file, span[0], span[1])))
+
+    def target(self, plan_iri: str, file: str, index: int, target, offset: int) -> None:
+        """A measurable target of a plan."""
+        t = f"{plan_iri}/target/{index}"
+        self.iri(plan_iri, PKG.hasTarget, t)
+        self.iri(t, RDF.type, PKG.Target)
+        self.lit(t, PKG.indicator, target.indicator, "vi")
+        for prop, value in ((PKG.valueMin, target.value_min), (PKG.valueMax, target.value_max)):
+            if value is not None:
+                self.add(t, prop, Literal(str(value), datatype=_n(XSD.decimal)))
+        self.lit(t, PKG.unit, target.unit)
+        self.lit(t, PKG.targetYear, target.year)
+        self.lit(t, PKG.comparator, target.comparator)
+        self.iri(
+            t, PKG.source, self.span(Evidence(file, offset + target.start, offset + target.end))
+        )
+
     def quads(self) -> Iterator[Quad]:
         """Every quad, with the ontology's super-classes and super-properties materialised."""
         supers = {str(k): [_n(v) for v in sorted(vs)] for k, vs in superterms().items()}
@@ -255,4 +338,11 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
         em.citation(docs, c.citing, c.cited, c.file, c.mention)
     for anomaly in resolution.anomalies:
         em.anomaly(docs, anomaly)
+    for analysis in em.analyses.values():
+        for i, found in enumerate(analysis.tasks):
+            plan = docs[resolution.part_documents[(analysis.name, i)]]
+            for task in found.tasks:
+                em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task)
+            for n, (offset, target) in enumerate(analysis.targets[i], start=1):
+                em.target(doc_iri(plan), analysis.name, n, target, offset)
     return em

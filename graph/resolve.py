@@ -111,6 +111,7 @@ class Resolution:
     links: list[Link]
     citations: list[CitationLink]
     anomalies: list[Anomaly]
+    part_documents: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, part) -> key
 
     def by_key(self) -> dict[str, Document]:
         """Documents indexed by key."""
@@ -217,8 +218,24 @@ class _Resolver:
         links = self._links(part_docs)
         citations = self._citations(part_docs)
         self._flag_dates()
+        self._task_anomalies(part_docs)
         docs = sorted(self.docs.values(), key=lambda d: d.iri_path)
-        return Resolution(docs, links, citations, self.anomalies)
+        parts = {k: self.docs[v].key for k, v in part_docs.items()}
+        return Resolution(docs, links, citations, self.anomalies, parts)
+
+    def _task_anomalies(self, part_docs: dict[tuple[str, int], Key]) -> None:
+        for a in self.analyses:
+            for i, found in enumerate(a.tasks):
+                key = self.docs[part_docs[(a.name, i)]].key
+                for anomaly in found.anomalies:
+                    self.anomalies.append(
+                        Anomaly(
+                            kind=anomaly.kind,
+                            message=f"{key}: {anomaly.message}",
+                            subject=key,
+                            evidence=[Evidence(a.name, s, e) for s, e in anomaly.spans],
+                        )
+                    )
 
     def _occurrences(self) -> list[_Occurrence]:
         out = []

@@ -27,7 +27,9 @@ from policykg.graph.documents import Line, lines_of
 from policykg.graph.textview import TextView, collapse_spaces, fold
 
 _ROMAN = re.compile(r"(?P<label>[IVXL]{1,6})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$")
-_NUMBERED = re.compile(r"(?P<label>\d{1,3}(?:\.\d{1,3}){0,3})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$")
+_NUMBERED = re.compile(
+    r"(?P<label>\d{1,3}(?:\.\d{1,3}){0,3})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$"
+)
 _DOTTED = re.compile(r"(?P<label>\d{1,3}(?:\.\d{1,3}){1,3})[ \t]{1,3}(?P<rest>\S.*)$")
 _LETTER = re.compile(r"(?P<label>[a-zđ])[ \t]{0,2}\)[ \t]{0,3}(?P<rest>\S.*)?$")
 _BULLET = re.compile(r"(?P<label>[-+•–*])[ \t]{0,3}(?P<rest>\S.*)?$")
@@ -122,7 +124,12 @@ def _classify(line: Line) -> tuple[str, str | None, int, int]:
             return kind, label, rank, line.start + (m.start("rest") if m["rest"] else len(text))
     m = _LETTER.match(text)
     if m:
-        return "letter", m["label"], RANKS["letter"], line.start + (m.start("rest") if m["rest"] else len(text))
+        return (
+            "letter",
+            m["label"],
+            RANKS["letter"],
+            line.start + (m.start("rest") if m["rest"] else len(text)),
+        )
     m = _BULLET.match(text)
     if m and (m["rest"] or "").strip():
         return "bullet", m["label"], _BULLET_RANKS[m["label"]], line.start + m.start("rest")

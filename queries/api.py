@@ -101,17 +101,118 @@ def find_document(docs: list[dict], ref: str) -> dict:
     raise AmbiguousDocument(f"{ref!r} matches several documents: {keys}; give one of these keys")
 
 
+class UnknownTask(PolicyKGError):
+    """No task matches what was given."""
+
+
+def tasks(store: Store, document: str | None = None) -> list[dict]:
+    """Every task (or those of one document) shaped as the JSON contract says."""
+    roles: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for r in run_query(store, load_query("task-roles")):
+        roles[r["task"]][r["role"]].append(
+            {"iri": r["agency"], "name": r["name"], "collective": bool(r["collective"])}
+        )
+    rows = run_query(store, load_query("tasks"))
+    if document is not None:
+        plan = find_document(documents(store), document)["iri"]
+        rows = [r for r in rows if r["plan"] == plan]
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "iri": r["task"],
+                "key": r["key"],
+                "document": {
+                    "iri": r["plan"],
+                    "number": r["plan_number"],
+                    "key": r["plan_key"],
+                    "file": r["file"],
+                },
+                "path": r["path"],
+                "parent": r["parent_key"],
+                "kind": r["kind"],
+                "text": r["text"],
+                "lead": roles[r["task"]].get("lead", []),
+                "coordinating": roles[r["task"]].get("coordinating", []),
+                "requested": roles[r["task"]].get("requested", []),
+                "deadline": None
+                if r["deadline_text"] is None
+                else {
+                    "text": r["deadline_text"],
+                    "start": r["deadline_start"],
+                    "end": r["deadline_end"],
+                    "recurrence": r["recurrence"],
+                    "requester": r["requester"],
+                },
+                "source": {"file": r["file"], "start": r["start"], "end": r["end"]},
+            }
+        )
+    return out
+
+
+def agencies(store: Store) -> list[dict]:
+    """Agencies named by tasks, with their workload by role."""
+    return [
+        {
+            "iri": r["agency"],
+            "name": r["name"],
+            "jurisdiction": r["jurisdiction"],
+            "kind": r["kind"],
+            "collective": bool(r["collective"]),
+            "lead": r["lead"],
+            "coordinating": r["coordinating"],
+            "requested": r["requested"],
+        }
+        for r in run_query(store, load_query("agencies"))
+    ]
+
+
+def find_task(all_tasks: list[dict], ref: str) -> dict:
+    """The task a user means: its key (``<document key>#<path>``) or IRI."""
+    found = [t for t in all_tasks if ref in (t["key"], t["iri"])]
+    if not found:
+        found = [t for t in all_tasks if fold(t["key"]) == fold(ref)]
+    if len(found) == 1:
+        return found[0]
+    raise UnknownTask(
+        f"no task {ref!r}: give a task key such as hai-phong:435/KH-UBND#XV.1 "
+        "(`policykg tasks` lists them) or a task IRI"
+    )
+
+
+def task_lineage(store: Store, task: str | None = None) -> list[dict]:
+    """Lineage rows for one task, or every task: the paths of its plan up to central directives."""
+    all_tasks = tasks(store)
+    chosen = all_tasks if task is None else [find_task(all_tasks, task)]
+    plans = sorted({t["document"]["iri"] for t in chosen})
+    docs = documents(store)
+    by_plan = {row["document"]["iri"]: row for row in _lineage_rows(store, docs, plans)}
+    return [
+        {
+            "task": {"iri": t["iri"], "key": t["key"]},
+            "paths": by_plan[t["document"]["iri"]]["paths"],
+            "central": by_plan[t["document"]["iri"]]["central"],
+        }
+        for t in chosen
+    ]
+
+
 def lineage(store: Store, document: str | None = None) -> list[dict]:
     """Lineage rows for one document, or for every corpus document when ``document`` is None."""
     docs = documents(store)
-    by_iri = {d["iri"]: d for d in docs}
     if document is None:
-        starts = [d for d in docs if d["in_corpus"]]
+        starts = [d["iri"] for d in docs if d["in_corpus"]]
     else:
-        starts = [find_document(docs, document)]
+        starts = [find_document(docs, document)["iri"]]
+    return _lineage_rows(store, docs, starts)
+
+
+def _lineage_rows(store: Store, docs: list[dict], starts: list[str]) -> list[dict]:
+    """Lineage of documents given by IRI, from one query of every upward edge."""
+    by_iri = {d["iri"]: d for d in docs}
     edges, central = edge_map(run_query(store, load_query("up-edges")))
     rows = []
-    for lin in all_lineages(edges, central, [d["iri"] for d in starts]):
+    for lin in all_lineages(edges, central, starts):
         doc = by_iri[lin.start]
         rows.append(
             {

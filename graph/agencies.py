@@ -1,0 +1,1804 @@
+"""Agencies in plan texts: one identity per agency across spellings, lists, roles, headings.
+
+A plan assigns each task to a lead agency (chủ trì) and coordinating agencies (phối hợp), in
+appendix cells ("Liên minh HTX và DN, các Sở, ngành liên quan, UBND các quận, huyện"), in
+running text ("Sở Nội vụ chủ trì, phối hợp với Ban Tổ chức Thành ủy, … xây dựng …") and in
+headings that name the agency the following items belong to ("1.1. Sở Kế hoạch và Đầu tư:",
+"<b>SƠ KẾ HOẠCH VÀ ĐẦU TƯ</b>").
+
+Everything is matched on the folded view of the text (lower case, no diacritics, markup
+removed; :mod:`policykg.graph.textview`), word by word, after abbreviations are spelled out
+(UBND, HTX, DN, TP, KH&ĐT, …). So capitals, old and new tone placement, NFC/NFD and an OCR
+"SƠ"/"SỐ" for "SỞ" at the start of a name all read alike. The curated knowledge (department
+and ministry names, Party organs, mass organisations, central bodies, collective nouns,
+name heads) is ``graph/registry/agencies.toml``; the grammar is here.
+
+Canonical names
+---------------
+* ``name`` is the canonical display in modern spelling with abbreviations spelled out.
+  A curated body has one display whatever the spelling: "Liên minh HTX Thành phố",
+  "Liên minh Hợp tác xã thành phố" and (in a city text) "Liên minh Hợp tác xã" all display
+  "Liên minh Hợp tác xã Thành phố". Bodies named with their level (``place = true`` in the
+  table: Liên minh, Hội, Cục Thuế, Bảo hiểm xã hội, Ngân hàng Nhà nước chi nhánh, the
+  People's Committee …) carry the level word: "Thành phố", or "tỉnh" when the text says
+  "tỉnh" (:meth:`AgencyName.name_in` gives the form for a jurisdiction). Departments (Sở)
+  carry none: "Sở Kế hoạch và Đầu tư". Proper place names never enter a name: "Sở Khoa học
+  và Công nghệ tỉnh Bắc Ninh" is "Sở Khoa học và Công nghệ" (the jurisdiction is attached
+  by the caller).
+* ``key`` is the identity within a jurisdiction: the folded canonical name without the level
+  word, in the city form ("Tỉnh ủy" and "Thành ủy" share ``thanh uy``). Compare agencies by
+  key, not by name: collectives keep the list they state in the name ("Ủy ban nhân dân các
+  quận, huyện, thị xã") but every "all district People's Committees" phrase has the key
+  ``uy ban nhan dan cap huyen``, and every "departments and sectors" phrase is "Các sở,
+  ban, ngành" (``cac so, ban, nganh``).
+* Names not in the table keep their words as written (capitals text is put in lower case
+  after the head word) with trailing place words removed: "Viện Kinh tế thành phố" is
+  "Viện Kinh tế".
+
+>>> a = normalize_agency("SƠ KẾ HOẠCH VÀ ĐẦU TƯ")
+>>> a.name, a.key, a.kind, a.level, a.requestable
+('Sở Kế hoạch và Đầu tư', 'so ke hoach va dau tu', 'department', 'provincial', False)
+>>> [s.agency.name for s in split_agencies("Liên minh HTX và DN, các Sở, ngành liên quan, "
+...                                        "UBND các quận, huyện")]
+['Liên minh Hợp tác xã và Doanh nghiệp Thành phố', 'Các sở, ban, ngành', 'Ủy ban nhân dân các quận, huyện']
+>>> r = roles_in_sentence("Giao Sở Tài chính chủ trì phối hợp với Sở Kế hoạch và Đầu tư, "
+...                       "Liên minh Hợp tác xã và Doanh nghiệp thành phố trong việc lập dự toán")
+>>> [s.agency.name for s in r.lead], [s.agency.name for s in r.coordinating]
+(['Sở Tài chính'], ['Sở Kế hoạch và Đầu tư', 'Liên minh Hợp tác xã và Doanh nghiệp Thành phố'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from policykg.graph.registry import load_registry
+from policykg.graph.registry.agency_table import REQUESTABLE_KINDS, Sector, load_agency_table
+from policykg.graph.textview import canonical_spelling, collapse_spaces, fold, make_view
+
+__all__ = [
+    "AgencyName",
+    "AgencySpan",
+    "Roles",
+    "agency_heading",
+    "is_agency_heading",
+    "normalize_agency",
+    "roles_in_sentence",
+    "split_agencies",
+]
+
+# --------------------------------------------------------------------------- public types
+
+
+@dataclass(frozen=True)
+class AgencyName:
+    """The canonical identity of one agency phrase (see the module notes on names and keys).
+
+    >>> normalize_agency("Hội Liên hiệp Phụ nữ tỉnh").name_in("city")
+    'Hội Liên hiệp Phụ nữ Thành phố'
+    """
+
+    name: str
+    key: str
+    kind: str
+    collective: bool
+    central: bool
+    level: str | None
+    requestable: bool
+
+    def name_in(self, jurisdiction_kind: str) -> str:
+        """The display name in a jurisdiction of this kind ("city" or "province").
+
+        >>> normalize_agency("Ban Tổ chức Thành ủy").name_in("province")
+        'Ban Tổ chức Tỉnh ủy'
+        """
+        if self.central:
+            return self.name
+        if jurisdiction_kind == "province":
+            return _province_form(self.name)
+        if jurisdiction_kind == "city":
+            return _city_form(self.name)
+        return self.name
+
+
+@dataclass(frozen=True)
+class AgencySpan:
+    """An agency named at ``[start, end)`` of the string given to the function."""
+
+    start: int
+    end: int
+    agency: AgencyName
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The agencies a sentence gives each role: lead (chủ trì), coordinating (phối hợp) and
+    requested (đề nghị: bodies a People's Committee can only ask)."""
+
+    lead: list[AgencySpan]
+    coordinating: list[AgencySpan]
+    requested: list[AgencySpan]
+
+
+# --------------------------------------------------------------------------- tokens
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:&[^\W_]+)*|\n|\t|[^\w\s]")
+_DASHES = frozenset("-–—‐‑−")
+_SEPARATOR_WORDS = frozenset({"va", "-", ",", "&", "."})
+
+
+@dataclass(slots=True)
+class _Tok:
+    """One word or punctuation mark of the view, or one word of an abbreviation's expansion."""
+
+    f: str  # folded
+    d: str  # display text (NFC, as written; expansion words for abbreviations)
+    a: int  # span in the view's norm text
+    b: int
+    word: bool
+    upper: bool  # written in capitals (never for expansion words)
+    title: bool  # starts with a capital or a digit
+    expanded: bool
+
+
+def _raw_tokens(norm: str, folded: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    for m in _TOKEN_RE.finditer(folded):
+        a, b = m.span()
+        f = m.group()
+        d = norm[a:b]
+        word = f[0].isalnum()
+        if not word and f in _DASHES:
+            f = "-"
+        letters = [c for c in d if c.isalpha()]
+        upper = bool(letters) and all(c.isupper() for c in letters)
+        title = word and (d[0].isupper() or d[0].isdigit())
+        out.append(_Tok(f, d, a, b, word, upper, title, False))
+    return out
+
+
+def _phrase_tokens(text: str) -> list[_Tok]:
+    """Tokens of a table string (a name, an alias), abbreviations expanded."""
+    nfc = canonical_spelling(text)
+    return _expand(_raw_tokens(nfc, fold(nfc)))
+
+
+def _capitals(s: str) -> str:
+    return canonical_spelling(s).upper().replace("Đ", "D")
+
+
+def _written_as(tok: _Tok, written: str | None, upper: bool) -> bool:
+    """Is ``tok`` the abbreviation word ``written`` (None: a word of the expansion too)?"""
+    if written is None or not tok.word:
+        return True
+    if not any(c.isupper() for c in tok.d) or (upper and not tok.upper):
+        return False
+    return _capitals(tok.d) == written
+
+
+_Abbreviation = tuple[tuple[str, ...], list[_Tok], tuple[str | None, ...], bool]
+
+
+@cache
+def _abbreviations() -> dict[str, list[_Abbreviation]]:
+    """Abbreviations by first folded word, longest first: (folded key words, expansion,
+    the key words as written in capitals, or None for words of the expansion too, whether
+    the whole key must be in capitals)."""
+    table = load_agency_table()
+    pairs: list[tuple[str, str, bool]] = [
+        (k, v, False) for k, v in load_registry().abbreviations.items()
+    ]
+    pairs += [(k, v, False) for k, v in table.abbreviations.items()]
+    pairs += [(k, v, True) for k, v in table.upper_abbreviations.items()]
+    for sector in table.sectors:
+        pairs += [(abbr, sector.name, False) for abbr in sector.abbreviations]
+    index: dict[str, list[_Abbreviation]] = {}
+    for key, value, upper in pairs:
+        nfc = canonical_spelling(value)
+        raw = _raw_tokens(key, fold(key))
+        key_toks = tuple(t.f for t in raw)
+        if not key_toks:
+            continue
+        expansion = _raw_tokens(nfc, fold(nfc))
+        words = {t.f for t in expansion}
+        written = tuple(None if t.f in words else _capitals(t.d) for t in raw)
+        index.setdefault(key_toks[0], []).append((key_toks, expansion, written, upper))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return index
+
+
+def _expand(toks: list[_Tok]) -> list[_Tok]:
+    """Spell abbreviations out; each expansion word spans the whole abbreviation."""
+    index = _abbreviations()
+    out: list[_Tok] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        for key, expansion, written, upper in index.get(t.f, ()):
+            j = i + len(key)
+            if j > n or any(toks[i + k].f != key[k] for k in range(len(key))):
+                continue
+            if not all(_written_as(toks[i + k], written[k], upper) for k in range(len(key))):
+                continue
+            a, b = t.a, toks[j - 1].b
+            out.extend(_Tok(e.f, e.d, a, b, e.word, False, e.title, True) for e in expansion)
+            i = j
+            break
+        else:
+            out.append(t)
+            i += 1
+    return out
+
+
+def _content(toks: list[_Tok]) -> tuple[str, ...]:
+    """The folded words of a name, separators ("và", "-", ",", "&") dropped."""
+    return tuple(t.f for t in toks if t.word and t.f not in _SEPARATOR_WORDS)
+
+
+# --------------------------------------------------------------------------- word lists
+
+
+class _Phrases:
+    """A set of folded word sequences, matched at a token position (longest first)."""
+
+    def __init__(self, phrases: list[str] | tuple[str, ...]) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            words = tuple(t.f for t in _raw_tokens(p, fold(p)))
+            if words:
+                self._by_first.setdefault(words[0], []).append(words)
+        for seqs in self._by_first.values():
+            seqs.sort(key=lambda s: -len(s))
+
+    def match(self, toks: list[_Tok], k: int, end: int | None = None) -> int | None:
+        """The end of the longest phrase starting at ``k``, or ``None``."""
+        end = len(toks) if end is None else end
+        if k >= end:
+            return None
+        for seq in self._by_first.get(toks[k].f, ()):
+            j = k + len(seq)
+            if j <= end and all(toks[k + i].f == seq[i] for i in range(1, len(seq))):
+                return j
+        return None
+
+
+# Words that end an unlisted name or a list: verbs and prepositions of task text.
+_STOP = _Phrases(
+    """chu tri|phoi hop|chiu trach nhiem|co trach nhiem|tham muu|xay dung|to chuc|huong dan|
+    nghien cuu|khao sat|tap hop|theo doi|trien khai|trong|de|thuc hien|tang|tang cuong|de xuat|
+    tong hop|bao cao|ra soat|tap trung|khan truong|chu dong|la|do|cua|voi|ve|co|duoc|cung|
+    day manh|giai quyet|tien hanh|mo|ho tro|van dong|kien toan|chi dao|can doi|can cu|don doc|
+    kiem tra|giam sat|ban hanh|trinh|phe duyet|lap|gui|cap nhat|tuyen truyen|nang cao|phat huy|
+    dam bao|bao dam|cung co|tap huan|boi duong|dao tao|phan cong|dinh ky|hang nam|thuong xuyen|
+    nham|tai|theo|tu|den|khi|neu|dong thoi|bien soan|phat hanh|pho bien|quan triet|xem xet|
+    quyet dinh|sua doi|bo sung|hoan thien|hoan thanh|danh gia|so ket|tong ket|thi hanh|cho|
+    tham gia|dang ky|giao|de nghi|lam|gom|thuoc|truc thuoc|tiep nhan|chuyen|thong bao|dau moi|
+    tiep tuc|ap dung|phat trien|xu ly|thanh lap|dua|cong bo|van hanh|khai thac|thu hut|
+    thuc day|dieu chinh|phan loai|cung cap|tao|bo tri|su dung|dieu tra|thong ke|lua chon|
+    nhan rong|doi moi|tim|gioi thieu|quang ba|nhu|va|hoac|nhung|cac|moi|tung|tren|duoi|sau|
+    truoc|qua|bang|vao|ra|len|tiep can|dang|se|da|can|phai|nen|hay|thi|ma|vi|neu|khong|chua|
+    dieu hanh|quan ly|tuyen duong|khen thuong|biet|keu goi|dong vien|phan bo|bo tri|dap ung""".replace(
+        "\n", ""
+    ).split("|")
+)
+
+# In capitals every word is "capitalised": only these end an unlisted name there.
+_CAPS_STOP = _Phrases(
+    ["chu tri", "phoi hop", "chiu trach nhiem", "co trach nhiem", "tham muu", "cua", "voi",
+     "trong", "de", "tai", "theo", "cho", "do", "la", "duoc", "nham", "giao", "de nghi"]
+)
+
+# What may follow a subject that is not a predicate (the subject is not the lead).
+_NON_PREDICATE = _Phrases(
+    [
+        "do",
+        "la",
+        "cua",
+        "duoc",
+        "gom",
+        "thuoc",
+        "truc thuoc",
+        "lam",
+        "voi",
+        "ve",
+        "va",
+        "hoac",
+        "nam",
+        "thi",
+        "nhu",
+    ]
+)
+# Words after which an agency list is an object, not an actor ("chuyển các Sở, ngành …
+# giải quyết", "báo cáo Ủy ban nhân dân thành phố", "đôn đốc các Sở, ngành, địa phương").
+_OBJECT = _Phrases(
+    [
+        "chuyen",
+        "chuyen den",
+        "chuyen cho",
+        "gui",
+        "gui ve",
+        "gui den",
+        "gui cho",
+        "bao cao",
+        "bao cao ve",
+        "trinh",
+        "huong dan",
+        "don doc",
+        "kiem tra",
+        "trien khai den",
+        "den",
+        "cua",
+        "cho",
+        "ho tro",
+        "giup",
+        "de",
+        "giao",
+        "tai",
+        "giua",
+        "voi",
+        "tham muu",
+        "tham muu cho",
+        "tham muu voi",
+        "de xuat",
+        "de xuat voi",
+        "kien nghi",
+        "kien nghi voi",
+        "theo de nghi cua",
+        "theo de nghi tu",
+        "dong gui",
+        "toi",
+        "ve",
+    ]
+)
+
+# Verbs after a list that make the list the subject of a clause (", các cơ quan … chủ động").
+_VERBS = _Phrases(
+    """chu tri|phoi hop|chiu trach nhiem|co trach nhiem|tham muu|xay dung|to chuc|huong dan|
+    nghien cuu|khao sat|tap hop|theo doi|trien khai|thuc hien|tang cuong|de xuat|tong hop|
+    bao cao|ra soat|tap trung|khan truong|chu dong|day manh|giai quyet|tien hanh|ho tro|
+    van dong|kien toan|chi dao|can doi|don doc|kiem tra|giam sat|ban hanh|trinh|lap|gui|
+    cap nhat|tuyen truyen|nang cao|phat huy|cung co|tap huan|boi duong|bien soan|pho bien|
+    xem xet|sua doi|bo sung|hoan thien|danh gia|so ket|tong ket|dang ky|tiep tuc|xu ly|
+    dieu chinh|phan loai|bo tri|dieu tra|lua chon|nhan rong|can cu|dam bao|bao dam|
+    huong dan|dua|cu|de nghi""".replace("\n", "").split("|")
+)
+
+_TITLES = _Phrases(
+    [
+        "giam doc",
+        "pho giam doc",
+        "chu tich",
+        "pho chu tich",
+        "thu truong",
+        "bi thu",
+        "pho bi thu",
+        "lanh dao",
+        "dai dien lanh dao",
+        "dai dien",
+        "cuc truong",
+        "vien truong",
+        "hieu truong",
+        "tong giam doc",
+        "chanh",
+    ]
+)
+_ROLE_LEAD = _Phrases(["chu tri", "co trach nhiem chu tri", "chiu trach nhiem chu tri"])
+_ROLE_COORD = _Phrases(["phoi hop", "chu dong phoi hop", "phoi hop chat che"])
+# Words after a subject that make it the lead even of a cooperative ("các hợp tác xã chủ
+# động …") and after a mid-sentence list that make the list a subject.
+_ROLE_ANY = _Phrases(
+    ["chu tri", "phoi hop", "chu dong", "co trach nhiem", "chiu trach nhiem", "khan truong"]
+)
+_ROLE_WITH = _Phrases(["voi", "cung voi", "cung", "chat che voi", "chat che"])
+_REQUEST = _Phrases(["de nghi"])
+_ASSIGN = _Phrases(["giao", "giao cho", "yeu cau"])
+# Time words that may open a sentence before its subject ("Hàng năm Sở … tổng hợp").
+_ADVERBIAL = _Phrases(
+    [
+        "hang nam",
+        "hang nam,",
+        "hang quy",
+        "hang thang",
+        "dinh ky",
+        "dinh ky hang nam",
+        "dinh ky hang quy",
+        "dinh ky 6 thang",
+        "truoc mat",
+    ]
+)
+_ADVISE = _Phrases(["tham muu cho", "tham muu voi", "tham muu"])
+_FOR = _Phrases(["doi voi"])
+_RELATED = _Phrases(
+    [
+        "co lien quan",
+        "lien quan",
+        "khac lien quan",
+        "khac co lien quan",
+        "khac",
+        "chuyen mon",
+        "chuc nang",
+    ]
+)
+_DESCRIPTION = _Phrases(
+    ["co quan", "la", "don vi", "thuong truc", "chu tri", "co quan thuong truc", "truc thuoc"]
+)
+_NOT_REQUEST = frozenset({"theo", "cua", "tu", "duoc", "co"})
+_PARTY_SUFFIX = {
+    ("thanh", "uy"): "Thành ủy",
+    ("tinh", "uy"): "Tỉnh ủy",
+    ("quan", "uy"): "Quận ủy",
+    ("huyen", "uy"): "Huyện ủy",
+    ("thi", "uy"): "Thị ủy",
+    ("dang", "uy"): "Đảng ủy",
+}
+_LEVEL_WORDS = {
+    ("thanh", "pho"): "city",
+    ("tp",): "city",
+    ("tinh",): "province",
+    ("thu", "do"): "city",
+}
+_SO_HEADS = frozenset({"Sở", "sở", "SỞ"})
+
+
+# --------------------------------------------------------------------------- compiled table
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A curated body, ready to display."""
+
+    name: str
+    key: str
+    kind: str
+    place: bool
+    requestable: bool
+    needs_place: bool
+    local: str | None
+
+
+@dataclass(frozen=True)
+class _Noun:
+    cls: str
+    display: str
+    first: bool
+
+
+@dataclass(frozen=True)
+class _Class:
+    cls: str
+    name: str
+    key: str
+    kind: str
+    level: str | None
+    requestable: bool
+    needs_cac: bool
+
+
+class _Trie:
+    """Word sequences to values; a match may step over separators inside the sequence."""
+
+    def __init__(self) -> None:
+        self.root: dict = {}
+
+    def add(self, words: tuple[str, ...], value: object) -> None:
+        node = self.root
+        for w in words:
+            node = node.setdefault(w, {})
+        node.setdefault(None, value)
+
+    def match(
+        self, toks: list[_Tok], i: int, end: int, skip: bool = True
+    ) -> tuple[int, object] | None:
+        node, j, best = self.root, i, None
+        while j < end:
+            t = toks[j]
+            nxt = node.get(t.f) if (t.word or t.f in (",", "-")) else None
+            if nxt is not None and not (t.f in _SEPARATOR_WORDS and skip):
+                node, j = nxt, j + 1
+                if None in node:
+                    best = (j, node[None])
+                continue
+            if skip and node is not self.root and t.f in _SEPARATOR_WORDS:
+                k = j + 1
+                while k < end and k - j < 2 and toks[k].f in _SEPARATOR_WORDS:
+                    k += 1
+                if k < end and toks[k].f in node and toks[k].word:
+                    j = k
+                    continue
+            break
+        return best
+
+
+def _key(name: str) -> str:
+    """The identity key of a display name: folded, city form."""
+    k = collapse_spaces(fold(name))
+    return k.replace("tinh uy", "thanh uy").replace("tinh doan", "thanh doan")
+
+
+def _province_form(name: str) -> str:
+    name = name.replace("Thành ủy", "Tỉnh ủy").replace("Thành đoàn", "Tỉnh đoàn")
+    if name.endswith(" Thành phố"):
+        name = name[: -len(" Thành phố")] + " tỉnh"
+    return name
+
+
+def _city_form(name: str) -> str:
+    name = name.replace("Tỉnh ủy", "Thành ủy").replace("Tỉnh đoàn", "Thành đoàn")
+    if name.endswith(" tỉnh"):
+        name = name[: -len(" tỉnh")] + " Thành phố"
+    return name
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    curated: _Trie
+    entries: dict[str, _Entry]
+    sectors: _Trie
+    nouns: _Trie
+    classes: dict[str, _Class]
+    heads: _Trie
+    places: _Trie
+
+
+@cache
+def _compiled() -> _Compiled:
+    table = load_agency_table()
+    curated = _Trie()
+    entries: dict[str, _Entry] = {}
+
+    def add(name: str, aliases: list[str], entry: _Entry) -> None:
+        entries.setdefault(entry.name, entry)
+        for alias in [name, *aliases]:
+            forms = {alias, _province_form(alias)} if entry.kind == "party" else {alias}
+            if "Thành đoàn" in alias:
+                forms.add(alias.replace("Thành đoàn", "Tỉnh đoàn"))
+            for form in forms:
+                words = _content(_phrase_tokens(form))
+                if words:
+                    curated.add(words, entry)
+
+    for a in table.agencies:
+        add(
+            a.name,
+            list(a.aliases),
+            _Entry(a.name, _key(a.name), a.kind, a.place, a.requestable, a.needs_place, a.local),
+        )
+    for s in table.sectors:
+        names = [s.name, *s.aliases]
+        if s.department:
+            name = f"Sở {s.name}"
+            add(
+                name,
+                [f"Sở {n}" for n in names],
+                _Entry(name, _key(name), "department", False, False, False, None),
+            )
+        if s.ministry:
+            name = f"Bộ {s.name}"
+            add(
+                name,
+                [f"Bộ {n}" for n in names],
+                _Entry(name, _key(name), "central", False, True, False, None),
+            )
+    sectors = _Trie()
+    for s in table.sectors:
+        for name in (s.name, *s.aliases, *s.abbreviations):
+            words = _content(_phrase_tokens(name))
+            if words:
+                sectors.add(words, s)
+    nouns = _Trie()
+    classes: dict[str, _Class] = {}
+    for c in table.collectives:
+        classes[c.cls] = _Class(c.cls, c.name, c.key, c.kind, c.level, c.requestable, c.needs_cac)
+        for noun in c.nouns:
+            words = _content(_phrase_tokens(noun))
+            nouns.add(words, _Noun(c.cls, canonical_spelling(noun), noun in c.first))
+    heads = _Trie()
+    for h in table.heads:
+        heads.add(tuple(t.f for t in _phrase_tokens(h.words)), h)
+    places = _Trie()
+    for j in load_registry().jurisdictions:
+        if j.kind == "country":
+            continue
+        for alias in (j.name, *j.aliases):
+            words = [t.f for t in _raw_tokens(alias, fold(alias)) if t.word]
+            while words and tuple(words[:2]) in _LEVEL_WORDS:
+                words = words[2:]
+            while words and tuple(words[:1]) in _LEVEL_WORDS:
+                words = words[1:]
+            if words:
+                places.add(tuple(words), j.kind)
+    return _Compiled(curated, entries, sectors, nouns, classes, heads, places)
+
+
+# --------------------------------------------------------------------------- matches
+
+
+@dataclass
+class _Match:
+    """An agency found at tokens ``[start, end)``, before it becomes an :class:`AgencyName`."""
+
+    start: int
+    end: int
+    base: str  # display without the level word
+    key: str
+    kind: str
+    collective: bool = False
+    central: bool = False
+    level: str | None = "provincial"
+    requestable: bool = False
+    place: bool = False  # the display carries the level word
+    form: str = "city"
+    cls: str | None = None  # collective class
+
+    def agency(self) -> AgencyName:
+        name = self.base
+        if self.place:
+            name += " tỉnh" if self.form == "province" else " Thành phố"
+        if self.form == "province" and not self.central:
+            name = _province_form(name)
+        return AgencyName(
+            name=name,
+            key=self.key,
+            kind=self.kind,
+            collective=self.collective,
+            central=self.central,
+            level=self.level,
+            requestable=self.requestable,
+        )
+
+
+def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
+    """Do the words at ``k`` read ``words``?"""
+    return k + len(words) <= end and all(toks[k + i].f == w for i, w in enumerate(words))
+
+
+def _is_stop(toks: list[_Tok], k: int, end: int) -> bool:
+    return _STOP.match(toks, k, end) is not None
+
+
+def _name_words(toks: list[_Tok], k: int, end: int, limit: int = 4) -> int:
+    """The end of a proper name at ``k``: capitalised words or a number, at most ``limit``."""
+    caps = k > 0 and toks[k - 1].upper  # a heading in capitals: "… THÀNH PHỐ THỦ ĐỨC"
+    j = k
+    while j < end and j - k < limit:
+        t = toks[j]
+        if not t.word or not t.title:
+            break
+        if t.upper and not t.f.isdigit() and len(t.f) > 1 and not caps:
+            break
+        if t.f in ("va", "cac") or _compiled().heads.match(toks, j, end, skip=False):
+            break
+        if (j == k or caps) and _is_stop(toks, j, end) and not t.f.isdigit():
+            break
+        j += 1
+    return j
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A place after a name: where it ends, the level form, and a district or commune."""
+
+    end: int
+    form: str  # "city", "province", "district" or "commune"
+    local: str | None = None  # "quận 1", "huyện Củ Chi"
+
+
+def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
+    """A place after a name: "thành phố", "TP Hải Phòng", "tỉnh Bắc Ninh", "Hà Nội",
+    "của Thành phố", "trên địa bàn thành phố", "huyện Củ Chi"."""
+    c = _compiled()
+    j = k
+    if _at(toks, j, end, "cua"):
+        j += 1
+    elif _at(toks, j, end, "tren", "dia", "ban"):
+        j += 3
+    elif _at(toks, j, end, "cap"):
+        j += 1
+    form = None
+    for words, f in _LEVEL_WORDS.items():
+        if _at(toks, j, end, *words):
+            form, j = f, j + len(words)
+            break
+    if form is not None:
+        dot = j < end and toks[j].f == "."  # "TP. Hồ Chí Minh"
+        hit = c.places.match(toks, j + dot, end)
+        if hit is not None:
+            return _Place(hit[0], form)
+        named = _name_words(toks, j + dot, end)
+        return _Place(named if named > j + dot else j, form)
+    hit = c.places.match(toks, j, end)
+    if hit is not None:
+        return _Place(hit[0], str(hit[1]))
+    noun = c.nouns.match(toks, j, end, skip=False)
+    if (
+        noun is not None
+        and isinstance(noun[1], _Noun)
+        and noun[1].cls in ("districts", "communes")
+        and noun[1].display != "thành phố"
+        and not _at(toks, noun[0], end, "hoi")  # "xã hội"
+    ):
+        e, nouns = _district_nouns(toks, j, end)
+        if len(nouns) == 1:
+            named = _name_words(toks, e, end)
+            local = " ".join([nouns[0].display, *(canonical_spelling(t.d) for t in toks[e:named])])
+            return _Place(named, "commune" if nouns[0].cls == "communes" else "district", local)
+    return None
+
+
+def _related_at(toks: list[_Tok], k: int, end: int) -> int:
+    """Skip "liên quan", "có liên quan", "khác liên quan"."""
+    j = _RELATED.match(toks, k, end)
+    return k if j is None else j
+
+
+def _curated_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
+    c = _compiled()
+    hit = c.curated.match(toks, i, end)
+    if hit is None:
+        return None
+    j, entry = hit
+    assert isinstance(entry, _Entry)
+    place = _place_at(toks, j, end)
+    if entry.needs_place and place is None:
+        return None
+    if entry.local is not None and place is not None and place.local is None:
+        entry = c.entries[entry.local]
+    if entry.kind == "party" and toks[i].f in ("tinh",) and _at(toks, j - 2, end, "tinh", "uy"):
+        pass
+    m = _Match(
+        i,
+        j,
+        entry.name,
+        entry.key,
+        entry.kind,
+        central=entry.kind == "central",
+        level="central" if entry.kind == "central" else "provincial",
+        requestable=entry.requestable,
+        place=entry.place,
+    )
+    # "Tỉnh ủy", "Tỉnh đoàn", "Ban Chấp hành Đảng bộ tỉnh" in the text: province form.
+    if any(
+        toks[x].f == "tinh" and x + 1 < j and toks[x + 1].f in ("uy", "doan") for x in range(i, j)
+    ) or (toks[j - 1].f == "tinh"):
+        m.form = "province"
+    return m
+
+
+def _ubnd_head(toks: list[_Tok], i: int, end: int) -> int | None:
+    if _at(toks, i, end, "uy", "ban", "nhan", "dan"):
+        return i + 4
+    if _at(toks, i, end, "uy", "ban", "nhan") and i + 3 < end:
+        nxt = toks[i + 3].f
+        if nxt in ("thanh", "tp", "tinh", "cac", "quan", "huyen", "thi", "cap"):
+            return i + 3
+    return None
+
+
+def _district_nouns(
+    toks: list[_Tok], k: int, end: int, classes: tuple[str, ...] = ("districts", "communes")
+) -> tuple[int, list[_Noun]]:
+    """A list of district or commune nouns ("quận, huyện, thị xã"); (end, nouns)."""
+    c = _compiled()
+    nouns: list[_Noun] = []
+    j = k
+    while j < end and len(nouns) < 8:
+        hit = c.nouns.match(toks, j, end, skip=False)
+        if hit is None or not isinstance(hit[1], _Noun) or hit[1].cls not in classes:
+            break
+        noun = hit[1]
+        if not nouns and noun.display.startswith("thành phố") and noun.display != "thành phố":
+            pass
+        nouns.append(noun)
+        j = hit[0]
+        s = j
+        if s < end and toks[s].f in (",", "-"):
+            s += 1
+        if s < end and toks[s].f == "va":
+            s += 1
+        nxt = c.nouns.match(toks, s, end, skip=False)
+        if nxt is None or not isinstance(nxt[1], _Noun) or nxt[1].cls not in classes:
+            break
+        j = s
+    return j, nouns
+
+
+def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
+    k = _ubnd_head(toks, i, end)
+    if k is None:
+        return None
+    c = _compiled()
+    base = "Ủy ban nhân dân"
+    prov = _Match(i, k, base, "uy ban nhan dan", "people-committee", place=True)
+    # "thành phố <name>": the city itself, or a city under it (Thủ Đức)
+    lw = 2 if _at(toks, k, end, "thanh", "pho") else 0
+    if lw:
+        j = k + lw + (1 if _at(toks, k + lw, end, ".") else 0)
+        hit = c.places.match(toks, j, end)
+        if hit is not None and hit[1] == "city":
+            prov.end = hit[0]
+            return prov
+        name_end = hit[0] if hit is not None else _name_words(toks, j, end)
+        if name_end == j:
+            prov.end = j
+            return prov
+        name = " ".join(canonical_spelling(t.d) for t in toks[j:name_end])
+        if _at(toks, name_end, end, "va", "cac"):
+            e, nouns = _district_nouns(toks, name_end + 2, end, ("districts",))
+            if nouns:
+                listed = ", ".join(n.display for n in nouns)
+                return _Match(
+                    i,
+                    e,
+                    f"{base} thành phố {name} và các {listed}",
+                    "uy ban nhan dan cap huyen",
+                    "people-committee",
+                    collective=True,
+                    level="district",
+                )
+        return _Match(
+            i,
+            name_end,
+            f"{base} thành phố {name}",
+            _key(f"{base} thành phố {name}"),
+            "people-committee",
+            level="district",
+        )
+    if _at(toks, k, end, "tinh"):
+        prov.form = "province"
+        hit = c.places.match(toks, k + 1, end)
+        prov.end = hit[0] if hit is not None else k + 1
+        return prov
+    if _at(toks, k, end, "cap", "huyen") or _at(toks, k, end, "cap", "xa"):
+        commune = toks[k + 1].f == "xa"
+        return _Match(
+            i,
+            k + 2,
+            f"{base} cấp {'xã' if commune else 'huyện'}",
+            "uy ban nhan dan cap xa" if commune else "uy ban nhan dan cap huyen",
+            "people-committee",
+            collective=True,
+            level="commune" if commune else "district",
+        )
+    if _at(toks, k, end, "cac", "cap"):
+        return _Match(
+            i,
+            k + 2,
+            f"{base} các cấp",
+            "uy ban nhan dan cac cap",
+            "people-committee",
+            collective=True,
+            level=None,
+        )
+    cac = _at(toks, k, end, "cac")
+    e, nouns = _district_nouns(toks, k + cac, end)
+    if nouns:
+        commune = nouns[0].cls == "communes"
+        key = "uy ban nhan dan cap xa" if commune else "uy ban nhan dan cap huyen"
+        level = "commune" if commune else "district"
+        if cac or len(nouns) >= 2:
+            listed = ", ".join(n.display for n in nouns)
+            return _Match(
+                i,
+                e,
+                f"{base} các {listed}",
+                key,
+                "people-committee",
+                collective=True,
+                level=level,
+            )
+        if nouns[0].display == "thành phố":
+            return None
+        name_end = _name_words(toks, e, end)
+        if name_end == e and e < end and toks[e].word and toks[e].upper:
+            name_end = e
+            while name_end < end and name_end - e < 3 and toks[name_end].upper:
+                name_end += 1
+        name = " ".join(canonical_spelling(t.d) for t in toks[e:name_end])
+        display = f"{base} {nouns[0].display}" + (f" {name}" if name else "")
+        return _Match(i, name_end, display, _key(display), "people-committee", level=level)
+    place = _place_at(toks, k, end)
+    if place is not None and place.local is None:
+        prov.end, prov.form = place.end, place.form
+    return prov
+
+
+def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) -> list[_Match]:
+    """ "Các sở, ban, ngành", "các cơ quan, đơn vị liên quan", "Sở, ngành, địa phương": one
+    agency per run of nouns of one class. A lone noun without "các" ("sở", "đơn vị") is a
+    collective only inside a list or with "liên quan" or a place after it."""
+    c = _compiled()
+    groups: list[list] = []  # [cls, start, end, nouns, had "các"]
+    j = last_end = i
+    while j < end and sum(len(g[3]) for g in groups) < 12:
+        start = j
+        cac = toks[j].f == "cac"
+        if cac:
+            j += 1
+        hit = c.nouns.match(toks, j, end)
+        if hit is None or not isinstance(hit[1], _Noun):
+            break
+        noun = hit[1]
+        last = groups[-1] if groups else None
+        if last is not None and noun.cls == "levels":
+            break  # "… các cấp" qualifies the collective before it
+        same = last is not None and (
+            last[0] == noun.cls or (last[0] == "ministries" and noun.cls == "departments")
+        )
+        if same:
+            assert last is not None
+            last[2] = hit[0]
+            last[3].append(noun)
+        else:
+            if not (cac or noun.first) or (c.classes[noun.cls].needs_cac and not cac):
+                break
+            groups.append([noun.cls, start, hit[0], [noun], cac])
+        j = last_end = hit[0]
+        s = j
+        if s < end and toks[s].f in (",", "-", "/"):
+            s += 1
+        if s < end and toks[s].f == "va":
+            s += 1
+        nk = s + 1 if s < end and toks[s].f == "cac" else s
+        nxt = c.nouns.match(toks, nk, end)
+        if nxt is None or not isinstance(nxt[1], _Noun):
+            break
+        j = s
+    if not groups:
+        return []
+    groups[-1][2] = last_end
+    first = groups[0]
+    if not first[4] and len(first[3]) == 1 and len(groups) == 1 and not in_list:
+        lone = len(_content(_phrase_tokens(first[3][0].display))) >= 3
+        after = first[2]
+        if not (
+            lone
+            or _related_at(toks, after, end) != after
+            or _place_at(toks, after, end) is not None
+            or _at(toks, after, end, "trung", "uong")
+            or _at(toks, after, end, "cac", "cap")
+        ):
+            return []
+    out = []
+    for cls, start, stop, nouns, _cac in groups:
+        spec = c.classes[cls]
+        base, key = spec.name, spec.key
+        if cls in ("districts", "communes"):
+            base = "Các " + ", ".join(n.display for n in nouns)
+        elif cls == "cooperatives":
+            shown = list(dict.fromkeys(n.display for n in nouns))
+            base = "Các " + ", ".join(shown)
+            key = _key(base)
+        out.append(
+            _Match(
+                start,
+                stop,
+                base,
+                key,
+                spec.kind,
+                collective=True,
+                central=spec.kind == "central",
+                level=spec.level,
+                requestable=spec.requestable,
+                cls=cls,
+            )
+        )
+    return out
+
+
+def _sector_list_at(toks: list[_Tok], i: int, end: int) -> list[_Match]:
+    """ "Các Sở: Tài chính, Xây dựng", "các Bộ Kế hoạch và Đầu tư, Tài chính": one head for
+    several sectors; one agency per sector."""
+    c = _compiled()
+    j = i + _at(toks, i, end, "cac")
+    if (
+        j >= end
+        or toks[j].f not in ("so", "bo")
+        or not _head_written(toks, j, j + 1, "Sở" if toks[j].f == "so" else "Bộ")
+    ):
+        return []
+    ministry = toks[j].f == "bo"
+    colon = _at(toks, j + 1, end, ":")
+    k = j + 1 + colon
+    out: list[_Match] = []
+    start = i
+    while k < end and len(out) < 30:
+        hit = c.sectors.match(toks, k, end)
+        if hit is None:
+            break
+        sector = hit[1]
+        assert isinstance(sector, Sector)
+        if (ministry and not sector.ministry) or (not ministry and not sector.department):
+            break
+        name = f"{'Bộ' if ministry else 'Sở'} {sector.name}"
+        out.append(
+            _Match(
+                start,
+                hit[0],
+                name,
+                _key(name),
+                "central" if ministry else "department",
+                central=ministry,
+                level="central" if ministry else "provincial",
+                requestable=ministry,
+            )
+        )
+        k = hit[0]
+        s = _separator(toks, k, end, lenient=False)
+        if s is None or c.sectors.match(toks, s, end) is None:
+            break
+        k = start = s
+    return out if len(out) >= 2 or (out and colon) else []
+
+
+def _head_written(toks: list[_Tok], i: int, k: int, words: str) -> bool:
+    """Is the head written with its own letters (not "Quý" for "Quỹ", "báo cáo" for "Báo")?"""
+    shown = " ".join(canonical_spelling(t.d).lower() for t in toks[i:k])
+    return shown == words.lower() or (words == "Sở" and (toks[i].upper or shown == "sở"))
+
+
+def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
+    c = _compiled()
+    hit = c.heads.match(toks, i, end, skip=False)
+    if hit is None:
+        return None
+    k, head = hit
+    if not _head_written(toks, i, k, head.words):
+        return None
+    sector = c.sectors.match(toks, k, end) if head.words == "Phòng" else None
+    start_rest = k
+    party = central = vn = False
+    suffix = ""
+    lower_run = 0
+    j = k
+    while j < end and j - start_rest < 10:
+        t = toks[j]
+        nxt_title = j + 1 < end and toks[j + 1].title and not toks[j + 1].upper
+        if not t.word:
+            # "Phòng Tài chính - Kế hoạch": a dash between capitalised words
+            if (
+                t.f == "-"
+                and j > start_rest
+                and nxt_title
+                and _DESCRIPTION.match(toks, j + 1, end) is None
+            ):
+                j += 1
+                continue
+            break
+        nxt_name = j + 1 < end and toks[j + 1].title
+        if t.f == "cac" and nxt_name and c.nouns.match(toks, j + 1, end) is None:
+            # "Ban Quản lý các Khu công nghiệp"
+            j += 1
+            continue
+        pair = (t.f, toks[j + 1].f) if j + 1 < end else None
+        if pair in _PARTY_SUFFIX:
+            party, suffix, j = True, _PARTY_SUFFIX[pair], j + 2
+            break
+        if pair == ("trung", "uong"):
+            central, suffix, j = True, "Trung ương", j + 2
+            if _at(toks, j, end, "dang"):
+                suffix, j = "Trung ương Đảng", j + 1
+            break
+        if pair == ("viet", "nam"):
+            vn, suffix, j = True, "Việt Nam", j + 2
+            break
+        mixed = not t.upper or t.expanded
+        prev = toks[j - 1]
+        # the second syllable of a capitalised word ("Đào tạo", "Kinh tế") is part of it
+        compound = (
+            j > start_rest
+            and mixed
+            and prev.title
+            and prev.f.isalpha()
+            and not prev.upper
+            and not t.title
+        )
+        if not compound:
+            if not mixed and _CAPS_STOP.match(toks, j, end) is not None:
+                break
+            if not t.title and _is_stop(toks, j, end):
+                break
+            if _place_at(toks, j, end) is not None or t.f == "va":
+                break
+            if _district_nouns(toks, j + (t.f == "cac"), end, ("districts",))[1]:
+                break  # "Ban Chỉ đạo quận, huyện": a scope, not a name
+            if _ubnd_head(toks, j, end) is not None:
+                break
+        if mixed and not t.title and not compound:
+            lower_run += 1
+            if lower_run > 3:
+                break
+        else:
+            lower_run = 0
+        j += 1
+    if sector is not None and sector[0] >= j and isinstance(sector[1], Sector):
+        name = f"Phòng {sector[1].name}"  # a district office named after a sector
+        return _Match(i, sector[0], name, _key(name), "department", level="district")
+    n_suffix = len(suffix.split())
+    words = toks[start_rest : j - n_suffix] if suffix else toks[start_rest:j]
+    if not words and not suffix:
+        scope = _district_nouns(toks, j + _at(toks, j, end, "cac"), end, ("districts",))[1]
+        if not (head.bare and (_place_at(toks, j, end) is not None or len(scope) >= 2)):
+            return None
+    if words:
+        first = words[1] if words[0].f == "cac" and len(words) > 1 else words[0]
+        if not first.title and not first.upper:
+            return None
+    caps = all(t.upper for t in toks[i:j] if t.word and not t.expanded)
+    shown = [canonical_spelling(t.d) for t in words]
+    if caps:
+        shown = [w.lower() for w in shown]
+    base = " ".join([head.words, *shown, *([suffix] if suffix else [])])
+    kind, level = head.kind, head.level or "provincial"
+    if party:
+        kind = "party"
+        level = "district" if suffix in ("Quận ủy", "Huyện ủy", "Thị ủy") else level
+    if central or (vn and kind in ("mass-organisation", "state-unit", "other")):
+        kind = "central"
+    if kind == "central":
+        level = "central"
+    return _Match(
+        i,
+        j,
+        base,
+        _key(base),
+        kind,
+        central=kind == "central",
+        level=level,
+        requestable=kind in REQUESTABLE_KINDS,
+        place=not words and not suffix,
+    )
+
+
+def _mods(toks: list[_Tok], m: _Match, end: int) -> _Match:
+    """Words after a name that qualify it: place, "liên quan", "các cấp", a district scope,
+    "Việt Nam" (the national body), "của Thành ủy"."""
+    j = m.end
+    for _ in range(6):
+        k = _related_at(toks, j, end)
+        if k != j:
+            j = k
+            continue
+        if _at(toks, j, end, "cac", "cap"):
+            m.base += " các cấp"
+            m.key += " cac cap"
+            m.collective, m.level, m.place = True, None, False
+            j += 2
+            continue
+        if _at(toks, j, end, "trung", "uong") and m.kind == "central":
+            j += 2
+            continue
+        if (
+            _at(toks, j, end, "viet", "nam")
+            and not m.central
+            and not m.collective
+            and m.kind in ("mass-organisation", "state-unit", "other")
+        ):
+            m.base += " Việt Nam"
+            m.key = _key(m.base)
+            m.kind, m.central, m.level, m.requestable, m.place = (
+                "central",
+                True,
+                "central",
+                True,
+                False,
+            )
+            j += 2
+            continue
+        if m.cls == "departments" and _at(toks, j, end, "cua"):
+            for words, shown in _PARTY_SUFFIX.items():
+                if _at(toks, j + 1, end, *words):
+                    m.base, m.key = f"Các ban của {shown}", _key(f"Các ban của {shown}")
+                    m.kind, m.requestable, m.cls = "party", True, "party-boards"
+                    j += 3
+                    break
+            else:
+                pass
+        if m.cls == "district-departments" and _at(toks, j, end, "cua"):
+            u = _ubnd_at(toks, j + 1, end)
+            if u is not None:
+                j = u.end
+                continue
+        place = _place_at(toks, j, end)
+        if place is not None and place.local is not None:
+            if m.collective or m.kind == "people-committee":
+                break
+            j = place.end
+            m.base = f"{m.base} {place.local}"
+            m.key = _key(m.base)
+            m.level, m.place = place.form, False
+            continue
+        if place is not None:
+            j = place.end
+            if place.form == "province":
+                m.form = "province"
+            # "thành phố và (các) quận, huyện": the scope of a collective
+            if m.collective and _at(toks, j, end, "va"):
+                s = j + 1 + (1 if _at(toks, j + 1, end, "cac") else 0)
+                e, nouns = _district_nouns(toks, s, end, ("districts",))
+                if nouns:
+                    j, m.level = e, None
+            continue
+        if not m.collective and m.kind != "people-committee" and m.level != "district":
+            cac = _at(toks, j, end, "cac")
+            e, nouns = _district_nouns(toks, j + cac, end, ("districts",))
+            if nouns and (cac or len(nouns) >= 2):
+                listed = ", ".join(n.display for n in nouns)
+                m.base += f" các {listed}"
+                m.key += " cap huyen"
+                m.collective, m.level, m.place = True, "district", False
+                j = e
+                continue
+        break
+    m.end = j
+    return m
+
+
+def _agency_at(
+    toks: list[_Tok], i: int, end: int, in_list: bool = False, prefix: bool = True
+) -> list[_Match]:
+    """The agency (or the agencies of one collective phrase) that starts at token ``i``;
+    ``in_list``: after a list separator, where a lone "đơn vị" or "địa phương" is one;
+    ``prefix``: "Trung ương" before a name makes it the national body (once)."""
+    if i >= end or not toks[i].word:
+        return []
+    if (
+        prefix
+        and _at(toks, i, end, "trung", "uong")
+        and not _compiled().curated.match(toks, i, end)
+    ):
+        inner = _agency_at(toks, i + 2, end, prefix=False)
+        if len(inner) == 1 and not inner[0].collective:
+            m = inner[0]
+            base = m.base.removesuffix(" Việt Nam")
+            m.start, m.base = i, f"Trung ương {base}"
+            m.key = _key(m.base)
+            m.kind, m.central, m.level, m.requestable, m.place = (
+                "central",
+                True,
+                "central",
+                True,
+                False,
+            )
+            return [m]
+        return []
+    cands: list[list[_Match]] = []
+    cur = _curated_at(toks, i, end)
+    if cur is not None:
+        cands.append([cur])
+    coll = _collective_at(toks, i, end, in_list)
+    if coll:
+        cands.append(coll)
+    sectors = _sector_list_at(toks, i, end)
+    if sectors:
+        cands.append(sectors)
+    ubnd = _ubnd_at(toks, i, end)
+    if ubnd is not None:
+        cands.append([ubnd])
+    if not cands:
+        gen = _generic_at(toks, i, end)
+        if gen is None:
+            return []
+        cands.append([gen])
+    best = max(cands, key=lambda ms: ms[-1].end)  # first of the longest
+    best = [replace(m) for m in best]
+    best[-1] = _mods(toks, best[-1], end)
+    return best
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def _skip_title(toks: list[_Tok], k: int, end: int) -> int:
+    """Skip a head's title ("Giám đốc", "Chủ tịch", "(Các) thủ trưởng") before an agency;
+    "Chánh Văn phòng …" keeps "Văn phòng"."""
+    cac = _at(toks, k, end, "cac")
+    j = _TITLES.match(toks, k + cac, end)
+    if j is None:
+        return k
+    return j if _agency_at(toks, j, end, in_list=cac) else k
+
+
+def _skip_description(toks: list[_Tok], k: int, end: int) -> int:
+    """Skip what describes the agency just named: "(… là cơ quan thường trực)",
+    " - Cơ quan thường trực Ban Chỉ đạo …"."""
+    for _ in range(3):
+        if k < end and toks[k].f == "(":
+            depth, j = 0, k
+            while j < end and j - k < 80:
+                if toks[j].f == "(":
+                    depth += 1
+                elif toks[j].f == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif toks[j].f in ("\n", "\t"):
+                    break
+                j += 1
+            if j < end and toks[j].f == ")":
+                k = j + 1
+                continue
+            return k
+        if k < end and toks[k].f == "-" and _DESCRIPTION.match(toks, k + 1, end):
+            j = k + 1
+            while j < end and j - k < 80:
+                f = toks[j].f
+                if f in (":", ";", "\n", "\t", "("):
+                    break
+                if f == "." and (j + 1 >= end or toks[j + 1].f in ("\n", "\t")):
+                    break
+                j += 1
+            k = j
+            continue
+        break
+    return k
+
+
+_LIST_SEPARATORS = frozenset({",", ";", "/", "+"})
+
+
+def _separator(toks: list[_Tok], k: int, end: int, lenient: bool) -> int | None:
+    """The end of a list separator at ``k`` (", ", "; ", " và ", " cùng "), or ``None``."""
+    j = k
+    seen = False
+    while j < end:
+        f = toks[j].f
+        if f in _LIST_SEPARATORS or (lenient and f in ("\n", "\t", "-")):
+            j, seen = j + 1, True
+        elif f in ("va", "cung") and toks[j].word:
+            j, seen = j + 1, True
+            if _at(toks, j, end, "voi"):
+                j += 1
+        else:
+            break
+        if j - k > 4:
+            break
+    return j if seen else None
+
+
+def _list_at(
+    toks: list[_Tok], i: int, end: int, lenient: bool = False, titles: bool = True
+) -> tuple[list[_Match], int]:
+    """The agencies listed from token ``i``; strict lists end before anything else."""
+    items: list[_Match] = []
+    k = i
+    last_end = i
+    while k < end:
+        start = _skip_title(toks, k, end) if titles or items else k
+        found = _agency_at(toks, start, end, in_list=bool(items))
+        if not found:
+            if not lenient:
+                break
+            k = _skip_to_separator(toks, k, end)
+            continue
+        items.extend(found)
+        k = _skip_description(toks, found[-1].end, end)
+        last_end = k
+        s = _separator(toks, k, end, lenient)
+        if s is None:
+            if not lenient:
+                break
+            k = _skip_to_separator(toks, k, end)
+            continue
+        if not lenient and not _agency_at(toks, _skip_title(toks, s, end), end, in_list=True):
+            break
+        k = s
+    return items, last_end
+
+
+def _skip_to_separator(toks: list[_Tok], k: int, end: int) -> int:
+    j = k + 1
+    while j < end:
+        f = toks[j].f
+        if f in _LIST_SEPARATORS or f in ("\n", "\t", "(", ")", ":") or f == "va":
+            return j + 1
+        j += 1
+    return end
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class _Text:
+    view: object
+    toks: list[_Tok]
+
+    def span(self, m: _Match) -> tuple[int, int]:
+        a, b = self.toks[m.start].a, self.toks[m.end - 1].b
+        return self.view.to_original(a, b)  # type: ignore[attr-defined]
+
+    def spans(self, ms: list[_Match]) -> list[AgencySpan]:
+        out = []
+        for m in ms:
+            a, b = self.span(m)
+            out.append(AgencySpan(a, b, m.agency()))
+        return out
+
+
+def _read(text: str) -> _Text:
+    view = make_view(text)
+    toks = _expand(_raw_tokens(view.norm, view.fold))
+    return _Text(view, toks)
+
+
+_ROMAN = re.compile(r"[ivxlc]{1,7}")
+
+
+def _skip_enum(toks: list[_Tok], k: int, end: int) -> tuple[int, bool]:
+    """Skip an item number ("1.", "1.1.", "a)", "đ)", "XIII", "(2)") or a bullet; returns
+    (position, was a bullet)."""
+    while k < end and toks[k].f in ("\n", "\t"):
+        k += 1
+    if k >= end:
+        return k, False
+    t = toks[k]
+    if t.f in ("-", "+", "*", "•", "·"):
+        return k + 1, True
+    j = k
+    if t.f == "(" and k + 2 < end and toks[k + 2].f == ")":
+        return k + 3, False
+    if t.f.isdigit():
+        j = k + 1
+        while j + 1 < end and toks[j].f == "." and toks[j + 1].f.isdigit():
+            j += 2
+        if j < end and toks[j].f in (".", ")"):
+            j += 1
+        return j, False
+    nxt = toks[k + 1].f if k + 1 < end else "\n"
+    if t.word and len(t.f) == 1 and t.f.isalpha() and nxt in (")", "."):
+        return k + 2, False
+    if (
+        t.word
+        and _ROMAN.fullmatch(t.f)
+        and (t.upper or len(t.f) > 1)
+        and nxt in (".", ")", "\t", "\n")
+    ):
+        return (k + 2 if nxt in (".", ")") else k + 1), False
+    return k, False
+
+
+# --------------------------------------------------------------------------- API
+
+
+def normalize_agency(text: str) -> AgencyName | None:
+    """The canonical identity of one agency phrase; ``None`` when it is not one agency.
+
+    Item numbers, bullets, a head's title ("Giám đốc Sở …"), a trailing place ("thành phố
+    Hải Phòng") and punctuation are allowed around the name; a list of agencies is not one
+    agency (use :func:`split_agencies`).
+
+    >>> normalize_agency("Liên minh HTX Thành phố").name
+    'Liên minh Hợp tác xã Thành phố'
+    >>> normalize_agency("Sở Thông tin truyền thông").name
+    'Sở Thông tin và Truyền thông'
+    >>> a = normalize_agency("NGÂN HÀNG NHÀ NƯỚC VIỆT NAM - CHI NHÁNH TP HẢI PHÒNG")
+    >>> a.name, a.key, a.kind
+    ('Ngân hàng Nhà nước Việt Nam chi nhánh Thành phố', 'ngan hang nha nuoc viet nam chi nhanh', 'state-unit')
+    >>> a = normalize_agency("Uỷ ban nhân dân các quận - huyện")
+    >>> a.name, a.key, a.collective, a.level
+    ('Ủy ban nhân dân các quận, huyện', 'uy ban nhan dan cap huyen', True, 'district')
+    >>> normalize_agency("Trung ương Hội nông dân Việt Nam").requestable
+    True
+    >>> normalize_agency("Hướng dẫn các hợp tác xã") is None
+    True
+    """
+    t = _read(text)
+    toks, end = t.toks, len(t.toks)
+    k, _bullet = _skip_enum(toks, 0, end)
+    k = _skip_title(toks, k, end)
+    found = _agency_at(toks, k, end)
+    if len(found) != 1:
+        return None
+    j = _skip_description(toks, found[0].end, end)
+    if any(x.word for x in toks[j:end]):
+        return None
+    return found[0].agency()
+
+
+def split_agencies(text: str) -> list[AgencySpan]:
+    """The agencies a lead or coordinating cell (or a phrase) lists, in order, with spans.
+
+    Separators are commas, semicolons, "và", line breaks and bullets; a description after an
+    agency ("(… là cơ quan thường trực)", " - Cơ quan thường trực …") is not listed; words
+    that are no agency are skipped up to the next separator.
+
+    >>> [(s.agency.name, s.agency.collective) for s in split_agencies(
+    ...     "Sở, ngành, Ủy ban nhân dân thành phố Thủ Đức và các quận, huyện và các đơn vị "
+    ...     "liên quan")]
+    [('Các sở, ban, ngành', True), ('Ủy ban nhân dân thành phố Thủ Đức và các quận, huyện', True), ('Các cơ quan, đơn vị liên quan', True)]
+    >>> text = "Sở Tư pháp, Bảo hiểm xã hội Thành phố"
+    >>> [text[s.start:s.end] for s in split_agencies(text)]
+    ['Sở Tư pháp', 'Bảo hiểm xã hội Thành phố']
+    """
+    t = _read(text)
+    toks, end = t.toks, len(t.toks)
+    k, _bullet = _skip_enum(toks, 0, end)
+    if _at(toks, k, end, "giao") or _at(toks, k, end, "de", "nghi"):
+        k += 1 if toks[k].f == "giao" else 2
+    items, _ = _list_at(toks, k, end, lenient=True)
+    return t.spans(items)
+
+
+def _dedupe(spans: list[AgencySpan]) -> list[AgencySpan]:
+    seen: set[str] = set()
+    out = []
+    for s in spans:
+        if s.agency.key not in seen:
+            seen.add(s.agency.key)
+            out.append(s)
+    return out
+
+
+def _sentences(toks: list[_Tok]) -> list[tuple[int, int, bool]]:
+    """Sentences: split at line ends, tabs and sentence-final full stops; each with whether
+    it starts with an item number (a heading may name its agency alone)."""
+    out = []
+    n = len(toks)
+    k = 0
+    while k < n:
+        while k < n and toks[k].f in ("\n", "\t"):
+            k += 1
+        start, bullet = _skip_enum(toks, k, n)
+        numbered = start > k and not bullet
+        j = start
+        while j < n:
+            f = toks[j].f
+            if f in ("\n", "\t"):
+                break
+            if (
+                f == "."
+                and j > start
+                and toks[j - 1].f != "tp"
+                and (j + 1 >= n or toks[j + 1].title or not toks[j + 1].word)
+            ):
+                break
+            j += 1
+        if j > start:
+            out.append((start, j, numbered))
+        k = j + 1
+    return out
+
+
+def roles_in_sentence(text: str) -> Roles:
+    """The agency roles a sentence (or paragraph) of running text states.
+
+    * The subject at the start of a sentence (or after a semicolon) leads: "Sở Nội vụ chủ
+      trì, …", "Giao Sở Tài chính chủ trì …", "Sở Kế hoạch và Đầu tư: Chủ trì …", "Liên
+      minh Hợp tác xã chịu trách nhiệm …", a numbered heading "3. UBND các quận, huyện, thị
+      xã"; several subjects all lead. So does a list after a comma followed by a verb ("…,
+      các cơ quan, đơn vị chủ động phối hợp …").
+    * After "chủ trì, phối hợp (với)", "phối hợp (với)", "chủ trì cùng" the listed agencies
+      coordinate; the list ends where the task text starts ("xây dựng", "trong việc", …).
+    * "Đề nghị X …" requests X ("Theo đề nghị của X" does not).
+    * Objects are no role: "Tham mưu UBND …", "báo cáo UBND", "chuyển các Sở, ngành …",
+      "hướng dẫn các Sở, ngành …", "của …".
+
+    >>> r = roles_in_sentence("1.8. Sở Tài nguyên và Môi trường phối hợp với các Sở, Ngành "
+    ...                       "liên quan:")
+    >>> [s.agency.name for s in r.lead], [s.agency.name for s in r.coordinating]
+    (['Sở Tài nguyên và Môi trường'], ['Các sở, ban, ngành'])
+    >>> r = roles_in_sentence("Đề nghị Mặt trận Tổ quốc, các Đoàn thể chính trị - xã hội "
+    ...                       "thành phố có kế hoạch triển khai")
+    >>> [s.agency.name for s in r.requested], r.lead
+    (['Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố', 'Các tổ chức chính trị - xã hội'], [])
+    """
+    t = _read(text)
+    toks = t.toks
+    lead: list[_Match] = []
+    coord: list[_Match] = []
+    req: list[_Match] = []
+    for a, b, numbered in _sentences(toks):
+        _sentence_roles(toks, a, b, numbered, lead, coord, req)
+    return Roles(_dedupe(t.spans(lead)), _dedupe(t.spans(coord)), _dedupe(t.spans(req)))
+
+
+def _list_after(toks: list[_Tok], k: int, b: int) -> tuple[list[_Match], int]:
+    return _list_at(toks, k, b)
+
+
+def _only_objects(items: list[_Match]) -> bool:
+    """Cooperatives and "các cấp" act as subjects only with a role verb after them."""
+    return all(m.cls in ("cooperatives", "levels") for m in items)
+
+
+def _subject(
+    toks: list[_Tok],
+    k: int,
+    b: int,
+    heading: bool,
+    lead: list[_Match],
+    req: list[_Match],
+) -> int:
+    """Read the subject at the start of a sentence or segment; return where to go on."""
+    mode = None
+    if (j := _ASSIGN.match(toks, k, b)) is not None:
+        mode, k = "assign", j
+    elif (j := _REQUEST.match(toks, k, b)) is not None:
+        mode, k = "request", j
+    elif (j := _FOR.match(toks, k, b)) is not None:
+        mode, k = "for", j
+    if (j := _ADVISE.match(toks, k, b)) is not None:
+        items, e = _list_after(toks, j, b)
+        return e if items else j
+    if mode is None and (j := _ADVERBIAL.match(toks, k, b)) is not None:
+        k = j + 1 if j < b and toks[j].f == "," else j
+    items, e = _list_after(toks, k, b)
+    if not items:
+        return k
+    e = _skip_description(toks, e, b)
+    nxt = toks[e].f if e < b else None
+    if mode == "request":
+        req.extend(items)
+    elif nxt == ":" or (nxt in (None, ".", ";", ",") and (heading or mode is not None)):
+        lead.extend(items)
+    elif nxt in (None, ".", ";", ","):
+        pass
+    elif (g := _ASSIGN.match(toks, e, b)) is not None:
+        more, e = _list_after(toks, g, b)
+        lead.extend(more)
+    elif (g := _REQUEST.match(toks, e, b)) is not None:
+        more, e = _list_after(toks, g, b)
+        req.extend(more)
+    elif _only_objects(items) and _ROLE_ANY.match(toks, e, b) is None:
+        pass
+    elif (
+        _NON_PREDICATE.match(toks, e, b) is None or _ROLE_ANY.match(toks, e, b) is not None
+    ) and toks[e].word:
+        lead.extend(items)
+    return e
+
+
+@cache
+def _noun_words() -> tuple[frozenset[str], frozenset[str]]:
+    """First and last words of the collective nouns."""
+    table = load_agency_table()
+    firsts, lasts = set(), set()
+    for c in table.collectives:
+        for noun in c.nouns:
+            words = _content(_phrase_tokens(noun))
+            firsts.add(words[0])
+            lasts.add(words[-1])
+    return frozenset(firsts), frozenset(lasts)
+
+
+def _inside_collective(toks: list[_Tok], j: int, b: int) -> bool:
+    """Is the comma at ``j`` inside a collective ("quận, huyện", "sở, ngành")?"""
+    firsts, lasts = _noun_words()
+    nxt = j + 2 if _at(toks, j + 1, b, "cac") else j + 1
+    return j > 0 and toks[j - 1].f in lasts and nxt < b and toks[nxt].f in firsts
+
+
+def _sentence_roles(
+    toks: list[_Tok],
+    a: int,
+    b: int,
+    heading: bool,
+    lead: list[_Match],
+    coord: list[_Match],
+    req: list[_Match],
+) -> None:
+    j = covered = _subject(toks, a, b, heading, lead, req)
+    while j < b:
+        f = toks[j].f
+        if f == ";":
+            j = covered = _subject(toks, j + 1, b, False, lead, req)
+            continue
+        r = _ROLE_LEAD.match(toks, j, b)
+        if r is not None:
+            s = r + 1 if r < b and toks[r].f == "," else r
+            c = _ROLE_COORD.match(toks, s, b)
+            w = _ROLE_WITH.match(toks, c if c is not None else s, b)
+            if c is not None or (w is not None and toks[s].f == "cung"):
+                items, e = _list_after(toks, w if w is not None else c, b)  # type: ignore[arg-type]
+                coord.extend(items)
+                j = covered = max(e, r)
+            else:
+                j = r
+            continue
+        c = _ROLE_COORD.match(toks, j, b)
+        if c is not None:
+            w = _ROLE_WITH.match(toks, c, b)
+            items, e = _list_after(toks, w if w is not None else c, b)
+            coord.extend(items)
+            j = covered = max(e, c)
+            continue
+        r = _REQUEST.match(toks, j, b)
+        if r is not None and (j == a or toks[j - 1].f not in _NOT_REQUEST):
+            items, e = _list_after(toks, r, b)
+            req.extend(items)
+            j = covered = max(e, r)
+            continue
+        o = _OBJECT.match(toks, j, b)
+        if o is not None:
+            if toks[o - 1].f in ("cua", "tai", "ve"):  # one owner: "của Chính phủ, UBND …"
+                one = _agency_at(toks, _skip_title(toks, o, b), b)
+                e = _skip_description(toks, one[-1].end, b) if one else o
+            else:
+                e = _list_after(toks, o, b)[1]
+            j = covered = max(e, o)
+            continue
+        if f == "," and j + 1 >= covered and not _inside_collective(toks, j, b):
+            items, e = _list_after(toks, j + 1, b)
+            covered = max(covered, e)
+            if items:  # ", Ủy ban nhân dân Thành phố giao các Sở, …": the assigner's list
+                target, g = lead, _ASSIGN.match(toks, e, b)
+                if g is None:
+                    target, g = req, _REQUEST.match(toks, e, b)
+                if g is not None:
+                    more, e = _list_after(toks, g, b)
+                    target.extend(more)
+                    j = covered = max(e, g)
+                    continue
+            if items and e < b and _VERBS.match(toks, e, b) is not None:
+                if not _only_objects(items) or _ROLE_ANY.match(toks, e, b) is not None:
+                    lead.extend(items)
+                    j = e
+                    continue
+        j += 1
+
+
+def agency_heading(text: str) -> list[AgencySpan]:
+    """The agencies a heading line names, to whom the following items belong; empty when the
+    line is not an agency heading.
+
+    A heading is an (optionally numbered) agency list standing alone ("3. UBND các quận,
+    huyện, thị xã", "<b>SƠ KẾ HOẠCH VÀ ĐẦU TƯ</b>", a table row whose only text cell is the
+    agency), or followed by a colon ("1.1. Sở Kế hoạch và Đầu tư: Chủ trì phối hợp …:",
+    "1. Giao Sở Kế hoạch và Đầu tư: …"), a description ("2. Liên minh HTX Thành phố - Cơ
+    quan thường trực …") or a role ending in a colon ("1.8. Sở … phối hợp với …:"). A bullet
+    line or a sentence with a task ("b) Sở Tư pháp, … tăng cường …") is not a heading.
+
+    >>> [s.agency.name for s in agency_heading("<b>XV</b>\\t<b>LIÊN MINH HTX VÀ DN TP</b>\\t\\t")]
+    ['Liên minh Hợp tác xã và Doanh nghiệp Thành phố']
+    >>> [s.agency.name for s in agency_heading("2. Liên minh HTX Thành phố - Cơ quan thường "
+    ...                                        "trực Ban chỉ đạo phát triển kinh tế tập thể.")]
+    ['Liên minh Hợp tác xã Thành phố']
+    >>> agency_heading("5. Củng cố, đổi mới tổ chức và hoạt động của Liên minh Hợp tác xã")
+    []
+    """
+    t = _read(text)
+    toks = t.toks
+    a, b = 0, len(toks)
+    while b > a and toks[b - 1].f in ("\n", "\t"):
+        b -= 1
+    if any(x.f == "\t" for x in toks[a:b]):
+        cells = []
+        s = a
+        for j in range(a, b + 1):
+            if j == b or toks[j].f == "\t":
+                k, _ = _skip_enum(toks, s, j)
+                if any(x.word for x in toks[k:j]):
+                    cells.append((s, j))
+                s = j + 1
+        if len(cells) != 1:
+            return []
+        a, b = cells[0]
+    k, bullet = _skip_enum(toks, a, b)
+    if bullet:
+        return []
+    if (j := _ASSIGN.match(toks, k, b)) is not None or (j := _FOR.match(toks, k, b)) is not None:
+        k = j
+    items, e = _list_at(toks, k, b, titles=False)
+    if not items:
+        return []
+    e = _skip_description(toks, e, b)
+    rest = [x for x in toks[e:b] if x.f not in ("\n", "\t")]
+    ok = (
+        not rest
+        or all(not x.word and x.f in ".:;," for x in rest)
+        or rest[0].f == ":"
+        or ((_ROLE_LEAD.match(toks, e, b) or _ROLE_COORD.match(toks, e, b)) and rest[-1].f == ":")
+    )
+    return t.spans(items) if ok else []
+
+
+def is_agency_heading(text: str) -> AgencyName | None:
+    """The first agency of :func:`agency_heading`, or ``None``.
+
+    >>> is_agency_heading("b) Sở Nông nghiệp và Phát triển nông thôn").name
+    'Sở Nông nghiệp và Phát triển nông thôn'
+    """
+    spans = agency_heading(text)
+    return spans[0].agency if spans else None

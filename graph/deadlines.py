@@ -1,0 +1,609 @@
+"""Read deadlines (thời gian thực hiện) into intervals and recurrences.
+
+A plan gives each task a time frame: a table cell ("Quý II/2018", "Hàng năm", "Theo đề nghị
+từ Bộ Nội vụ") or a phrase inside the task's text ("(hoàn thành năm 2014)", "- Thời gian thực
+hiện: trong tháng 02 năm 2008"). :func:`parse_deadline` reads a cell; :func:`find_deadlines`
+finds the phrases in running text. Both keep the text as written and add a machine-readable
+interval (inclusive ISO dates) or recurrence only where the text allows; nothing is guessed.
+
+Matching runs on the folded view of the text (lower case, no diacritics, markup removed), so
+NFD input, old tone placement, upper case and ``**markup**`` read alike. In accented text the
+key words must also carry their accents (``năm``, not the ``Nam`` of "Việt Nam").
+
+How a time expression is read
+-----------------------------
+A *time expression* is a year (``năm 2018``), a range of years (``Năm 2018 - 2020``), a quarter
+or a run of quarters (``Quý II/2018``, ``quý I năm 2014``, ``quý I, II năm 2022``), a month
+(``tháng 9 năm 2021``), part of a year (``6 tháng đầu năm 2022``, kind ``part-year``) or a day
+(``ngày 30 tháng 8 năm 2021``, ``15/7/2021``, kind ``date``). The words just before it decide
+what the interval is:
+
+=================================  ==============================  ======================
+words before                       interval                        kind
+=================================  ==============================  ======================
+none, ``trong``, ``vào``           the whole period                ``year``, ``quarter`` …
+``hoàn thành``, ``đến hết``,       ``start=None``, end of period   ``by-year``,
+``chậm nhất``, ``cuối``, ``đến``                                   ``by-quarter`` …
+``trước`` + period                 ``start=None``, the day before  ``before-year`` …
+                                   the period begins
+``trước`` / ``chậm nhất`` + day    ``start=None``, ``end`` = that  ``before-date``
+                                   day, as stated
+``từ``, ``tính từ``                start of period, ``end=None``   ``from-year`` …
+``đầu``                            start of period, ``end=None``   ``early-year`` …
+``từ X đến (hết) Y``               start of X to end of Y          ``range``,
+                                                                   ``year-range``
+=================================  ==============================  ======================
+
+"Trước ngày D" is stored with ``end = D``: the text's own bound, not the day before it.
+A label "Thời gian hoàn thành" before the expression reads it as a completion date (``by-``).
+
+A day or period followed by ``hàng năm`` ("Trước ngày 15 tháng 12 hàng năm") is a recurrence:
+``recurrence="annual"`` and, for a day, ``day="--12-15"`` (``xsd:gMonthDay``). A day written
+without a year ("Chậm nhất vào ngày 21 tháng 12") keeps its ``day`` and gets dates only from
+``context_year``; so do "quý IV", "tháng 01 năm sau" (``context_year + 1``), "năm nay".
+
+Recurrences without a date: ``hàng năm``/``hằng năm``/``định kỳ hàng năm`` (``annual``),
+``hàng quý`` and ``hàng quý, năm`` (``quarterly``), ``hàng tháng`` (``monthly``),
+``thường xuyên`` (``ongoing``), ``hai năm một lần``/``ít nhất 02 năm một lần``
+(``every-2-years``, kind ``every-n-years``). In a cell, ``Theo đề nghị (của|từ) X`` and
+``Khi có yêu cầu`` are ``on-request`` with ``requester`` X (without any parenthesis).
+
+A cell (:func:`parse_deadline`) is read liberally and its first expression decides. Running
+text (:func:`find_deadlines`) is read conservatively: a recurrence is its own cue, but a year
+needs ``trong``, ``hoàn thành``, ``đến hết``, ``cuối``, ``trước``, ``chậm nhất`` or a
+"Thời gian …" label (never a bare ``đến năm 2020``, the wording of targets); a day needs
+``trước``, ``chậm nhất``, ``hoàn thành`` or ``đến hết`` (never a citation's date); a range of
+years needs a label, ``hoàn thành`` or ``đến hết`` (never a title's ``giai đoạn 2021 - 2025``);
+a quarter or month needs any of the words above, ``vào``/``đến``, or an opening parenthesis.
+
+>>> d = parse_deadline("Đến hết quý II/2018")
+>>> d.kind, d.start, d.end
+('by-quarter', None, datetime.date(2018, 6, 30))
+>>> [m.deadline.text for m in find_deadlines("Rà soát HTX (hoàn thành trong quý I năm 2014).")]
+['hoàn thành trong quý I năm 2014']
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from policykg.graph.textview import canonical_spelling, collapse_spaces, make_view
+
+__all__ = ["Deadline", "DeadlineMention", "find_deadlines", "parse_deadline"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline: its text as written and what can be read from it.
+
+    ``start``/``end`` are inclusive; ``None`` where the text sets no bound. ``recurrence`` is
+    ``annual``, ``quarterly``, ``monthly``, ``ongoing``, ``every-N-years`` or ``on-request``;
+    ``day`` an ``xsd:gMonthDay`` ("--12-15") for a fixed day without a year; ``requester`` the
+    body named after "theo đề nghị của/từ"; ``kind`` the rule that matched, ``unparsed`` when
+    nothing could be read.
+    """
+
+    text: str
+    start: date | None = None
+    end: date | None = None
+    recurrence: str | None = None
+    day: str | None = None
+    requester: str | None = None
+    kind: str = "unparsed"
+
+
+@dataclass(frozen=True)
+class DeadlineMention:
+    """A deadline phrase found in a text, with its span ``[start, end)`` in that text."""
+
+    start: int
+    end: int
+    deadline: Deadline
+
+
+# --- patterns (on folded text) ----------------------------------------------------------------
+
+
+def _rx(template: str, **pieces: str) -> str:
+    r"""A pattern on folded text from a readable template.
+
+    A space stands for ``\s{1,3}``, a ``~`` for ``\s{0,3}`` (bounded, so every pattern stays
+    linear), and ``@NAME`` for a piece given by keyword.
+
+    >>> _rx("thoi gian~:")
+    'thoi\\s{1,3}gian\\s{0,3}:'
+    """
+    out = template.replace(" ", r"\s{1,3}").replace("~", r"\s{0,3}")
+    for name in sorted(pieces, key=len, reverse=True):
+        out = out.replace("@" + name, pieces[name])
+    return out
+
+
+_YR = r"(?:19|20)\d\d(?!\d)"
+_REL = _rx(r"(?:nay|sau|toi|tiep theo)(?![a-z])")
+# "… hàng năm" after a day or period: the deadline recurs every year.
+_ANN = _rx(r"(?:~,?~(?P<ann>(?:hang|moi) nam)(?![a-z])(?!~\d))?")
+# An optional year after a quarter, month or day: " năm 2018", " năm sau", or "/2018".
+_YEAR_WORDS = _rx(r"(?:~,)? nam (?:(?P<yw>@YR)|(?P<rel>@REL))", YR=_YR, REL=_REL)
+_YWORD = f"(?:{_YEAR_WORDS})?"
+_YSLASH = _rx(r"(?:~[/-]~(?P<ys>@YR)|@WORDS)?", YR=_YR, WORDS=_YEAR_WORDS)
+_PIECES = {"YR": _YR, "REL": _REL, "ANN": _ANN, "YWORD": _YWORD, "YSLASH": _YSLASH}
+
+_PERIOD_SHAPES = {
+    "date-words": r"(?<![a-z])ngay (?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
+    "date-num": r"(?<![\w/.])(?:(?P<ngay>ngay) )?(?P<d>\d{1,2})~/~(?P<m>\d{1,2})"
+    r"(?:~/~(?P<ys>@YR))?(?![\d/])@ANN",
+    "part-year": r"(?<![a-z\d])(?P<n>\d{1,2}|sau|chin|ba) thang (?P<pos>dau|cuoi) nam(?![a-z])"
+    r"(?: (?:(?P<yw>@YR)|(?P<rel>@REL)))?",
+    "quarter": r"(?<![a-z])qu[yi] (?P<q>iv|iii|ii|i|[1-4])(?![a-z\d])"
+    r"(?:(?:~[,-]~| va )(?:qu[yi] )?(?P<q2>iv|iii|ii|i|[1-4])(?![a-z\d]))?@YSLASH@ANN",
+    "month": r"(?<![a-z\d])thang (?P<m>\d{1,2})(?!\d)@YSLASH@ANN",
+    "year-range": r"(?<![a-z\d/])(?:(?:giai doan|cac nam|nam) )?(?P<y1>@YR)~[-–—]~(?:nam )?"
+    r"(?P<y2>@YR)(?!/)",
+    "year": r"(?<![a-z])nam (?:(?P<yw>@YR)|(?P<rel>@REL))",
+}
+_RECURRENCE_SHAPES = {
+    "annual": r"(?<![a-z])(?:dinh ky )?(?:hang|moi) nam(?![a-z])(?!~\d)",
+    "quarterly": r"(?<![a-z])(?:dinh ky )?hang quy(?![a-z])"
+    r"(?:(?:~[,/]~| va )(?:hang )?nam(?![a-z])(?!~\d))?",
+    "monthly": r"(?<![a-z])(?:dinh ky )?hang thang(?![a-z])(?!~\d)",
+    "ongoing": r"(?<![a-z])thuong xuyen(?![a-z])",
+    "every": r"(?<![a-z\d])(?:(?:it nhat|toi thieu|dinh ky) )?"
+    r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|muoi) nam(?:~/~| (?:mot|1) )lan(?![a-z])",
+}
+_CELL_SHAPES = {  # only in a deadline cell (parse_deadline), never in running text
+    "date-bare": r"(?<![\w/.])(?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
+    "bare-year": r"(?<![\w/.\-–—])(?P<yw>@YR)(?!/)",
+    "request": r"(?<![a-z])(?:theo (?:de nghi|yeu cau)(?: (?P<via>cua|tu) )?"
+    r"|khi (?:(?:co|duoc) )?(?:yeu cau|de nghi))",
+}
+_COMPILED = {
+    name: re.compile(_rx(rx, **_PIECES))
+    for name, rx in {**_PERIOD_SHAPES, **_RECURRENCE_SHAPES, **_CELL_SHAPES}.items()
+}
+_DAY_SHAPES = ("date-words", "date-num", "date-bare")
+_TEXT_SHAPES = (*_PERIOD_SHAPES, *_RECURRENCE_SHAPES)
+_ALL_SHAPES = (*_TEXT_SHAPES, *_CELL_SHAPES)
+
+_LABEL = _rx(r"thoi gian(?: (?P<lab>thuc hien|hoan thanh|trien khai))?")
+_PRE = _rx(
+    r"(?:tu nay )?den(?: (?:het|cuoi))?"
+    r"|(?:hoan thanh|cham nhat|han chot)(?: (?:la|vao|trong|truoc))?(?: (?:cuoi|dau))?"
+    r"|truoc|(?:vao|trong)(?: (?:cuoi|dau))?|(?:(?:tinh|ke|bat dau) )?tu|cuoi|dau"
+)
+# The words just before a time expression: an optional "Thời gian thực hiện:" label, then
+# the words that decide the interval. Anchored at the window's end; leftmost match = longest.
+_PREFIX = re.compile(
+    _rx(r"(?<![a-z\d])(?:(?P<label>@LABEL)~:?~)?(?P<pre>@PRE)?~:?~\Z", LABEL=_LABEL, PRE=_PRE)
+)
+_LABEL_ANY = re.compile(r"(?<![a-z])" + _LABEL + r"(?![a-z])")
+_CLAUSE_BREAK = re.compile(r"[\d.;\n]")
+_REQUESTER_STOP = re.compile(r"[(;.\n]")
+
+# Folded words that must carry their accents in accented text, and the spellings allowed.
+_SPELLED = {
+    "nam": {"năm"},
+    "quy": {"quý"},
+    "qui": {"quí"},
+    "thang": {"tháng"},
+    "ngay": {"ngày"},
+    "hang": {"hàng", "hằng"},
+    "tu": {"từ"},
+    "den": {"đến"},
+    "dau": {"đầu"},
+    "cuoi": {"cuối"},
+    "het": {"hết"},
+    "toi": {"tới", "tối"},
+    "truoc": {"trước"},
+    "vao": {"vào"},
+    "thuong": {"thường"},
+    "xuyen": {"xuyên"},
+    "ky": {"kỳ", "kì"},
+    "dinh": {"định"},
+    "lan": {"lần"},
+    "mot": {"một"},
+    "moi": {"mỗi", "mọi"},
+    "cham": {"chậm"},
+    "nhat": {"nhất"},
+    "hoan": {"hoàn"},
+    "thanh": {"thành"},
+    "doan": {"đoạn"},
+    "thoi": {"thời"},
+    "de": {"đề"},
+    "nghi": {"nghị"},
+    "cua": {"của"},
+    "bon": {"bốn"},
+    "chin": {"chín"},
+    "muoi": {"mười"},
+    "sau": {"sau", "sáu"},
+}
+# Words before "hàng năm" that make it "goods" (ngân hàng, cửa hàng …), not "every year".
+_NOT_EVERY_YEAR = frozenset({"ngan", "cua", "mat", "khach", "don", "nha", "gian", "mua", "ban"})
+_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "chin": 9, "muoi": 10}
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR_CUE = re.compile(
+    r"trong|truoc|(?:tu nay )?den (?:het|cuoi)|(?:vao |trong )?cuoi"
+    r"|(?:hoan thanh|cham nhat|han chot)\b.*"
+)
+_DAY_CUE = re.compile(r"(?:truoc|(?:tu nay )?den het|hoan thanh|cham nhat|han chot)\b.*")
+_RANGE_CUE = re.compile(r"(?:tu nay )?den het|hoan thanh\b.*")
+
+
+# --- atoms: time expressions and recurrences ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Atom:
+    shape: str
+    start: int
+    end: int
+    match: re.Match[str]
+
+    def group(self, *names: str) -> str | None:
+        """The first of the named groups that matched (absent names are skipped)."""
+        index = self.match.re.groupindex
+        return next((self.match[n] for n in names if n in index and self.match[n]), None)
+
+
+def _spelled(norm: str, fold_text: str, start: int, end: int) -> bool:
+    """Do the key words in ``[start, end)`` carry their accents (``năm``, not ``Nam``)?"""
+    for wm in re.finditer(r"[a-z]+", fold_text[start:end]):
+        allowed = _SPELLED.get(wm.group())
+        a = start + wm.start()
+        if allowed and norm[a : a + len(wm.group())].lower() not in allowed:
+            return False
+    return True
+
+
+def _plausible(atom: _Atom, norm: str, fold_text: str, accented: bool) -> bool:
+    if accented and not _spelled(norm, fold_text, atom.start, atom.end):
+        return False
+    if atom.shape == "annual":
+        before = fold_text[max(0, atom.start - 12) : atom.start].split()
+        return not (before and before[-1] in _NOT_EVERY_YEAR)
+    if atom.shape == "date-num" and not (atom.match["ngay"] or atom.match["ys"]):
+        return False  # "11/4" alone: a day only with "ngày" or a year
+    if atom.shape in ("month", *_DAY_SHAPES):
+        return 1 <= int(atom.match["m"]) <= 12
+    if atom.shape == "year-range":
+        return int(atom.match["y1"]) <= int(atom.match["y2"])
+    if atom.shape == "quarter" and atom.match["q2"]:
+        return _QUARTERS[atom.match["q"]] < _QUARTERS[atom.match["q2"]]
+    return atom.shape != "part-year" or 1 <= _number(atom.match["n"]) <= 11
+
+
+def _atoms(norm: str, fold_text: str, shapes: tuple[str, ...]) -> list[_Atom]:
+    """The time expressions of ``fold_text``, leftmost-longest, none overlapping."""
+    accented = norm.lower() != fold_text
+    found = [
+        atom
+        for shape in shapes
+        for m in _COMPILED[shape].finditer(fold_text)
+        if _plausible(atom := _Atom(shape, m.start(), m.end(), m), norm, fold_text, accented)
+    ]
+    found.sort(key=lambda a: (a.start, a.start - a.end))
+    kept: list[_Atom] = []
+    for atom in found:
+        if not kept or atom.start >= kept[-1].end:
+            kept.append(atom)
+    return kept
+
+
+# --- the words before an atom ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    start: int  # where the phrase starts: the label, the words before, or the atom
+    pre: str  # the words before, folded, single-spaced ("hoan thanh trong")
+    label: bool  # "Thời gian …:" right before
+    clause_label: bool  # "Thời gian …" earlier in the same clause
+    completion: bool  # the label says "hoàn thành"
+    paren: bool  # "(" right before
+
+
+def _context(norm: str, fold_text: str, atom: _Atom, floor: int, accented: bool) -> _Context:
+    lo = max(floor, atom.start - 64)
+    pm = _PREFIX.search(fold_text, lo, atom.start)
+    if pm and accented and not _spelled(norm, fold_text, pm.start(), pm.end()):
+        pm = None
+    start = pm.start() if pm and (pm["label"] or pm["pre"]) else atom.start
+    pre = " ".join(pm["pre"].split()) if pm and pm["pre"] else ""
+    lab = pm["lab"] if pm and pm["label"] else None
+    clause = (
+        None if pm and pm["label"] else _clause_label(fold_text, max(floor, start - 200), start)
+    )
+    if clause is not None:
+        lab = clause["lab"]
+    return _Context(
+        start=start,
+        pre=pre,
+        label=bool(pm and pm["label"]),
+        clause_label=clause is not None,
+        completion=bool(lab and lab.startswith("hoan")),
+        paren=fold_text[lo:start].rstrip().endswith("("),
+    )
+
+
+def _clause_label(fold_text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The last "Thời gian …" label in ``[lo, hi)`` with no digit or clause break after it."""
+    last = None
+    for m in _LABEL_ANY.finditer(fold_text, lo, hi):
+        last = m
+    if last is None or _CLAUSE_BREAK.search(fold_text, last.end(), hi):
+        return None
+    return last
+
+
+def _mode(ctx: _Context) -> str:
+    """How the words before read the period: within, by, before, from or early."""
+    words = ctx.pre.split()
+    if "truoc" in words:
+        return "before"
+    if not words or ctx.pre in ("trong", "vao"):
+        mode = "within"
+    elif ctx.pre.startswith("tu nay"):
+        mode = "by"
+    elif words[-1] == "tu":
+        mode = "from"
+    elif words[-1] == "dau":
+        mode = "early"
+    else:
+        mode = "by"
+    return "by" if mode == "within" and ctx.completion else mode
+
+
+def _accepted(atom: _Atom, ctx: _Context) -> bool:
+    """Is this atom a deadline in running text? It needs a cue (conservative)."""
+    if atom.shape in _RECURRENCE_SHAPES or atom.group("ann") or ctx.label:
+        return True
+    if atom.shape in _DAY_SHAPES:
+        return _DAY_CUE.fullmatch(ctx.pre) is not None
+    if ctx.clause_label:
+        return True
+    if atom.shape == "year":
+        return _YEAR_CUE.fullmatch(ctx.pre) is not None
+    if atom.shape == "year-range":
+        return _RANGE_CUE.fullmatch(ctx.pre) is not None
+    return bool(ctx.pre) or ctx.paren
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBERS.get(text, 0)
+
+
+def _year(atom: _Atom, context_year: int | None) -> int | None:
+    explicit = atom.group("yw", "ys")
+    if explicit:
+        return int(explicit)
+    rel = atom.group("rel")
+    if rel is None or context_year is None:
+        return None if rel else context_year
+    return context_year if rel == "nay" else context_year + 1
+
+
+def _month_span(year: int, first: int, last: int) -> tuple[date, date]:
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+def _period(atom: _Atom, context_year: int | None) -> tuple[date, date] | None:
+    """The whole period an atom names, or ``None`` when its year is unknown or it is invalid."""
+    try:
+        return _period_or_raise(atom, context_year)
+    except (ValueError, OverflowError):  # 31 tháng 2, or a context year out of range
+        return None
+
+
+def _period_or_raise(atom: _Atom, context_year: int | None) -> tuple[date, date] | None:
+    shape, m = atom.shape, atom.match
+    if shape == "year-range":
+        return date(int(m["y1"]), 1, 1), date(int(m["y2"]), 12, 31)
+    year = _year(atom, context_year)
+    if year is None or (atom.group("ann") and not atom.group("yw", "ys")):
+        return None
+    if shape in ("year", "bare-year"):
+        return date(year, 1, 1), date(year, 12, 31)
+    if shape == "quarter":  # "quý II/2018", or a run of quarters: "quý I, II năm 2022"
+        q, q2 = _QUARTERS[m["q"]], _QUARTERS[m["q2"] or m["q"]]
+        return _month_span(year, 3 * q - 2, 3 * q2)
+    if shape == "month":
+        return _month_span(year, int(m["m"]), int(m["m"]))
+    if shape == "part-year":
+        n = _number(m["n"])
+        return _month_span(year, 1, n) if m["pos"] == "dau" else _month_span(year, 13 - n, 12)
+    day = date(year, int(m["m"]), int(m["d"]))
+    return day, day
+
+
+def _month_day(atom: _Atom) -> str | None:
+    """``--MM-DD`` of a day written without a year, when it exists in some year."""
+    if atom.shape not in _DAY_SHAPES or atom.group("yw", "ys"):
+        return None
+    month, day = int(atom.match["m"]), int(atom.match["d"])
+    try:
+        date(2000, month, day)
+    except ValueError:
+        return None
+    return f"--{month:02d}-{day:02d}"
+
+
+_BASE_KIND = {"bare-year": "year", **dict.fromkeys(_DAY_SHAPES, "date")}
+
+
+def _read_period(atom: _Atom, mode: str, context_year: int | None) -> dict:
+    base = _BASE_KIND.get(atom.shape, atom.shape)
+    if atom.group("ann") and not atom.group("yw", "ys"):
+        day = _month_day(atom)
+        return {"recurrence": "annual", "day": day, "kind": "annual-day" if day else "annual"}
+    day = _month_day(atom)
+    period = _period(atom, context_year)
+    if base == "date" and mode in ("by", "before"):
+        kind = "before-date"
+    elif base == "date" and mode == "early":
+        kind = "date"
+    else:
+        kind = base if mode == "within" else f"{mode}-{base}"
+    bounds = _bounds(period, mode, base) if period else {}
+    return {"day": day, "kind": kind if day or bounds else "unparsed", **bounds}
+
+
+def _bounds(period: tuple[date, date], mode: str, base: str) -> dict:
+    first, last = period
+    if mode == "by" or (mode == "before" and base == "date"):
+        return {"end": last}
+    if mode == "before":  # "trước năm 2025": the period's first day is already too late
+        return {"end": first - timedelta(days=1)} if first > date.min else {}
+    if mode == "from" or (mode == "early" and base != "date"):
+        return {"start": first}
+    return {"start": first, "end": last}
+
+
+def _read_recurrence(atom: _Atom) -> dict:
+    if atom.shape != "every":
+        return {"recurrence": atom.shape, "kind": atom.shape}
+    n = _number(atom.match["n"])
+    if n == 1:
+        return {"recurrence": "annual", "kind": "annual"}
+    if n == 0:
+        return {"kind": "unparsed"}
+    return {"recurrence": f"every-{n}-years", "kind": "every-n-years"}
+
+
+def _read_request(norm: str, atom: _Atom, stop: int) -> dict:
+    requester = None
+    if atom.match["via"]:
+        cut = _REQUESTER_STOP.search(norm, atom.end, stop)
+        raw = norm[atom.end : min(stop, cut.start() if cut else stop, atom.end + 200)]
+        requester = collapse_spaces(canonical_spelling(raw)).strip(" ,:-–") or None
+    return {"recurrence": "on-request", "requester": requester, "kind": "on-request"}
+
+
+# --- scanning ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    fields: dict
+
+
+def _combine(first: _Found, atom: _Atom, second: _Found) -> _Found:
+    """ "từ tháng 3 đến tháng 6 năm 2021": from the start of one period to the end of another."""
+    fields = {"kind": "unparsed"}
+    a = first.fields.get("start")
+    b = second.fields.get("end")
+    if a is None and b is not None and atom.group("yw", "ys") is None:
+        a_period = _period(atom, b.year)
+        a = a_period[0] if a_period else None
+    if a is not None and b is not None and a <= b:
+        both_years = atom.shape == "year" and second.fields.get("kind", "").endswith("year")
+        fields = {"start": a, "end": b, "kind": "year-range" if both_years else "range"}
+    return _Found(first.start, second.end, fields)
+
+
+def _ranges_join(fold_text: str, opening: tuple[_Atom, _Found], atom: _Atom, ctx: _Context) -> bool:
+    """Is this atom the "đến …" end of the "từ …" atom just before it?"""
+    if atom.shape not in _PERIOD_SHAPES:
+        return False
+    between = fold_text[opening[0].end : ctx.start].strip()
+    return (between == "" and ctx.pre.startswith("den")) or (between in "-–—" and not ctx.pre)
+
+
+def _scan(norm: str, fold_text: str, *, cell: bool, context_year: int | None) -> list[_Found]:
+    """The deadlines of the text: every atom in a cell, only the cued ones in running text."""
+    accented = norm.lower() != fold_text
+    atoms = _atoms(norm, fold_text, _ALL_SHAPES if cell else _TEXT_SHAPES)
+    out: list[tuple[_Found, bool]] = []
+    opening: tuple[_Atom, _Found] | None = None  # a "từ …" atom that "đến …" may close
+    for i, atom in enumerate(atoms):
+        ctx = _context(norm, fold_text, atom, atoms[i - 1].end if i else 0, accented)
+        ok = cell or _accepted(atom, ctx)
+        mode = _mode(ctx)
+        if not (ok or mode == "from" or opening):
+            continue  # not a deadline, and no range to open or close: skip reading it
+        found = _Found(ctx.start, atom.end, _read(norm, atom, ctx, atoms, i, context_year))
+        if opening and _ranges_join(fold_text, opening, atom, ctx):
+            first, first_ok = out[-1]
+            out[-1] = (
+                _combine(first, opening[0], found),
+                first_ok or ok or ctx.label or opening[0].shape != "year",
+            )
+            opening = None
+            continue
+        opening = (atom, found) if mode == "from" and atom.shape in _PERIOD_SHAPES else None
+        if ok or opening:
+            out.append((found, ok))
+        if cell and len(out) > 1:
+            break  # a cell is decided by its first deadline (or the range it opens)
+    return [found for found, ok in out if ok]
+
+
+def _read(
+    norm: str, atom: _Atom, ctx: _Context, atoms: list[_Atom], i: int, context_year: int | None
+) -> dict:
+    if atom.shape == "request":
+        stop = atoms[i + 1].start if i + 1 < len(atoms) else len(norm)
+        return _read_request(norm, atom, stop)
+    if atom.shape in _RECURRENCE_SHAPES:
+        return _read_recurrence(atom)
+    return _read_period(atom, _mode(ctx), context_year)
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+
+def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
+    """Read a deadline cell ("Quý II/2018", "Hàng năm", "Theo đề nghị từ Bộ Nội vụ").
+
+    Liberal: no cue word is needed, so a bare "Năm 2018" or "2018 - 2020" is read. The first
+    expression in the cell decides; ``text`` keeps the whole cell (markup removed, spaces
+    collapsed, modern spelling). Never raises; ``kind="unparsed"`` when nothing can be read.
+
+    >>> d = parse_deadline("Năm 2018 - 2020")
+    >>> d.kind, str(d.start), str(d.end)
+    ('year-range', '2018-01-01', '2020-12-31')
+    >>> d = parse_deadline("<p>Trước ngày 15 tháng 12 hàng năm</p>")
+    >>> d.text, d.recurrence, d.day, d.kind
+    ('Trước ngày 15 tháng 12 hàng năm', 'annual', '--12-15', 'annual-day')
+    >>> parse_deadline("Theo đề nghị từ Bộ Nội vụ").requester
+    'Bộ Nội vụ'
+    >>> parse_deadline("tháng 01 năm sau", context_year=2008).start
+    datetime.date(2009, 1, 1)
+    >>> parse_deadline("Kịp thời").kind
+    'unparsed'
+    """
+    view = make_view(text)
+    whole = collapse_spaces(canonical_spelling(view.norm))
+    found = _scan(view.norm, view.fold, cell=True, context_year=context_year)
+    fields = found[0].fields if found else {}
+    return Deadline(text=whole, **fields)
+
+
+def find_deadlines(text: str, *, context_year: int | None = None) -> list[DeadlineMention]:
+    """Every deadline phrase in running text, with its span in ``text``.
+
+    Conservative: a year, quarter, month or day counts only after a cue ("hoàn thành",
+    "Thời gian thực hiện:", "trước ngày", "chậm nhất", "trong năm", "đến hết", "cuối năm" …);
+    recurrences ("hàng năm", "thường xuyên", "hai năm một lần") are cues themselves. A target
+    such as "Đến năm 2020: …" or a title's "giai đoạn 2021 - 2025" is not a deadline.
+
+    >>> ms = find_deadlines("- Thời gian thực hiện: trong tháng 02 năm 2008.")
+    >>> [(m.start, m.end, m.deadline.kind, str(m.deadline.start)) for m in ms]
+    [(2, 46, 'month', '2008-02-01')]
+    >>> find_deadlines("Phấn đấu đến năm 2020: 80% HTX hoạt động khá")
+    []
+    """
+    view = make_view(text)
+    out = []
+    for found in _scan(view.norm, view.fold, cell=False, context_year=context_year):
+        a, b = view.to_original(found.start, found.end)
+        phrase = collapse_spaces(canonical_spelling(view.norm[found.start : found.end]))
+        out.append(DeadlineMention(a, b, Deadline(text=phrase, **found.fields)))
+    return out

@@ -1,0 +1,458 @@
+"""Tasks: what a researcher counts in a plan, with who leads, who coordinates and by when.
+
+Tasks come from two places:
+
+- **appendix tables**: every numbered row (sub-rows such as 11.1 too, with their parent);
+  a Roman row naming an agency ("SỞ KẾ HOẠCH VÀ ĐẦU TƯ") leads the rows under it, a Roman
+  row naming a theme only groups them;
+- **task sections of the body** (headed "nhiệm vụ", "giải pháp", "tổ chức thực hiện", "nội
+  dung thực hiện", "phân công" …): every numbered or lettered item, bullet and paragraph that
+  says what to do. Agency headings ("1.1. Sở Kế hoạch và Đầu tư: Chủ trì phối hợp với …:")
+  and introductions ending in ":" are not tasks themselves; their roles pass to the tasks
+  under them. A "Thời gian thực hiện: …" line is the deadline of the node it stands under.
+
+Body tasks that the appendix repeats are linked to the appendix row (their span is kept as
+a second source), not counted twice. Paths are the numbering as printed, qualified by the
+Roman section in the body ("III.1.3") and by the group in tables whose numbering restarts
+per group ("XV.1").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from policykg.graph.agencies import AgencySpan, agency_heading, roles_in_sentence, split_agencies
+from policykg.graph.citations import int_to_roman, roman_to_int
+from policykg.graph.deadlines import Deadline, find_deadlines, parse_deadline
+from policykg.graph.segment import Node, Row, Table
+from policykg.graph.textview import TextView, fold
+
+_TASK_SECTION = re.compile(
+    r"nhiem vu|giai phap|to chuc thuc hien|noi dung thuc hien|phan cong|tien do|trach nhiem"
+)
+_NOT_TASK_SECTION = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem)")
+_DEADLINE_NOTE = re.compile(r"(?:thoi gian|thoi han)\b")
+_SELF_STATEMENT = re.compile(
+    r"(?:ke hoach|quyet dinh|nghi quyet|chuong trinh|van ban) nay (?:thay the|co hieu luc)"
+)
+_APPENDIX_POINTER = re.compile(r"\bphu luc\b")
+_ROMAN_LABEL = re.compile(r"[IVXL]{1,6}")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An agency found in the text, with its span in view offsets."""
+
+    start: int
+    end: int
+    agency: object  # policykg.graph.agencies.AgencyName
+
+
+@dataclass
+class Task:
+    """One task of a plan, everything in view offsets of its file."""
+
+    path: str
+    text: str
+    spans: list[tuple[int, int]]
+    kind: str  # table-row, item, letter, bullet, paragraph
+    parent: str | None = None
+    lead: list[Placed] = field(default_factory=list)
+    coordinating: list[Placed] = field(default_factory=list)
+    requested: list[Placed] = field(default_factory=list)
+    deadline: Deadline | None = None
+    deadline_span: tuple[int, int] | None = None
+    also: list[tuple[int, int]] = field(default_factory=list)  # body text repeating a row
+
+
+@dataclass
+class TaskAnomaly:
+    """Something inconsistent in the structure or the assignments of a plan's tasks."""
+
+    kind: str
+    message: str
+    spans: list[tuple[int, int]]
+    task: str | None = None
+
+
+@dataclass
+class PlanTasks:
+    """The tasks of one document part and what looked wrong while reading them."""
+
+    tasks: list[Task] = field(default_factory=list)
+    anomalies: list[TaskAnomaly] = field(default_factory=list)
+    #: body statements that are not tasks themselves (introductions ending in ":"), kept to
+    #: link them to the appendix rows that repeat them
+    statements: list[Task] = field(default_factory=list)
+
+
+def _placed(spans: list[AgencySpan], offset: int) -> list[Placed]:
+    return [Placed(offset + s.start, offset + s.end, s.agency) for s in spans]
+
+
+def _cell_agencies(view: TextView, row: Row, index: int | None) -> list[Placed]:
+    if index is None or index >= len(row.cells):
+        return []
+    out: list[Placed] = []
+    for a, b in row.cells[index].spans:
+        out += _placed(split_agencies(view.norm[a:b]), a)
+    return out
+
+
+def _cell_text(row: Row, index: int | None) -> str:
+    return row.cells[index].text if index is not None and index < len(row.cells) else ""
+
+
+# --- numbering gaps --------------------------------------------------------------------------
+
+
+def _gaps(labels: list[tuple[str, tuple[int, int]]], context: str) -> list[TaskAnomaly]:
+    """Jumps in a sequence of sibling labels (I, II, … or 1, 2, …), reported, not repaired."""
+    out = []
+    prev: int | None = None
+    for label, span in labels:
+        roman = bool(_ROMAN_LABEL.fullmatch(label))
+        if not roman and not label.isdigit():
+            prev = None
+            continue
+        value = roman_to_int(label) if roman else int(label)
+        if prev is not None and value > prev + 1:
+            missing = [int_to_roman(v) if roman else str(v) for v in range(prev + 1, value)]
+            shown = int_to_roman(prev) if roman else str(prev)
+            out.append(
+                TaskAnomaly(
+                    kind="numbering-gap",
+                    message=(
+                        f"{context}: numbering jumps from {shown} to {label} "
+                        f"({', '.join(missing)} missing)"
+                    ),
+                    spans=[span],
+                )
+            )
+        prev = value
+    return out
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def _is_group_row(row: Row, table: Table) -> bool:
+    label = row.label
+    filled = [i for i, c in enumerate(row.cells) if c.text]
+    content = table.columns.get("content", 1)
+    return bool(_ROMAN_LABEL.fullmatch(label)) and set(filled) <= {0, content}
+
+
+def table_tasks(view: TextView, table: Table) -> PlanTasks:
+    """Tasks of an appendix table, with the numbering gaps it shows."""
+    out = PlanTasks()
+    cols = table.columns
+    content = cols.get("content", 1)
+    group_label, group_lead = None, []
+    seen_labels: dict[str, int] = {}
+    rows: list[tuple[str | None, list[Placed], Row]] = []
+    groups: list[tuple[str, tuple[int, int]]] = []
+    for row in table.rows:
+        if _is_group_row(row, table):
+            group_label = row.label
+            spans = row.cells[content].spans if content < len(row.cells) else []
+            group_lead = []
+            for a, b in spans:
+                group_lead += _placed(agency_heading(view.norm[a:b]), a)
+            groups.append((group_label, (row.start, row.end)))
+            continue
+        rows.append((group_label, group_lead, row))
+        seen_labels[row.label] = seen_labels.get(row.label, 0) + 1
+    restart = any(n > 1 for label, n in seen_labels.items() if label.isdigit())
+    out.anomalies += _gaps(groups, "appendix table groups")
+    by_group: dict[str | None, list[tuple[str, tuple[int, int]]]] = {}
+    for group, _, row in rows:
+        if "." not in row.label:
+            by_group.setdefault(group, []).append((row.label, (row.start, row.end)))
+    for group, labels in by_group.items():
+        out.anomalies += _gaps(labels, f"appendix rows under {group}" if group else "appendix rows")
+    paths: dict[str, str] = {}
+    for group, lead_from_group, row in rows:
+        label = row.label
+        path = f"{group}.{label}" if restart and group else label
+        paths[label if not restart else f"{group}.{label}"] = path
+        parent = None
+        if "." in label:
+            parent_label = label.rsplit(".", 1)[0]
+            parent = paths.get(parent_label if not restart else f"{group}.{parent_label}")
+        cell = row.cells[content] if content < len(row.cells) else None
+        text = cell.text if cell else ""
+        lead = _cell_agencies(view, row, cols.get("lead")) or list(lead_from_group)
+        task = Task(
+            path=path,
+            text=text,
+            spans=list(cell.spans) if cell else [(row.start, row.end)],
+            kind="table-row",
+            parent=parent,
+            lead=lead,
+            coordinating=_cell_agencies(view, row, cols.get("coordinating")),
+        )
+        deadline_index = cols.get("deadline")
+        deadline_text = _cell_text(row, deadline_index)
+        if deadline_text:
+            task.deadline = parse_deadline(deadline_text)
+            span = row.cells[deadline_index].spans  # type: ignore[index]
+            task.deadline_span = (span[0][0], span[-1][1]) if span else None
+        else:
+            _deadline_from_text(view, task)
+        out.tasks.append(task)
+    return out
+
+
+def _deadline_from_text(view: TextView, task: Task) -> None:
+    for a, b in task.spans:
+        found = find_deadlines(view.norm[a:b])
+        if found:
+            first = found[0]
+            task.deadline = first.deadline
+            task.deadline_span = (a + first.start, a + first.end)
+            return
+
+
+# --- body -------------------------------------------------------------------------------------
+
+
+def is_task_section(view: TextView, node: Node) -> bool:
+    """A Roman section whose heading announces tasks."""
+    heading = fold(node.text(view))
+    return bool(_TASK_SECTION.search(heading)) and not _NOT_TASK_SECTION.match(heading)
+
+
+def _is_deadline_note(view: TextView, node: Node) -> bool:
+    return node.kind in ("bullet", "paragraph") and bool(
+        _DEADLINE_NOTE.match(fold(node.text(view)))
+    )
+
+
+def _is_pure_heading(view: TextView, node: Node) -> bool:
+    """The node only names agencies ("c) Sở Thông tin và Truyền thông")."""
+    text = node.text(view).rstrip(" :.;")
+    if not text:
+        return True
+    covered = sum(s.end - s.start for s in split_agencies(text))
+    return covered >= 0.85 * len(text.replace(" ", "")) or covered >= len(text) - 6
+
+
+def _excluded(view: TextView, node: Node) -> bool:
+    folded = fold(node.text(view))
+    return (
+        node.kind in ("table", "appendix", "closing", "document", "section")
+        or _is_deadline_note(view, node)
+        or bool(_SELF_STATEMENT.search(folded))
+        or folded.startswith("(")
+        or (node.kind == "paragraph" and bool(_APPENDIX_POINTER.search(folded)))
+    )
+
+
+@dataclass
+class _Context:
+    lead: list[Placed] = field(default_factory=list)
+    coordinating: list[Placed] = field(default_factory=list)
+    requested: list[Placed] = field(default_factory=list)
+    deadline: Deadline | None = None
+    deadline_span: tuple[int, int] | None = None
+
+
+def _path(node: Node) -> str:
+    """The numbering as printed, qualified by the Roman section: "III.1.3", "II.1.a-2"."""
+    parts: list[str] = []
+    chain = [n for n in [node, *node.ancestors()] if n.kind != "document"]
+    for n in reversed(chain):
+        label = n.label or ""
+        if n.kind == "item" and parts and label.startswith(parts[-1] + "."):
+            parts[-1] = label  # "1.1" already says it is under "1"
+        elif n.kind in ("section", "item", "letter"):
+            parts.append(label)
+        else:
+            siblings = [c for c in (n.parent.children if n.parent else []) if c.kind == n.kind]
+            number = siblings.index(n) + 1
+            parts.append(f"-{number}" if n.kind == "bullet" else f"p{number}")
+    path = ""
+    for part in parts:
+        path += part if part.startswith("-") or not path else f".{part}"
+    return path
+
+
+def _body_visit(view: TextView, node: Node, ctx: _Context, section: Node, out: PlanTasks) -> None:
+    text = node.text(view)
+    offset = node.body_start
+    own = roles_in_sentence(text)
+    heading = _placed(agency_heading(text), offset) if node.kind in ("item", "letter") else []
+    here = _Context(ctx.lead, ctx.coordinating, ctx.requested, ctx.deadline, ctx.deadline_span)
+    lead = _placed(own.lead, offset) or heading
+    if lead:
+        here.lead = lead
+        here.coordinating = _placed(own.coordinating, offset)
+    elif own.coordinating:
+        here.coordinating = ctx.coordinating + _placed(own.coordinating, offset)
+    if own.requested:
+        here.requested = _placed(own.requested, offset)
+        if not lead:
+            here.lead = []
+    notes = [c for c in node.children if _is_deadline_note(view, c)]
+    for note in notes:
+        found = parse_deadline(note.text(view))
+        if found.kind != "unparsed" or found.recurrence:
+            here.deadline, here.deadline_span = found, (note.body_start, note.end)
+    children = [c for c in node.children if not _excluded(view, c)]
+    has_heading_children = any(
+        c.kind in ("item", "letter") and agency_heading(c.text(view)) for c in children
+    )
+    is_task = (
+        node.kind != "section"
+        and not _excluded(view, node)
+        and not text.rstrip().endswith(":")  # an introduction to what follows
+        and not _is_pure_heading(view, node)
+        and not has_heading_children
+        and not (heading and children)  # "2. Liên minh HTX Thành phố - Cơ quan thường trực …"
+        and (
+            node.kind in ("item", "letter")
+            or bool(here.lead or here.requested)
+            or (node.parent is not None and node.parent.kind in ("item", "letter"))
+        )  # a bullet straight under a section, with nobody named, is content, not a task
+    )
+    own_deadline = find_deadlines(text)
+    if own_deadline and not is_task:  # "… gửi về Sở trước ngày 30 tháng 8 năm 2021, cụ thể:"
+        here.deadline = own_deadline[0].deadline
+        here.deadline_span = (offset + own_deadline[0].start, offset + own_deadline[0].end)
+    if not is_task and text.rstrip().endswith(":") and node.kind != "section":
+        out.statements.append(
+            Task(
+                path=_path(node),
+                text=text,
+                spans=[(node.body_start, node.end)],
+                kind=node.kind,
+                deadline=here.deadline if own_deadline else None,
+                deadline_span=here.deadline_span if own_deadline else None,
+            )
+        )
+    if is_task:
+        task = Task(
+            path=_path(node),
+            text=text,
+            spans=[(node.body_start, node.end)],
+            kind=node.kind,
+            lead=list(here.lead),
+            coordinating=list(here.coordinating),
+            requested=list(here.requested),
+        )
+        parent = next((t for t in reversed(out.tasks) if _is_ancestor_task(t, node, view)), None)
+        task.parent = parent.path if parent else None
+        if own_deadline:
+            task.deadline = own_deadline[0].deadline
+            task.deadline_span = (offset + own_deadline[0].start, offset + own_deadline[0].end)
+        else:
+            task.deadline, task.deadline_span = here.deadline, here.deadline_span
+        out.tasks.append(task)
+    for child in children:
+        _body_visit(view, child, here, section, out)
+
+
+def _is_ancestor_task(task: Task, node: Node, view: TextView) -> bool:
+    return any((a.body_start, a.end) == task.spans[0] for a in node.ancestors())
+
+
+def body_tasks(view: TextView, root: Node) -> PlanTasks:
+    """Tasks of the body's task sections (or of the whole body when it has no sections)."""
+    out = PlanTasks()
+    sections = [c for c in root.children if c.kind == "section"]
+    out.anomalies += _gaps([(s.label or "", (s.start, s.end)) for s in sections], "body sections")
+    if not sections:  # a short text with no sections: only its numbered items can be tasks
+        for child in root.children:
+            if child.kind == "item" and not _excluded(view, child):
+                _body_visit(view, child, _Context(), root, out)
+        return out
+    for section in (s for s in sections if is_task_section(view, s)):
+        for child in section.children:
+            if not _excluded(view, child):
+                _body_visit(view, child, _Context(), section, out)
+    return out
+
+
+# --- both together ------------------------------------------------------------------------------
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) > 1}
+
+
+def _link_repeats(view: TextView, body: PlanTasks, table: PlanTasks, out: PlanTasks) -> None:
+    """Body tasks whose words all stand in an appendix row are that row, not new tasks."""
+    rows = [(t, _tokens(t.text)) for t in table.tasks]
+    statements = {id(t) for t in body.statements}
+    for task in body.tasks + body.statements:
+        words = _tokens(task.text)
+        if len(words) < 4:
+            if id(task) not in statements:
+                out.tasks.append(task)
+            continue
+        best, score = None, 0.0
+        for row, row_words in rows:
+            s = len(words & row_words) / len(words)
+            if s > score:
+                best, score = row, s
+        if best is None or score < 0.8:
+            if id(task) not in statements:
+                out.tasks.append(task)
+            continue
+        best.also += task.spans
+        if task.deadline and best.deadline and _disagree(task.deadline, best.deadline):
+            out.anomalies.append(
+                TaskAnomaly(
+                    kind="deadline-disagreement",
+                    message=(
+                        f"the body says {task.deadline.text!r} where appendix row "
+                        f"{best.path} says {best.deadline.text!r}"
+                    ),
+                    spans=[s for s in (task.deadline_span, best.deadline_span) if s],
+                    task=best.path,
+                )
+            )
+
+
+def _disagree(a: Deadline, b: Deadline) -> bool:
+    """Two dated deadlines for one task that do not match (a recurrence word inside a task's
+    text, such as "hàng năm", describes an activity, not the task's deadline)."""
+    return a.end is not None and b.end is not None and (a.start, a.end) != (b.start, b.end)
+
+
+def plan_tasks(view: TextView, root: Node) -> PlanTasks:
+    """All tasks of one document part: its appendix tables and its body."""
+    tables = [n for n in root.walk() if n.kind == "table" and n.table is not None]
+    table_out = PlanTasks()
+    for node in tables:
+        part = table_tasks(view, node.table)  # type: ignore[arg-type]
+        table_out.tasks += part.tasks
+        table_out.anomalies += part.anomalies
+    body = body_tasks(view, root)
+    out = PlanTasks(anomalies=table_out.anomalies + body.anomalies)
+    out.tasks = list(table_out.tasks)
+    if table_out.tasks:
+        _link_repeats(view, body, table_out, out)
+    else:
+        out.tasks += body.tasks
+    if table_out.tasks:  # keep body paths apart from the appendix's ("IV.1" may be both)
+        renamed = {}
+        for task in out.tasks[len(table_out.tasks) :]:
+            renamed[task.path] = task.path = f"body/{task.path}"
+        for task in out.tasks[len(table_out.tasks) :]:
+            task.parent = renamed.get(task.parent, task.parent) if task.parent else None
+    for task in out.tasks:
+        leads = {fold(p.agency.key) for p in task.lead if not p.agency.collective}
+        both = [p for p in task.coordinating if fold(p.agency.key) in leads]
+        if both:
+            out.anomalies.append(
+                TaskAnomaly(
+                    kind="lead-also-coordinating",
+                    message=f"task {task.path}: {both[0].agency.name} both leads and coordinates",
+                    spans=[(both[0].start, both[0].end)],
+                    task=task.path,
+                )
+            )
+    return out

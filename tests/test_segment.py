@@ -1,0 +1,58 @@
+"""Segmentation: golden outlines, one directory per case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policykg.graph.segment import Node, segment
+from policykg.graph.textview import make_view
+
+GOLDEN = Path(__file__).parent / "golden" / "segment"
+CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir())
+
+
+def _outline(node: Node, depth: int = 0) -> list[str]:
+    lines = []
+    for child in node.children:
+        pad = "  " * depth
+        if child.kind == "table":
+            cols = ",".join(
+                f"{k}={v}" for k, v in sorted(child.table.columns.items(), key=lambda kv: kv[1])
+            )
+            lines.append(f"{pad}table:{cols}")
+            for row in child.table.rows:
+                lines.append(f"{pad}  row:" + "|".join(c.text for c in row.cells))
+        else:
+            lines.append(f"{pad}{child.kind}" + (f":{child.label}" if child.label else ""))
+        lines += _outline(child, depth + 1)
+    return lines
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden_outline(case: Path) -> None:
+    view = make_view((case / "input.txt").read_text("utf-8"))
+    got = _outline(segment(view, 0, len(view.norm)))
+    assert got == (case / "expected.txt").read_text("utf-8").splitlines()
+
+
+def test_spans_cover_the_original_text() -> None:
+    text = (GOLDEN / "outline" / "input.txt").read_text("utf-8")
+    view = make_view(text)
+    root = segment(view, 0, len(view.norm))
+    bullet = next(n for n in root.walk() if n.kind == "bullet")
+    a, b = view.to_original(bullet.body_start, bullet.end)
+    assert text[a:b].startswith("Tham mưu xây dựng chương trình;")
+    assert text[a:b].endswith("tránh tình trạng nhận thức không thống nhất.")
+
+
+def test_table_cells_keep_every_span_across_a_page_break() -> None:
+    text = (GOLDEN / "table-continuations" / "input.txt").read_text("utf-8")
+    view = make_view(text)
+    table = next(n.table for n in segment(view, 0, len(view.norm)).walk() if n.table)
+    content = table.rows[1].cells[1]
+    assert [view.original_text(a, b) for a, b in content.spans] == [
+        "Cân đối kinh phí cho",
+        "việc thực hiện kế hoạch.",
+    ]

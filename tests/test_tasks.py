@@ -1,0 +1,191 @@
+"""Tasks, roles, deadlines and targets end to end on the corpus."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from policykg.graph.read import read_source
+from policykg.graph.textview import collapse_spaces, fold, make_view
+from policykg.queries import api
+from policykg.queries.runner import load_query, run_query
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+PLAN_2021 = "hcm-2021-qd3064-ubnd.txt"
+
+
+@pytest.fixture(scope="module")
+def tasks(corpus_store) -> list[dict]:
+    return api.tasks(corpus_store)
+
+
+def _of(tasks: list[dict], file: str) -> dict[str, dict]:
+    return {t["path"]: t for t in tasks if t["document"]["file"] == file}
+
+
+def _names(agencies: list[dict]) -> list[str]:
+    return [a["name"] for a in agencies]
+
+
+def test_2021_appendix_rows_and_sub_rows(tasks) -> None:
+    rows = {p: t for p, t in _of(tasks, PLAN_2021).items() if not p.startswith("body/")}
+    assert {str(n) for n in range(1, 50)} <= set(rows)
+    subs = {f"11.{n}" for n in range(1, 8)}
+    assert subs <= set(rows)
+    assert len(rows) == 49 + 7
+    assert all(rows[s]["parent"].endswith("#11") for s in subs)
+    assert _names(rows["11.6"]["lead"]) == ["Ngân hàng Nhà nước Việt Nam chi nhánh Thành phố"]
+
+
+def test_row_16_is_led_by_the_department_at_the_ministrys_request(tasks) -> None:
+    row = _of(tasks, PLAN_2021)["16"]
+    assert _names(row["lead"]) == ["Sở Kế hoạch và Đầu tư"]
+    assert row["deadline"]["recurrence"] == "on-request"
+    assert row["deadline"]["requester"] == "Bộ Kế hoạch và Đầu tư"
+    assert row["deadline"]["text"] == "Theo đề nghị của Bộ Kế hoạch và Đầu tư"
+
+
+def test_haiphong_appendix_43_rows_under_16_agency_headings(tasks) -> None:
+    rows = {p: t for p, t in _of(tasks, "haiphong-2018-kh435-ubnd.txt").items() if "/" not in p}
+    assert len(rows) == 43
+    groups = {p.split(".")[0] for p in rows}
+    assert len(groups) == 16 and "XII" not in groups
+    assert _names(rows["I.1"]["lead"]) == ["Sở Kế hoạch và Đầu tư"]  # heading "SƠ KẾ HOẠCH …"
+    assert _names(rows["II.2"]["lead"]) == ["Sở Tài chính"]  # heading "SỐ TÀI CHÍNH"
+    assert "XIII.2" not in rows and "XIII.3" in rows
+    assert rows["V.2"]["deadline"] == {
+        "text": "Năm 2018", "start": "2018-01-01", "end": "2018-12-31",
+        "recurrence": None, "requester": None,
+    }  # fmt: skip
+    assert rows["XVI.5"]["deadline"]["end"] == "2018-06-30"
+
+
+def test_numbering_gaps_are_reported(corpus_store) -> None:
+    rows = run_query(corpus_store, load_query("anomalies"))
+    gaps = {r["message"] for r in rows if r["kind"] == "numbering-gap"}
+    assert any("from XI to XIII (XII missing)" in m for m in gaps)
+    assert any("under XIII" in m and "(2 missing)" in m for m in gaps)
+    quotes = {r["quote"] for r in rows if r["kind"] == "numbering-gap"}
+    assert any(q.startswith("<b>XIII</b>") for q in quotes)
+
+
+def test_body_and_appendix_disagreeing_on_a_deadline(corpus_store) -> None:
+    rows = run_query(corpus_store, load_query("anomalies"))
+    found = [r for r in rows if r["kind"] == "deadline-disagreement"]
+    assert len({r["anomaly"] for r in found}) == 1
+    assert {r["quote"] for r in found} >= {"trước ngày 15 tháng 7 năm 2021"}
+
+
+def test_body_tasks_repeated_in_the_appendix_are_linked_not_duplicated(tasks, corpus_store) -> None:
+    plan = _of(tasks, PLAN_2021)
+    texts = [fold(t["text"])[:80] for p, t in plan.items() if p.startswith("body/")]
+    assert not any(t.startswith("tang cuong thong tin phap luat") for t in texts)
+    also = list(
+        corpus_store.query(
+            "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+            "SELECT (COUNT(*) AS ?n) WHERE { ?t pkg:alsoStatedAt ?s }",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert int(also[0]["n"].value) >= 40
+
+
+def test_hcm_2008_items_without_a_lead(tasks) -> None:
+    plan = _of(tasks, "hcm-2008-kh-thuc-hien-ct07-tu.txt")
+    no_lead = {p for p, t in plan.items() if not t["lead"] and not t["requested"]}
+    assert {"III.1", "III.1.1", "III.1.2", "III.3"} == no_lead
+    assert any(n.startswith("Ủy ban Mặt trận Tổ quốc") for n in _names(plan["III.16"]["requested"]))
+    assert plan["III.1.2"]["deadline"]["start"] == "2008-02-01"
+    assert plan["III.3.1-2"]["deadline"]["recurrence"] == "annual"
+
+
+def test_hanoi_agency_headings_pass_roles_to_their_bullets(tasks) -> None:
+    plan = _of(tasks, "hanoi-kh-thuc-hien-ctr24-tu.txt")
+    first = plan["III.1.1-1"]
+    assert _names(first["lead"]) == ["Sở Kế hoạch và Đầu tư"]
+    coordinating = {a["name"]: a for a in first["coordinating"]}
+    assert "Liên minh Hợp tác xã Thành phố" in coordinating
+    assert coordinating["Ủy ban nhân dân các quận, huyện, thị xã"]["collective"] is True
+    assert _names(plan["III.1.8.p1"]["lead"]) == ["Sở Tài nguyên và Môi trường"]
+    assert plan["III.1.1-2"]["deadline"]["end"] == "2014-12-31"  # "(hoàn thành năm 2014)"
+
+
+def test_one_agency_per_jurisdiction(corpus_store) -> None:
+    rows = api.agencies(corpus_store)
+    skhdt = [r for r in rows if r["name"] == "Sở Kế hoạch và Đầu tư"]
+    assert {r["jurisdiction"] for r in skhdt} == {"Hà Nội", "Hải Phòng", "Hồ Chí Minh"}
+    assert len({r["iri"] for r in skhdt}) == 3
+    names = [r["name"] for r in rows if r["jurisdiction"] == "Hải Phòng"]
+    assert len(names) == len(set(names))
+
+
+def _squash(text: str) -> str:
+    view = make_view(text)
+    return collapse_spaces(view.norm.replace("\t", " "))
+
+
+def test_the_source_span_of_every_task_is_the_task(tasks) -> None:
+    texts = {p.name: read_source(p).text for p in CORPUS.glob("*.txt")}
+    for task in tasks:
+        src = task["source"]
+        quoted = _squash(texts[src["file"]][src["start"] : src["end"]])
+        words = task["text"].split()
+        assert quoted.startswith(" ".join(words[:3])), task["key"]
+        assert quoted.endswith(" ".join(words[-2:])), task["key"]
+
+
+def test_role_and_deadline_spans_quote_the_text(corpus_store) -> None:
+    q = """
+    PREFIX pkg: <https://w3id.org/policykg/ontology#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    PREFIX oa: <http://www.w3.org/ns/oa#>
+    SELECT ?name ?exact WHERE {
+      ?t prov:qualifiedAssociation ?a . ?a prov:agent/pkg:name ?name ;
+         pkg:source/oa:hasSelector/oa:exact ?exact .
+    }"""
+    rows = list(corpus_store.query(q, use_default_graph_as_union=True))
+    assert len(rows) > 300
+    for row in rows:
+        assert row["exact"].value.strip(), row["name"].value
+    deadlines = """
+    PREFIX pkg: <https://w3id.org/policykg/ontology#>
+    PREFIX oa: <http://www.w3.org/ns/oa#>
+    SELECT ?text ?exact WHERE {
+      ?d a pkg:Deadline ; pkg:text ?text ; pkg:source/oa:hasSelector/oa:exact ?exact .
+    }"""
+    for row in corpus_store.query(deadlines, use_default_graph_as_union=True):
+        first = fold(row["text"].value).split()[0]
+        assert first in fold(row["exact"].value), (row["text"].value, row["exact"].value)
+
+
+def test_every_2021_task_reaches_70_through_134(corpus_store, tasks) -> None:
+    rows = api.task_lineage(corpus_store)
+    plan_2021 = {t["key"] for t in tasks if t["document"]["file"] == PLAN_2021}
+    checked = 0
+    for row in rows:
+        if row["task"]["key"] not in plan_2021:
+            continue
+        numbers = [[d["number"] for d in p] for p in row["paths"]]
+        assert any("134/NQ-CP" in p for p in numbers)
+        assert "70-KL/TW" in {c["number"] for c in row["central"]}
+        checked += 1
+    assert checked == len(plan_2021) > 56
+
+
+def test_targets_of_haiphong(corpus_store) -> None:
+    q = """
+    PREFIX pkg: <https://w3id.org/policykg/ontology#>
+    SELECT ?indicator ?min ?max ?unit ?year WHERE {
+      ?plan pkg:key "hai-phong:435/KH-UBND" ; pkg:hasTarget ?t .
+      ?t pkg:indicator ?indicator ; pkg:targetYear ?year .
+      OPTIONAL { ?t pkg:valueMin ?min } OPTIONAL { ?t pkg:valueMax ?max }
+      OPTIONAL { ?t pkg:unit ?unit }
+    }"""
+    rows = list(corpus_store.query(q, use_default_graph_as_union=True))
+    grdp = [r for r in rows if "GRDP" in r["indicator"].value]
+    assert len(grdp) == 1
+    r = grdp[0]
+    assert (float(r["min"].value), float(r["max"].value), r["year"].value) == (1.0, 1.2, "2020")
+    assert re.search(r"%", r["unit"].value)
