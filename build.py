@@ -7,6 +7,7 @@ message; 2 internal error; 3 the build completed but refused some files (listed)
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -47,6 +48,9 @@ class _Cli(click.Group):
             raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # output piped into `head` and cut: not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as e:  # a bug: say so, show where, exit 2
             traceback.print_exc()
             click.echo(f"policykg: internal error: {e!r} (please report it)", err=True)

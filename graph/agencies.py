@@ -658,6 +658,16 @@ def _is_stop(toks: list[_Tok], k: int, end: int) -> bool:
     return _STOP.match(toks, k, end) is not None
 
 
+def _shown(tok: _Tok, caps: bool) -> str:
+    """A word as a name shows it: modern spelling. In a phrase written in capitals (``caps``)
+    a word gets only its first letter capitalised ("THỦ ĐỨC" → "Thủ Đức"), its real case
+    being unknown; "các", "và", "của" are lower case. Elsewhere capitals are an acronym."""
+    shown = canonical_spelling(tok.d)
+    if caps and tok.upper and not tok.expanded:
+        shown = shown.lower() if tok.f in ("cac", "va", "cua") else shown[:1] + shown[1:].lower()
+    return shown
+
+
 def _name_words(toks: list[_Tok], k: int, end: int, limit: int = 4) -> int:
     """The end of a proper name at ``k``: capitalised words or a number, at most ``limit``."""
     caps = k > 0 and toks[k - 1].upper  # a heading in capitals: "… THÀNH PHỐ THỦ ĐỨC"
@@ -670,7 +680,8 @@ def _name_words(toks: list[_Tok], k: int, end: int, limit: int = 4) -> int:
             break
         if t.f in ("va", "cac") or _compiled().heads.match(toks, j, end, skip=False):
             break
-        if (j == k or caps) and _is_stop(toks, j, end) and not t.f.isdigit():
+        stop = _CAPS_STOP.match(toks, j, end) if caps else (j == k and _is_stop(toks, j, end))
+        if stop and not t.f.isdigit():
             break
         j += 1
     return j
@@ -722,7 +733,8 @@ def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
         e, nouns = _district_nouns(toks, j, end)
         if len(nouns) == 1:
             named = _name_words(toks, e, end)
-            local = " ".join([nouns[0].display, *(canonical_spelling(t.d) for t in toks[e:named])])
+            caps = toks[j].upper
+            local = " ".join([nouns[0].display, *(_shown(t, caps) for t in toks[e:named])])
             return _Place(named, "commune" if nouns[0].cls == "communes" else "district", local)
     return None
 
@@ -823,7 +835,7 @@ def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
         if name_end == j:
             prov.end = j
             return prov
-        name = " ".join(canonical_spelling(t.d) for t in toks[j:name_end])
+        name = " ".join(_shown(t, toks[k].upper) for t in toks[j:name_end])
         if _at(toks, name_end, end, "va", "cac"):
             e, nouns = _district_nouns(toks, name_end + 2, end, ("districts",))
             if nouns:
@@ -895,7 +907,7 @@ def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             name_end = e
             while name_end < end and name_end - e < 3 and toks[name_end].upper:
                 name_end += 1
-        name = " ".join(canonical_spelling(t.d) for t in toks[e:name_end])
+        name = " ".join(_shown(t, toks[e - 1].upper) for t in toks[e:name_end])
         display = f"{base} {nouns[0].display}" + (f" {name}" if name else "")
         return _Match(i, name_end, display, _key(display), "people-committee", level=level)
     place = _place_at(toks, k, end)
@@ -1054,7 +1066,12 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
     j = k
     while j < end and j - start_rest < 10:
         t = toks[j]
-        nxt_title = j + 1 < end and toks[j + 1].title and not toks[j + 1].upper
+        nxt_title = (
+            j + 1 < end
+            and toks[j + 1].word
+            and toks[j + 1].title
+            and (not toks[j + 1].upper or toks[j - 1].upper)
+        )
         if not t.word:
             # "Phòng Tài chính - Kế hoạch": a dash between capitalised words
             if (
@@ -1126,9 +1143,7 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
         if not first.title and not first.upper:
             return None
     caps = all(t.upper for t in toks[i:j] if t.word and not t.expanded)
-    shown = [canonical_spelling(t.d) for t in words]
-    if caps:
-        shown = [w.lower() for w in shown]
+    shown = [_shown(t, caps) for t in words]
     base = " ".join([head.words, *shown, *([suffix] if suffix else [])])
     kind, level = head.kind, head.level or "provincial"
     if party:
@@ -1164,6 +1179,14 @@ def _mods(toks: list[_Tok], m: _Match, end: int) -> _Match:
             m.base += " các cấp"
             m.key += " cac cap"
             m.collective, m.level, m.place = True, None, False
+            j += 2
+            continue
+        if _at(toks, j, end, "cap", "huyen") or _at(toks, j, end, "cap", "xa"):
+            level = "district" if toks[j + 1].f == "huyen" else "commune"
+            if not m.collective:  # "Hội Nông dân cấp huyện": the body at every district
+                m.base += " cấp huyện" if level == "district" else " cấp xã"
+                m.key += " cap huyen" if level == "district" else " cap xa"
+                m.collective, m.level, m.place = True, level, False
             j += 2
             continue
         if _at(toks, j, end, "trung", "uong") and m.kind == "central":

@@ -458,6 +458,9 @@ class _Resolver:
         return out
 
     def _unnumbered(self, file: str, part: DocumentPart) -> Key:
+        attached = self.occ_doc.get((file, part.attached_to.start)) if part.attached_to else None
+        if attached is not None:  # "Kế hoạch ban hành kèm theo Quyết định số 3064/QĐ-UBND"
+            return self._attached(file, part, self.docs[attached])
         place = part.place or "vn"
         type_code = part.type_code or "VB"
         issuer = part.issuer_code or "x"
@@ -485,6 +488,23 @@ class _Resolver:
                 subject=self.docs[ident].key,
                 evidence=[Evidence(file, *(part.heading or (part.start, part.start)))],
             )
+        )
+        return ident
+
+    def _attached(self, file: str, part: DocumentPart, parent: Document) -> Key:
+        """A plan with no number of its own, named after the decision it was issued with."""
+        type_code = part.type_code or "VB"
+        ident = ("attached", parent.iri_path, type_code)
+        self.docs[ident] = Document(
+            iri_path=f"{parent.iri_path}/{_slug(type_code)}",
+            key=f"{parent.key}/{type_code}",
+            kind="unnumbered",
+            type_code=type_code,
+            party=parent.party,
+            jurisdiction=parent.jurisdiction,
+            issuer_code=parent.issuer_code,
+            issuer_name=parent.issuer_name,
+            year=parent.year,
         )
         return ident
 

@@ -86,6 +86,7 @@ def find_document(docs: list[dict], ref: str) -> dict:
             in {
                 fold((d["number"] or "").replace(" ", "")),
                 fold(d["key"].replace(" ", "")),
+                fold(d["key"].split(":", 1)[-1].replace(" ", "")),  # key without its place
                 fold((d["file"] or "").rsplit(".", 1)[0]),
             }
         ]
@@ -114,8 +115,13 @@ def tasks(store: Store, document: str | None = None) -> list[dict]:
         )
     rows = run_query(store, load_query("tasks"))
     if document is not None:
-        plan = find_document(documents(store), document)["iri"]
-        rows = [r for r in rows if r["plan"] == plan]
+        docs = documents(store)
+        plan = find_document(docs, document)["iri"]
+        # a decision's tasks are those of the plan issued with it
+        plans = {plan} | {
+            d["iri"] for d in docs if any(a["iri"] == plan for a in d["attached_to"])
+        }
+        rows = [r for r in rows if r["plan"] in plans]
     out = []
     for r in rows:
         out.append(
