@@ -1,0 +1,55 @@
+"""Tasks of documents the rules were not written against, checked against a hand reading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policykg.graph.store import open_store
+from policykg.queries import api
+
+EXPECTED = json.loads(
+    (Path(__file__).parent / "golden" / "unseen" / "expected_tasks.json").read_text("utf-8")
+)
+PLANS = sorted(k for k in EXPECTED if not k.startswith("_"))
+
+
+@pytest.fixture(scope="module")
+def found(mixed_build) -> dict[str, dict[str, dict]]:
+    out: dict[str, dict[str, dict]] = {}
+    for task in api.tasks(open_store(mixed_build.out_dir)):
+        out.setdefault(task["document"]["key"], {})[task["path"]] = task
+    return out
+
+
+def _matches(expected: dict, task: dict | None) -> bool:
+    if task is None:
+        return False
+    names = {
+        role: sorted(a["name"] for a in task[role])
+        for role in ("lead", "coordinating", "requested")
+    }
+    for role in ("lead", "coordinating", "requested"):
+        if role in expected and sorted(expected[role]) != names[role]:
+            return False
+    deadline = task["deadline"] or {}
+    if "deadline_end" in expected and deadline.get("end") != expected["deadline_end"]:
+        return False
+    return "recurrence" not in expected or deadline.get("recurrence") == expected["recurrence"]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_every_task_of_the_hand_reading_is_found_right(found, plan: str) -> None:
+    tasks = found.get(plan, {})
+    wrong = [e["path"] for e in EXPECTED[plan] if not _matches(e, tasks.get(e["path"]))]
+    assert wrong == [], f"{plan}: wrong or missing {wrong}; found {sorted(tasks)}"
+    extra = sorted(set(tasks) - {e["path"] for e in EXPECTED[plan]})
+    assert extra == [], f"{plan}: tasks a careful reader would not count: {extra}"
+
+
+def test_accuracy_over_all_unseen_tasks(found) -> None:
+    expected = [(p, e) for p in PLANS for e in EXPECTED[p]]
+    right = sum(_matches(e, found.get(p, {}).get(e["path"])) for p, e in expected)
+    assert right / len(expected) >= 0.95
