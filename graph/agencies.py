@@ -284,11 +284,15 @@ _STOP = _Phrases(
     ).split("|")
 )
 
-# In capitals every word is "capitalised": only these end an unlisted name there.
-_CAPS_STOP = _Phrases(
-    ["chu tri", "phoi hop", "chiu trach nhiem", "co trach nhiem", "tham muu", "cua", "voi",
-     "trong", "de", "tai", "theo", "cho", "do", "la", "duoc", "nham", "giao", "de nghi"]
+# In capitals every word is "capitalised": only these words (with their own accents, since
+# "TẠI" must not stop "TÀI CHÍNH") end an unlisted name there.
+_CAPS_STOP = frozenset(
+    "CHỦ PHỐI CHỊU CÓ THAM CỦA VỚI TRONG ĐỂ TẠI THEO CHO DO LÀ ĐƯỢC NHẰM GIAO ĐỀ".split()
 )
+
+
+def _caps_stop(tok: _Tok) -> bool:
+    return canonical_spelling(tok.d).upper() in _CAPS_STOP
 
 # What may follow a subject that is not a predicate (the subject is not the lead).
 _NON_PREDICATE = _Phrases(
@@ -680,7 +684,7 @@ def _name_words(toks: list[_Tok], k: int, end: int, limit: int = 4) -> int:
             break
         if t.f in ("va", "cac") or _compiled().heads.match(toks, j, end, skip=False):
             break
-        stop = _CAPS_STOP.match(toks, j, end) if caps else (j == k and _is_stop(toks, j, end))
+        stop = _caps_stop(t) if caps else (j == k and _is_stop(toks, j, end))
         if stop and not t.f.isdigit():
             break
         j += 1
@@ -935,6 +939,16 @@ def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) ->
         last = groups[-1] if groups else None
         if last is not None and noun.cls == "levels":
             break  # "… các cấp" qualifies the collective before it
+        after = hit[0]
+        if (
+            groups
+            and after < end
+            and toks[after].word
+            and toks[after].title
+            and c.nouns.match(toks, after, end) is None
+            and _place_at(toks, after, end) is None
+        ):
+            break  # "…, Ban Bí thư": the noun opens a name
         same = last is not None and (
             last[0] == noun.cls or (last[0] == "ministries" and noun.cls == "departments")
         )
@@ -1112,7 +1126,7 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             and not t.title
         )
         if not compound:
-            if not mixed and _CAPS_STOP.match(toks, j, end) is not None:
+            if not mixed and _caps_stop(t):
                 break
             if not t.title and _is_stop(toks, j, end):
                 break

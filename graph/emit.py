@@ -240,7 +240,9 @@ class Emitter:
         self.iri(s, PKG.jurisdiction, self.jurisdiction(place))
         return s
 
-    def task(self, plan_iri: str, plan_key: str, jurisdiction: str, file: str, task) -> str:
+    def task(
+        self, plan_iri: str, plan_key: str, jurisdiction: str, file: str, task, cites=()
+    ) -> str:
         """A task with its roles, deadline and every span it was read from."""
         s = f"{plan_iri}/task/{quote(task.path, safe='')}"
         self.iri(s, RDF.type, PKG.Task)
@@ -271,6 +273,8 @@ class Emitter:
                 self.iri(assoc, PKG.source, self.span(Evidence(file, placed.start, placed.end)))
         if task.deadline is not None:
             self.deadline(s, file, task.deadline, task.deadline_span)
+        for cited in cites:
+            self.iri(s, PKG.taskCites, cited)
         return s
 
     def deadline(self, task_iri: str, file: str, deadline, span) -> None:
@@ -324,6 +328,17 @@ class Emitter:
                     yield Quad(q.subject, prop, q.object, q.graph_name)
 
 
+def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task) -> list[str]:
+    """The documents a task's own text cites."""
+    out = []
+    for m in analysis.mentions:
+        if any(a <= m.start < b for a, b in task.spans):
+            key = resolution.mention_documents.get((analysis.name, m.start))
+            if key and doc_iri(docs[key]) not in out:
+                out.append(doc_iri(docs[key]))
+    return sorted(out)
+
+
 def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
     """Emit a whole resolution; returns the emitter holding the quads."""
     em = Emitter({a.name: a for a in analyses})
@@ -342,7 +357,8 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
         for i, found in enumerate(analysis.tasks):
             plan = docs[resolution.part_documents[(analysis.name, i)]]
             for task in found.tasks:
-                em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task)
+                cited = _cited_by_task(resolution, docs, analysis, task)
+                em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
     return em

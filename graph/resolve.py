@@ -112,6 +112,7 @@ class Resolution:
     citations: list[CitationLink]
     anomalies: list[Anomaly]
     part_documents: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, part) -> key
+    mention_documents: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, start)
 
     def by_key(self) -> dict[str, Document]:
         """Documents indexed by key."""
@@ -221,7 +222,8 @@ class _Resolver:
         self._task_anomalies(part_docs)
         docs = sorted(self.docs.values(), key=lambda d: d.iri_path)
         parts = {k: self.docs[v].key for k, v in part_docs.items()}
-        return Resolution(docs, links, citations, self.anomalies, parts)
+        mentions = {k: self.docs[v].key for k, v in self.occ_doc.items()}
+        return Resolution(docs, links, citations, self.anomalies, parts, mentions)
 
     def _task_anomalies(self, part_docs: dict[tuple[str, int], Key]) -> None:
         for a in self.analyses:

@@ -113,6 +113,9 @@ def tasks(store: Store, document: str | None = None) -> list[dict]:
         roles[r["task"]][r["role"]].append(
             {"iri": r["agency"], "name": r["name"], "collective": bool(r["collective"])}
         )
+    cites: dict[str, list[dict]] = defaultdict(list)
+    for r in run_query(store, load_query("task-citations")):
+        cites[r["task"]].append({"iri": r["doc"], "number": r["number"], "key": r["key"]})
     rows = run_query(store, load_query("tasks"))
     if document is not None:
         docs = documents(store)
@@ -150,6 +153,7 @@ def tasks(store: Store, document: str | None = None) -> list[dict]:
                     "recurrence": r["recurrence"],
                     "requester": r["requester"],
                 },
+                "cites": cites[r["task"]],
                 "source": {"file": r["file"], "start": r["start"], "end": r["end"]},
             }
         )

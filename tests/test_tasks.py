@@ -189,3 +189,10 @@ def test_targets_of_haiphong(corpus_store) -> None:
     r = grdp[0]
     assert (float(r["min"].value), float(r["max"].value), r["year"].value) == (1.0, 1.2, "2020")
     assert re.search(r"%", r["unit"].value)
+
+
+def test_tasks_know_the_documents_their_own_text_cites(tasks) -> None:
+    plan = _of(tasks, PLAN_2021)
+    assert {c["number"] for c in plan["22"]["cites"]} == {"116/2018/NĐ-CP", "55/2015/NĐ-CP"}
+    assert [c["number"] for c in plan["24"]["cites"]] == ["28/2018/NĐ-CP"]
+    assert plan["10"]["cites"] == []
