@@ -18,8 +18,8 @@ from policykg.graph.pipeline import build as build_graph
 from policykg.graph.store import open_store
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
-from policykg.queries.formats import Format, render
-from policykg.queries.runner import list_queries, load_query, run_query
+from policykg.queries.formats import Format, render, write_xlsx
+from policykg.queries.runner import list_queries, load_query
 
 #: The corpus shipped with the package (the repository's ``corpus/``).
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -192,9 +192,26 @@ def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
 @click.option("--list", "list_", is_flag=True, help="List the shipped queries.")
-@FORMAT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*(f.value for f in Format), "xlsx"]),
+    default=Format.TABLE.value,
+    show_default=True,
+    help="Output format (xlsx needs --output).",
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE."
+)
 @click.pass_context
-def query(ctx: click.Context, name: str | None, params: tuple[str, ...], list_: bool, fmt: str):
+def query(
+    ctx: click.Context,
+    name: str | None,
+    params: tuple[str, ...],
+    list_: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
     """Run a query from queries/ by name, or any .rq file, with bound parameters."""
     if list_ or name is None:
         rows = [
@@ -205,22 +222,29 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], list_: 
             }
             for q in list_queries()
         ]
-        click.echo(render(rows, fmt, ["name", "parameters", "summary"]), nl=False)
+        fmt = fmt if fmt != "xlsx" else "table"
+        click.echo(render(rows, fmt, ["name", "parameters", "summary"], width=90), nl=False)
         return
-    spec = load_query(name)
     values: dict[str, str] = {}
     for raw in params:
         key, sep, value = raw.partition("=")
         if not sep:
             raise click.UsageError(f"--param expects NAME=VALUE, got {raw!r}")
         values[key] = value
-    store = open_store(ctx.obj["out"])
-    declared = {p.name: p for p in spec.params}
-    for key, value in list(values.items()):
-        if key in declared and declared[key].type == "iri" and ":" not in value.split("/")[0]:
-            values[key] = api.find_document(api.documents(store), value)["iri"]
-    rows = run_query(store, spec, values)
-    click.echo(render(rows, fmt, list(spec.columns) or None), nl=False)
+    spec = load_query(name)
+    rows = api.query(open_store(ctx.obj["out"]), name, values)
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx writes a file: add --output FILE.xlsx")
+        write_xlsx(rows, list(spec.columns) or None, output)
+        click.echo(f"wrote {len(rows)} rows to {output}")
+        return
+    text = render(rows, fmt, list(spec.columns) or None)
+    if output is not None:
+        output.write_text(text, "utf-8")
+        click.echo(f"wrote {len(rows)} rows to {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 def main() -> None:

@@ -291,6 +291,12 @@ _CAPS_STOP = frozenset(
 )
 
 
+# Words that never continue a name as the second syllable of a capitalised word.
+_FUNCTION_WORDS = frozenset(
+    "va cac cua voi cho do la de tai theo trong tren duoi ve tu den nhu hoac".split()
+)
+
+
 def _caps_stop(tok: _Tok) -> bool:
     return canonical_spelling(tok.d).upper() in _CAPS_STOP
 
@@ -495,14 +501,23 @@ class _Trie:
     def match(
         self, toks: list[_Tok], i: int, end: int, skip: bool = True
     ) -> tuple[int, object] | None:
-        node, j, best = self.root, i, None
+        """The longest sequence at ``i``: (end, value). With ``skip``, separators between two
+        words of a sequence may be missing or different ("Lao động, Thương binh")."""
+        found = self.matches(toks, i, end, skip)
+        return found[-1] if found else None
+
+    def matches(
+        self, toks: list[_Tok], i: int, end: int, skip: bool = True
+    ) -> list[tuple[int, object]]:
+        """Every sequence at ``i``, shortest first."""
+        node, j, found = self.root, i, []
         while j < end:
             t = toks[j]
             nxt = node.get(t.f) if (t.word or t.f in (",", "-")) else None
             if nxt is not None and not (t.f in _SEPARATOR_WORDS and skip):
                 node, j = nxt, j + 1
                 if None in node:
-                    best = (j, node[None])
+                    found.append((j, node[None]))
                 continue
             if skip and node is not self.root and t.f in _SEPARATOR_WORDS:
                 k = j + 1
@@ -512,7 +527,7 @@ class _Trie:
                     j = k
                     continue
             break
-        return best
+        return found
 
 
 def _key(name: str) -> str:
@@ -595,8 +610,8 @@ def _compiled() -> _Compiled:
     classes: dict[str, _Class] = {}
     for c in table.collectives:
         classes[c.cls] = _Class(c.cls, c.name, c.key, c.kind, c.level, c.requestable, c.needs_cac)
-        for noun in c.nouns:
-            words = _content(_phrase_tokens(noun))
+        for noun in c.nouns:  # matched word for word, commas and dashes included
+            words = tuple(t.f for t in _phrase_tokens(noun))
             nouns.add(words, _Noun(c.cls, canonical_spelling(noun), noun in c.first))
     heads = _Trie()
     for h in table.heads:
@@ -749,12 +764,24 @@ def _related_at(toks: list[_Tok], k: int, end: int) -> int:
     return k if j is None else j
 
 
-def _curated_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
+def _curated_at(toks: list[_Tok], i: int, end: int, nested: bool = False) -> _Match | None:
     c = _compiled()
-    hit = c.curated.match(toks, i, end)
-    if hit is None:
+    found = c.curated.matches(toks, i, end)
+    if not found:
         return None
-    j, entry = hit
+    j, entry = found[-1]
+    if not nested:
+        # "Ban Bí thư, Trung ương Hội …": a longer listed name ("Ban Bí thư Trung ương") read
+        # over a separator gives way when a name starting after the separator runs further.
+        for e, shorter in reversed(found[:-1]):
+            k = e
+            while k < j and toks[k].f in _SEPARATOR_WORDS:
+                k += 1
+            if k > e:
+                other = _agency_at(toks, k, end, nested=True)
+                if other and other[-1].end > j:
+                    j, entry = e, shorter
+                    break
     assert isinstance(entry, _Entry)
     place = _place_at(toks, j, end)
     if entry.needs_place and place is None:
@@ -932,7 +959,7 @@ def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) ->
         cac = toks[j].f == "cac"
         if cac:
             j += 1
-        hit = c.nouns.match(toks, j, end)
+        hit = c.nouns.match(toks, j, end, skip=False)
         if hit is None or not isinstance(hit[1], _Noun):
             break
         noun = hit[1]
@@ -940,17 +967,20 @@ def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) ->
         if last is not None and noun.cls == "levels":
             break  # "… các cấp" qualifies the collective before it
         after = hit[0]
+        following = c.nouns.match(toks, after, end, skip=False)
         if (
-            groups
+            (groups or not cac)
             and after < end
             and toks[after].word
             and toks[after].title
-            and c.nouns.match(toks, after, end) is None
+            and (following is None or getattr(following[1], "cls", None) != noun.cls)
             and _place_at(toks, after, end) is None
+            and _RELATED.match(toks, after, end) is None
         ):
-            break  # "…, Ban Bí thư": the noun opens a name
+            break  # "…, Ban Bí thư", "…, Ban Tổ chức Thành ủy": the noun opens a name
         same = last is not None and (
-            last[0] == noun.cls or (last[0] == "ministries" and noun.cls == "departments")
+            last[0] == noun.cls
+            or (last[0] == "ministries" and noun.cls == "departments" and not cac)
         )
         if same:
             assert last is not None
@@ -967,7 +997,7 @@ def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) ->
         if s < end and toks[s].f == "va":
             s += 1
         nk = s + 1 if s < end and toks[s].f == "cac" else s
-        nxt = c.nouns.match(toks, nk, end)
+        nxt = c.nouns.match(toks, nk, end, skip=False)
         if nxt is None or not isinstance(nxt[1], _Noun):
             break
         j = s
@@ -1031,8 +1061,8 @@ def _sector_list_at(toks: list[_Tok], i: int, end: int) -> list[_Match]:
     start = i
     while k < end and len(out) < 30:
         hit = c.sectors.match(toks, k, end)
-        if hit is None:
-            break
+        if hit is None or (out and (_curated_at(toks, k, end) or _place_at(toks, hit[0], end))):
+            break  # "…, Công an tỉnh" is a body of its own, not one more ministry
         sector = hit[1]
         assert isinstance(sector, Sector)
         if (ministry and not sector.ministry) or (not ministry and not sector.department):
@@ -1098,7 +1128,7 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
                 continue
             break
         nxt_name = j + 1 < end and toks[j + 1].title
-        if t.f == "cac" and nxt_name and c.nouns.match(toks, j + 1, end) is None:
+        if t.f == "cac" and nxt_name and c.nouns.match(toks, j + 1, end, skip=False) is None:
             # "Ban Quản lý các Khu công nghiệp"
             j += 1
             continue
@@ -1124,6 +1154,7 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             and prev.f.isalpha()
             and not prev.upper
             and not t.title
+            and t.f not in _FUNCTION_WORDS
         )
         if not compound:
             if not mixed and _caps_stop(t):
@@ -1273,7 +1304,12 @@ def _mods(toks: list[_Tok], m: _Match, end: int) -> _Match:
 
 
 def _agency_at(
-    toks: list[_Tok], i: int, end: int, in_list: bool = False, prefix: bool = True
+    toks: list[_Tok],
+    i: int,
+    end: int,
+    in_list: bool = False,
+    prefix: bool = True,
+    nested: bool = False,
 ) -> list[_Match]:
     """The agency (or the agencies of one collective phrase) that starts at token ``i``;
     ``in_list``: after a list separator, where a lone "đơn vị" or "địa phương" is one;
@@ -1285,7 +1321,7 @@ def _agency_at(
         and _at(toks, i, end, "trung", "uong")
         and not _compiled().curated.match(toks, i, end)
     ):
-        inner = _agency_at(toks, i + 2, end, prefix=False)
+        inner = _agency_at(toks, i + 2, end, prefix=False, nested=nested)
         if len(inner) == 1 and not inner[0].collective:
             m = inner[0]
             base = m.base.removesuffix(" Việt Nam")
@@ -1301,7 +1337,7 @@ def _agency_at(
             return [m]
         return []
     cands: list[list[_Match]] = []
-    cur = _curated_at(toks, i, end)
+    cur = _curated_at(toks, i, end, nested)
     if cur is not None:
         cands.append([cur])
     coll = _collective_at(toks, i, end, in_list)

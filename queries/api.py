@@ -24,7 +24,7 @@ from pyoxigraph import Store
 from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries.lineage import all_lineages, edge_map
-from policykg.queries.runner import load_query, run_query
+from policykg.queries.runner import Param, load_query, run_query
 
 _RELATION_KEYS = ("implements", "based_on", "replaces", "amends", "attached_to", "cites")
 
@@ -106,6 +106,69 @@ class UnknownTask(PolicyKGError):
     """No task matches what was given."""
 
 
+class UnknownAgency(PolicyKGError):
+    """No agency, or several, match what was given."""
+
+
+class PandasMissing(PolicyKGError):
+    """pandas is not installed."""
+
+
+class Rows(list):
+    """Query results: a list of dicts, and a DataFrame for notebook users."""
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (pandas must be installed)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise PandasMissing(
+                "to_dataframe needs pandas: pip install pandas (the rows are a list of dicts "
+                "without it)"
+            ) from None
+        return pd.DataFrame(list(self))
+
+
+def query(store: Store, name_or_file: str, params: dict[str, str] | None = None) -> Rows:
+    """Run a query of ``queries/`` (or a ``.rq`` file) with its parameters bound.
+
+    Document, task and agency parameters take what a user would type (a number, a key, a
+    name) as well as an IRI.
+    """
+    cache: dict[str, list[dict]] = {}
+
+    def resolve(param: Param, value: str) -> str:
+        if param.type == "document":
+            return find_document(cache.setdefault("d", documents(store)), value)["iri"]
+        if param.type == "task":
+            return find_task(cache.setdefault("t", tasks(store)), value)["iri"]
+        if param.type == "agency":
+            return find_agency(cache.setdefault("a", agencies(store)), value)["iri"]
+        return value
+
+    return Rows(run_query(store, load_query(name_or_file), params or {}, resolve=resolve))
+
+
+def find_agency(all_agencies: list[dict], ref: str) -> dict:
+    """The agency a user means: its IRI, its name, or ``name@jurisdiction``."""
+    name, _, place = ref.partition("@")
+    found = [a for a in all_agencies if ref == a["iri"]] or [
+        a
+        for a in all_agencies
+        if fold(a["name"]) == fold(name)
+        and (not place or fold(a["jurisdiction"] or "") == fold(place))
+    ]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UnknownAgency(
+            f"no agency {ref!r}: give its name as `policykg agencies` lists it, "
+            "add @jurisdiction when several cities have one (Sở Tài chính@Hải Phòng), or its IRI"
+        )
+    places = ", ".join(sorted(f"{a['name']}@{a['jurisdiction']}" for a in found))
+    raise UnknownAgency(f"{ref!r} names several agencies: {places}; add @jurisdiction")
+
+
 def tasks(store: Store, document: str | None = None) -> list[dict]:
     """Every task (or those of one document) shaped as the JSON contract says."""
     roles: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
@@ -121,9 +184,7 @@ def tasks(store: Store, document: str | None = None) -> list[dict]:
         docs = documents(store)
         plan = find_document(docs, document)["iri"]
         # a decision's tasks are those of the plan issued with it
-        plans = {plan} | {
-            d["iri"] for d in docs if any(a["iri"] == plan for a in d["attached_to"])
-        }
+        plans = {plan} | {d["iri"] for d in docs if any(a["iri"] == plan for a in d["attached_to"])}
         rows = [r for r in rows if r["plan"] in plans]
     out = []
     for r in rows:

@@ -64,3 +64,19 @@ def render(rows: list[dict], fmt: str, columns: list[str] | None = None, *, widt
             writer.writerow([_cell(r.get(c)) for c in columns])
         return buf.getvalue()
     return table(rows, columns, width=width)
+
+
+def write_xlsx(rows: list[dict], columns: list[str] | None, path) -> None:
+    """Rows as an Excel sheet (openpyxl): one header row, values as numbers or text."""
+    from openpyxl import Workbook
+
+    columns = columns or (list(rows[0]) if rows else [])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "policykg"
+    sheet.append(columns)
+    for r in rows:
+        sheet.append(
+            [v if isinstance(v, int | float) else _cell(v) for v in (r.get(c) for c in columns)]
+        )
+    book.save(path)

@@ -13,6 +13,7 @@ formatted into the query text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,12 @@ from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.namespaces import XSD
 
 QUERY_DIR = Path(__file__).parent
-PARAM_TYPES = ("iri", "string", "date", "integer", "boolean")
+PARAM_TYPES = ("iri", "document", "agency", "task", "string", "date", "integer", "boolean")
+#: Parameter types naming a node of the graph; a resolver turns a user's reference into its IRI.
+NODE_TYPES = ("iri", "document", "agency", "task")
+
+
+Resolver = Callable[["Param", str], str]
 
 
 class UnknownQuery(PolicyKGError):
@@ -118,7 +124,7 @@ def to_term(param: Param, value: Any) -> NamedNode | Literal:
         return value
     raw = str(value)
     try:
-        if param.type == "iri":
+        if param.type in NODE_TYPES:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", raw):
                 raise ValueError("not an absolute IRI")
             return NamedNode(raw)
@@ -137,8 +143,14 @@ def to_term(param: Param, value: Any) -> NamedNode | Literal:
         ) from None
 
 
-def bind(spec: QuerySpec, params: dict[str, Any]) -> dict[Variable, NamedNode | Literal]:
-    """Check ``params`` against the query's declared parameters and turn them into terms."""
+def bind(
+    spec: QuerySpec, params: dict[str, Any], resolve: Resolver | None = None
+) -> dict[Variable, NamedNode | Literal]:
+    """Check ``params`` against the query's declared parameters and turn them into terms.
+
+    Values of document, agency and task parameters go through ``resolve`` first (a number,
+    key or name becomes the node's IRI); an IRI passes through.
+    """
     declared = {p.name: p for p in spec.params}
     unknown = sorted(set(params) - set(declared))
     if unknown:
@@ -149,7 +161,13 @@ def bind(spec: QuerySpec, params: dict[str, Any]) -> dict[Variable, NamedNode | 
     missing = [p.name for p in spec.params if not p.optional and p.name not in params]
     if missing:
         raise BadParameter(f"query {spec.name} needs --param {missing[0]}=VALUE")
-    return {Variable(k): to_term(declared[k], v) for k, v in params.items()}
+    out = {}
+    for key, value in params.items():
+        param = declared[key]
+        if resolve is not None and param.type in NODE_TYPES and isinstance(value, str):
+            value = resolve(param, value)
+        out[Variable(key)] = to_term(param, value)
+    return out
 
 
 def python_value(term) -> Any:
@@ -165,12 +183,20 @@ def python_value(term) -> Any:
         return int(term.value)
     if dt == str(XSD.boolean):
         return term.value == "true"
+    if dt in (str(XSD.decimal), str(XSD.double), str(XSD.float)):
+        return float(term.value)
     return term.value
 
 
-def run_query(store: Store, spec: QuerySpec, params: dict[str, Any] | None = None) -> list[dict]:
+def run_query(
+    store: Store,
+    spec: QuerySpec,
+    params: dict[str, Any] | None = None,
+    *,
+    resolve: Resolver | None = None,
+) -> list[dict]:
     """Run a SELECT query on an embedded store; rows are dicts of plain values."""
-    substitutions = bind(spec, params or {})
+    substitutions = bind(spec, params or {}, resolve)
     solutions = store.query(spec.text, substitutions=substitutions, use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     return [{n: python_value(row[n]) for n in names} for row in solutions]
