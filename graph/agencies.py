@@ -770,16 +770,18 @@ def _curated_at(toks: list[_Tok], i: int, end: int, nested: bool = False) -> _Ma
     if not found:
         return None
     j, entry = found[-1]
-    if not nested:
+    if not nested and len(found) > 1:
         # "Ban Bí thư, Trung ương Hội …": a longer listed name ("Ban Bí thư Trung ương") read
         # over a separator gives way when a name starting after the separator runs further.
+        place = _place_at(toks, j, end)
+        reach = place.end if place is not None else j
         for e, shorter in reversed(found[:-1]):
             k = e
             while k < j and toks[k].f in _SEPARATOR_WORDS:
                 k += 1
             if k > e:
                 other = _agency_at(toks, k, end, nested=True)
-                if other and other[-1].end > j:
+                if other and other[-1].end > reach:
                     j, entry = e, shorter
                     break
     assert isinstance(entry, _Entry)
@@ -974,7 +976,7 @@ def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) ->
             and toks[after].word
             and toks[after].title
             and (following is None or getattr(following[1], "cls", None) != noun.cls)
-            and _place_at(toks, after, end) is None
+            and ((p := _place_at(toks, after, end)) is None or p.local is not None)
             and _RELATED.match(toks, after, end) is None
         ):
             break  # "…, Ban Bí thư", "…, Ban Tổ chức Thành ủy": the noun opens a name
@@ -986,6 +988,8 @@ def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) ->
             assert last is not None
             last[2] = hit[0]
             last[3].append(noun)
+        elif groups and not cac and toks[start - 1].word:
+            break  # "sở ngành" runs on without a comma only within one class
         else:
             if not (cac or noun.first) or (c.classes[noun.cls].needs_cac and not cac):
                 break
