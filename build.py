@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -18,12 +19,14 @@ from policykg.graph.pipeline import build as build_graph
 from policykg.graph.store import open_store
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
+from policykg.queries import audit as audit_lib
 from policykg.queries.formats import Format, render, write_xlsx
 from policykg.queries.runner import list_queries, load_query
 
 #: The corpus shipped with the package (the repository's ``corpus/``).
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
 EXIT_PARTIAL = 3
+EXIT_FINDINGS = 4
 
 FORMAT = click.option(
     "--format",
@@ -97,9 +100,14 @@ def build(ctx: click.Context, corpora: tuple[Path, ...]) -> None:
         f"directives, {counts['anomalies']} anomalies."
     )
     current = out / "current"
+    today = date.today()
+    findings = audit_lib.audit(open_store(out), as_of=today)
+    (report.build_dir / "audit.md").write_text(audit_lib.render_markdown(findings, today), "utf-8")
+    (report.build_dir / "audit.html").write_text(audit_lib.render_html(findings, today), "utf-8")
     click.echo(f"  store:    {current / 'store'}")
     click.echo(f"  export:   {current / 'graph.nq'} ({report.quads} quads)")
     click.echo(f"  manifest: {current / 'manifest.json'}")
+    click.echo(f"  audit:    {current / 'audit.html'} and audit.md ({len(findings)} findings)")
     if report.refused:
         click.echo(f"Refused {len(report.refused)} file(s); the rest was built:", err=True)
         for r in report.refused:
@@ -186,6 +194,45 @@ def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str
                 }
             )
     click.echo(render(flat, fmt, [subject, "path", "central"], width=200), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Reference date (default today)."
+)
+@click.option(
+    "--kind", "kinds", multiple=True, type=click.Choice(audit_lib.KINDS), help="Only these kinds."
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    multiple=True,
+    type=click.Choice(audit_lib.KINDS),
+    help="Exit 4 when a finding of this kind is found.",
+)
+@FORMAT
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    as_of: datetime | None,
+    kinds: tuple[str, ...],
+    fail_on: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Which tasks lack a legal basis, rest on replaced texts, or miss a lead or deadline."""
+    when = as_of.date() if as_of else date.today()
+    findings = audit_lib.audit(open_store(ctx.obj["out"]), as_of=when, kinds=list(kinds) or None)
+    rows = [f.as_dict() for f in findings]
+    if fmt == "json":
+        click.echo(render(rows, fmt), nl=False)
+    else:
+        flat = [
+            {"kind": f.kind, "plan": f.plan, "subject": f.subject["label"], "message": f.message}
+            for f in findings
+        ]
+        click.echo(render(flat, fmt, ["kind", "plan", "subject", "message"], width=120), nl=False)
+    if any(f.kind in fail_on for f in findings):
+        ctx.exit(EXIT_FINDINGS)
 
 
 @cli.command()

@@ -1,0 +1,388 @@
+"""The legal-basis audit: which tasks rest on nothing, on something replaced, or lack what a
+task needs (a lead, a deadline), each finding with a plain message and its evidence.
+
+Kinds:
+
+- ``no-path-to-central``: the task's plan has no implements / based-on path to a central
+  directive (the message lists the central documents the plan merely mentions);
+- ``unresolved-citation``: the task or its plan cites a document the graph knows only
+  partially (no year, issuer or type);
+- ``superseded-basis``: a document the task rests on (its plan, the plan's lineage, the
+  decision issuing it and that decision's bases, or a document its own text cites) was
+  replaced or repealed by a later one, in force before ``as_of``;
+- ``no-lead``, ``no-deadline``;
+- ``deadline-passed``: the deadline ended before ``as_of`` (whether the task was done is not
+  known, and the message says no more than that);
+- ``inconsistency``: an anomaly found while reading the text.
+
+Every function takes an open store and returns plain data; :func:`render_markdown` and
+:func:`render_html` write the report (counts first, grouped by plan and by kind).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from pyoxigraph import Store
+
+from policykg.ontology.errors import PolicyKGError
+from policykg.queries import api
+from policykg.queries.lineage import all_lineages, edge_map
+from policykg.queries.runner import load_query, run_query
+
+KINDS = (
+    "no-path-to-central",
+    "unresolved-citation",
+    "superseded-basis",
+    "no-lead",
+    "no-deadline",
+    "deadline-passed",
+    "inconsistency",
+)
+
+
+class UnknownFindingKind(PolicyKGError):
+    """A finding kind that the audit does not know."""
+
+
+@dataclass
+class Finding:
+    """One audit finding: what, about what, why, and the evidence it rests on."""
+
+    kind: str
+    subject: dict  # {iri, label}
+    message: str
+    plan: str  # the key of the plan the subject belongs to
+    evidence: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The JSON shape: kind, subject, message, evidence (and plan)."""
+        return asdict(self)
+
+
+def check_kinds(kinds: list[str] | tuple[str, ...]) -> list[str]:
+    """Validate finding kinds given by a user."""
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise UnknownFindingKind(
+            f"unknown finding kind {unknown[0]!r}; the kinds are: {', '.join(KINDS)}"
+        )
+    return list(kinds)
+
+
+def _ref(doc: dict) -> dict:
+    return {"iri": doc["iri"], "label": doc["number"] or doc["key"]}
+
+
+def _task_subject(task: dict) -> dict:
+    return {"iri": task["iri"], "label": task["key"]}
+
+
+class _Audit:
+    def __init__(self, store: Store, as_of: date):
+        self.store = store
+        self.as_of = as_of
+        self.docs = {d["iri"]: d for d in api.documents(store)}
+        self.tasks = api.tasks(store)
+        self.edges, self.central = edge_map(run_query(store, load_query("up-edges")))
+        self.out: list[Finding] = []
+
+    def plan_bases(self, plan: dict) -> list[str]:
+        """The plan, the decision issuing it, and everything both rest on upwards."""
+        starts = [plan["iri"]] + [a["iri"] for a in plan["attached_to"]]
+        seen: list[str] = []
+        stack = list(starts)
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.append(node)
+            stack.extend(self.edges.get(node, ()))
+        return seen
+
+    def run(self) -> list[Finding]:
+        self.no_path()
+        self.unresolved()
+        self.superseded()
+        self.lead_and_deadline()
+        self.inconsistencies()
+        return sorted(self.out, key=lambda f: (f.plan, KINDS.index(f.kind), f.subject["label"]))
+
+    # kinds ------------------------------------------------------------------------------
+
+    def no_path(self) -> None:
+        plans = sorted({t["document"]["iri"] for t in self.tasks})
+        starts = {p: [p] + [a["iri"] for a in self.docs[p]["attached_to"]] for p in plans}
+        flat = [s for ss in starts.values() for s in ss]
+        reached = {
+            lin.start: bool(lin.paths) for lin in all_lineages(self.edges, self.central, flat)
+        }
+        for plan_iri in plans:
+            if any(reached.get(s) for s in starts[plan_iri]):
+                continue
+            plan = self.docs[plan_iri]
+            mentioned = sorted(
+                c["number"] or c["key"] for c in plan["cites"] if c["iri"] in self._central_set()
+            )
+            also = (
+                f"; it only mentions {', '.join(mentioned)}"
+                if mentioned
+                else "; it mentions no central directive"
+            )
+            for task in (t for t in self.tasks if t["document"]["iri"] == plan_iri):
+                self.out.append(
+                    Finding(
+                        "no-path-to-central",
+                        _task_subject(task),
+                        f"the plan {plan['key']} has no implements or based-on path to any "
+                        f"central directive{also}",
+                        plan["key"],
+                        [_ref(plan)]
+                        + [
+                            {"iri": c["iri"], "label": c["number"] or c["key"]}
+                            for c in plan["implements"] + plan["based_on"]
+                        ],
+                    )
+                )
+
+    def _central_set(self) -> set[str]:
+        return {iri for iri, d in self.docs.items() if d["central"]}
+
+    def unresolved(self) -> None:
+        rows = run_query(self.store, load_query("unresolved-citations"))
+        by_file_task = defaultdict(list)
+        for t in self.tasks:
+            by_file_task[t["document"]["file"]].append(t)
+        for r in rows:
+            task = next(
+                (
+                    t
+                    for t in by_file_task.get(r["file"], [])
+                    if t["source"]["start"] <= r["start"] < t["source"]["end"]
+                ),
+                None,
+            )
+            plan_key = r["citing_key"]
+            subject = (
+                _task_subject(task)
+                if task
+                else {"iri": self._iri_of_key(plan_key), "label": plan_key}
+            )
+            self.out.append(
+                Finding(
+                    "unresolved-citation",
+                    subject,
+                    f"cites {r['surface']!r}, which the texts give no {r['missing']} for: the "
+                    "document cannot be identified for sure",
+                    task["document"]["key"] if task else plan_key,
+                    [
+                        {
+                            "file": r["file"],
+                            "start": r["start"],
+                            "end": r["end"],
+                            "quote": r["surface"],
+                        }
+                    ],
+                )
+            )
+
+    def _iri_of_key(self, key: str) -> str:
+        return next((iri for iri, d in self.docs.items() if d["key"] == key), "")
+
+    def superseded(self) -> None:
+        replaced: dict[str, list[dict]] = defaultdict(list)
+        for r in run_query(self.store, load_query("replaced-documents")):
+            if r["relation"] != "replaces":
+                continue
+            since = r["in_force"] or (self.docs.get(r["by"]) or {}).get("date")
+            if since and date.fromisoformat(since) > self.as_of:
+                continue
+            replaced[r["replaced"]].append({**r, "since": since})
+        if not replaced:
+            return
+        for task in self.tasks:
+            plan = self.docs[task["document"]["iri"]]
+            bases = self.plan_bases(plan) + [c["iri"] for c in task["cites"]]
+            for basis in dict.fromkeys(bases):
+                for r in replaced.get(basis, ()):
+                    doc = self.docs.get(basis, {"key": r["replaced_key"], "number": None})
+                    since = f" in force since {r['since']}" if r["since"] else ""
+                    where = "curated registry" if r["curated"] else "a corpus text"
+                    self.out.append(
+                        Finding(
+                            "superseded-basis",
+                            _task_subject(task),
+                            f"rests on {doc['number'] or doc['key']}, replaced by {r['by_key']}"
+                            f"{since} (as of {self.as_of.isoformat()}; per the {where})",
+                            plan["key"],
+                            [
+                                {"iri": basis, "label": doc["number"] or doc["key"]},
+                                {"iri": r["by"], "label": r["by_key"], "source": r["source"]},
+                            ],
+                        )
+                    )
+
+    def lead_and_deadline(self) -> None:
+        for task in self.tasks:
+            plan = task["document"]["key"]
+            span = [{**task["source"], "quote": task["text"][:120]}]
+            if not task["lead"] and not task["requested"]:
+                self.out.append(
+                    Finding(
+                        "no-lead",
+                        _task_subject(task),
+                        "no agency is named to lead this task",
+                        plan,
+                        span,
+                    )
+                )
+            deadline = task["deadline"]
+            if deadline is None:
+                self.out.append(
+                    Finding(
+                        "no-deadline",
+                        _task_subject(task),
+                        "no deadline is given for this task or its group",
+                        plan,
+                        span,
+                    )
+                )
+            elif deadline["end"] and date.fromisoformat(deadline["end"]) < self.as_of:
+                self.out.append(
+                    Finding(
+                        "deadline-passed",
+                        _task_subject(task),
+                        f"the deadline ({deadline['text']}) ended on {deadline['end']}, before "
+                        f"{self.as_of.isoformat()}; whether the task was done is not known",
+                        plan,
+                        span,
+                    )
+                )
+
+    def inconsistencies(self) -> None:
+        grouped: dict[str, dict] = {}
+        for r in run_query(self.store, load_query("anomalies")):
+            entry = grouped.setdefault(
+                r["anomaly"],
+                {
+                    "kind": r["kind"],
+                    "message": r["message"],
+                    "doc": r["doc"],
+                    "key": r["key"],
+                    "evidence": [],
+                },
+            )
+            if r["file"]:
+                entry["evidence"].append(
+                    {"file": r["file"], "start": r["start"], "end": r["end"], "quote": r["quote"]}
+                )
+        for entry in grouped.values():
+            self.out.append(
+                Finding(
+                    "inconsistency",
+                    {"iri": entry["doc"] or "", "label": entry["key"] or ""},
+                    f"{entry['kind']}: {entry['message']}",
+                    entry["key"] or "",
+                    sorted(entry["evidence"], key=lambda e: (e["file"], e["start"])),
+                )
+            )
+
+
+def audit(
+    store: Store, *, as_of: date | None = None, kinds: list[str] | None = None
+) -> list[Finding]:
+    """Every finding (or those of ``kinds``) as of a date (default: today)."""
+    wanted = check_kinds(kinds or list(KINDS))
+    findings = _Audit(store, as_of or date.today()).run()
+    return [f for f in findings if f.kind in wanted]
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def _counts(findings: list[Finding]) -> Counter:
+    return Counter(f.kind for f in findings)
+
+
+def _evidence_text(e: dict) -> str:
+    if "file" in e:
+        quote = " ".join(str(e.get("quote") or "").split())[:100]
+        return f"{e['file']} [{e['start']}–{e['end']}] “{quote}”"
+    return str(e.get("label") or e.get("iri"))
+
+
+def render_markdown(findings: list[Finding], as_of: date) -> str:
+    """The audit report in Markdown: counts first, then by plan and by kind."""
+
+    def md(text: str) -> str:
+        return html.escape(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+    lines = [f"# Legal-basis audit as of {as_of.isoformat()}", ""]
+    counts = _counts(findings)
+    lines += ["| kind | findings |", "|---|---|"]
+    lines += [f"| {k} | {counts.get(k, 0)} |" for k in KINDS]
+    lines += [f"| **total** | {len(findings)} |", ""]
+    by_plan: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_plan[f.plan].append(f)
+    for plan in sorted(by_plan):
+        group = by_plan[plan]
+        c = _counts(group)
+        lines += [f"## {md(plan or '(no plan)')}", ""]
+        lines += ["; ".join(f"{k}: {c[k]}" for k in KINDS if c.get(k)), ""]
+        for kind in KINDS:
+            items = [f for f in group if f.kind == kind]
+            if not items:
+                continue
+            lines += [f"### {kind} ({len(items)})", ""]
+            for f in items:
+                lines.append(f"- **{md(f.subject['label'])}**: {md(f.message)}")
+                for e in f.evidence[:3]:
+                    lines.append(f"  - {md(_evidence_text(e))}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+_CSS = """body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;
+color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem;
+text-align:left}h2{border-bottom:2px solid #36c;margin-top:2rem}.subject{font-weight:600}
+.evidence{color:#555;font-size:.9em}details{margin:.3rem 0}"""
+
+
+def render_html(findings: list[Finding], as_of: date) -> str:
+    """The audit report as one self-contained HTML page (no scripts; every text escaped)."""
+    e = html.escape
+    counts = _counts(findings)
+    parts = [
+        "<!doctype html><html lang='vi'><head><meta charset='utf-8'>",
+        f"<title>policykg audit {e(as_of.isoformat())}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Legal-basis audit as of {e(as_of.isoformat())}</h1>",
+        "<table><tr><th>kind</th><th>findings</th></tr>",
+    ]
+    parts += [f"<tr><td>{e(k)}</td><td>{counts.get(k, 0)}</td></tr>" for k in KINDS]
+    parts.append(f"<tr><th>total</th><th>{len(findings)}</th></tr></table>")
+    by_plan: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_plan[f.plan].append(f)
+    for plan in sorted(by_plan):
+        group = by_plan[plan]
+        c = _counts(group)
+        summary = "; ".join(f"{k}: {c[k]}" for k in KINDS if c.get(k))
+        parts.append(f"<h2>{e(plan or '(no plan)')}</h2><p>{e(summary)}</p>")
+        for kind in KINDS:
+            items = [f for f in group if f.kind == kind]
+            if not items:
+                continue
+            parts.append(f"<details open><summary>{e(kind)} ({len(items)})</summary><ul>")
+            for f in items:
+                ev = "".join(f"<li>{e(_evidence_text(x))}</li>" for x in f.evidence[:3])
+                parts.append(
+                    f"<li><span class='subject'>{e(f.subject['label'])}</span>: {e(f.message)}"
+                    f"<ul class='evidence'>{ev}</ul></li>"
+                )
+            parts.append("</ul></details>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
