@@ -866,7 +866,7 @@ def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             return prov
         name_end = hit[0] if hit is not None else _name_words(toks, j, end)
         if name_end == j:
-            prov.end = j
+            prov.end = k + lw  # not the full stop of "TP."
             return prov
         name = " ".join(_shown(t, toks[k].upper) for t in toks[j:name_end])
         if _at(toks, name_end, end, "va", "cac"):
