@@ -21,26 +21,49 @@ Canonical names
   "Liên minh Hợp tác xã Thành phố". Bodies named with their level (``place = true`` in the
   table: Liên minh, Hội, Cục Thuế, Bảo hiểm xã hội, Ngân hàng Nhà nước chi nhánh, the
   People's Committee …) carry the level word: "Thành phố", or "tỉnh" when the text says
-  "tỉnh" (:meth:`AgencyName.name_in` gives the form for a jurisdiction). Departments (Sở)
-  carry none: "Sở Kế hoạch và Đầu tư". Proper place names never enter a name: "Sở Khoa học
-  và Công nghệ tỉnh Bắc Ninh" is "Sở Khoa học và Công nghệ" (the jurisdiction is attached
-  by the caller).
+  "tỉnh" (:meth:`AgencyName.name_in` gives the form for a jurisdiction). Departments (Sở),
+  Party organs ("Ban Tổ chức Thành ủy") and "Thành đoàn" carry none: "Sở Kế hoạch và Đầu
+  tư". Proper place names never enter a name: "Sở Khoa học và Công nghệ tỉnh Bắc Ninh" is
+  "Sở Khoa học và Công nghệ" (the caller attaches the jurisdiction); a district does
+  ("Ủy ban nhân dân quận Hồng Bàng", "Hội Nông dân huyện Củ Chi", level ``district``).
 * ``key`` is the identity within a jurisdiction: the folded canonical name without the level
   word, in the city form ("Tỉnh ủy" and "Thành ủy" share ``thanh uy``). Compare agencies by
   key, not by name: collectives keep the list they state in the name ("Ủy ban nhân dân các
-  quận, huyện, thị xã") but every "all district People's Committees" phrase has the key
-  ``uy ban nhan dan cap huyen``, and every "departments and sectors" phrase is "Các sở,
-  ban, ngành" (``cac so, ban, nganh``).
-* Names not in the table keep their words as written (capitals text is put in lower case
-  after the head word) with trailing place words removed: "Viện Kinh tế thành phố" is
-  "Viện Kinh tế".
+  quận, huyện, thị xã", "Ủy ban nhân dân thành phố Thủ Đức và các quận, huyện") but every
+  "all district People's Committees" phrase has the key ``uy ban nhan dan cap huyen``.
+  Every "departments and sectors" phrase ("Các Sở, ngành liên quan", "Sở, ngành", "các sở
+  ngành thành phố") is "Các sở, ban, ngành"; "các cơ quan, đơn vị (có) liên quan" is "Các
+  cơ quan, đơn vị liên quan"; Front and mass organisations together ("các Đoàn thể chính
+  trị - xã hội") are "Các tổ chức chính trị - xã hội".
+* One body, one name: "Ngân hàng Nhà nước Việt Nam chi nhánh Thành phố" (also "Chi nhánh
+  Ngân hàng Nhà nước", "NGÂN HÀNG NHÀ NƯỚC VIỆT NAM - CHI NHÁNH TP HẢI PHÒNG"), "Ủy ban Mặt
+  trận Tổ quốc Việt Nam Thành phố" (also "Mặt trận Tổ quốc"), "Sở Lao động - Thương binh và
+  Xã hội" (also with a comma), "Sở Thông tin và Truyền thông" (also without "và"). Hải
+  Phòng's "Liên minh Hợp tác xã và Doanh nghiệp" is a name of its own. A national body is
+  named as such: "Liên minh Hợp tác xã Việt Nam", "Trung ương Hội Nông dân Việt Nam" (also
+  "Hội Nông dân Việt Nam"); "Ngân hàng Nhà nước" alone is the State Bank.
+* Names not in the table keep their words as written, with trailing place words removed:
+  "Viện Kinh tế thành phố" is "Viện Kinh tế". A name read only in capitals gets a capital
+  on each word ("Trường Đào Tạo Cán Bộ …"): its real case cannot be known.
+
+Kinds and levels
+----------------
+``kind`` is department, people-committee, party, mass-organisation, central, state-unit,
+steering-committee or other (collectives of cooperatives, press, "các cơ quan, đơn vị").
+``level`` is ``central``, ``provincial``, ``district`` (district People's Committees and
+their offices, "Ban Chỉ đạo … các quận, huyện"), ``commune`` ("các xã, phường, thị trấn"),
+or ``None`` for a collective across levels ("các cấp", "các cơ quan, đơn vị liên quan").
+``requestable`` marks bodies a People's Committee can only request: Party, mass
+organisations and central bodies, plus the People's Council and the courts (table), and
+cooperatives, which no authority assigns.
 
 >>> a = normalize_agency("SƠ KẾ HOẠCH VÀ ĐẦU TƯ")
 >>> a.name, a.key, a.kind, a.level, a.requestable
 ('Sở Kế hoạch và Đầu tư', 'so ke hoach va dau tu', 'department', 'provincial', False)
 >>> [s.agency.name for s in split_agencies("Liên minh HTX và DN, các Sở, ngành liên quan, "
 ...                                        "UBND các quận, huyện")]
-['Liên minh Hợp tác xã và Doanh nghiệp Thành phố', 'Các sở, ban, ngành', 'Ủy ban nhân dân các quận, huyện']
+['Liên minh Hợp tác xã và Doanh nghiệp Thành phố', 'Các sở, ban, ngành',
+ 'Ủy ban nhân dân các quận, huyện']
 >>> r = roles_in_sentence("Giao Sở Tài chính chủ trì phối hợp với Sở Kế hoạch và Đầu tư, "
 ...                       "Liên minh Hợp tác xã và Doanh nghiệp thành phố trong việc lập dự toán")
 >>> [s.agency.name for s in r.lead], [s.agency.name for s in r.coordinating]
@@ -55,7 +78,13 @@ from functools import cache
 
 from policykg.graph.registry import load_registry
 from policykg.graph.registry.agency_table import REQUESTABLE_KINDS, Sector, load_agency_table
-from policykg.graph.textview import canonical_spelling, collapse_spaces, fold, make_view
+from policykg.graph.textview import (
+    TextView,
+    canonical_spelling,
+    collapse_spaces,
+    fold,
+    make_view,
+)
 
 __all__ = [
     "AgencyName",
@@ -240,6 +269,11 @@ def _content(toks: list[_Tok]) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- word lists
 
 
+def _bar(words: str) -> list[str]:
+    """Phrases written one after another, separated by "|" (line breaks are free)."""
+    return [w.strip() for w in words.split("|") if w.strip()]
+
+
 class _Phrases:
     """A set of folded word sequences, matched at a token position (longest first)."""
 
@@ -266,7 +300,8 @@ class _Phrases:
 
 # Words that end an unlisted name or a list: verbs and prepositions of task text.
 _STOP = _Phrases(
-    """chu tri|phoi hop|chiu trach nhiem|co trach nhiem|tham muu|xay dung|to chuc|huong dan|
+    _bar(
+        """chu tri|phoi hop|chiu trach nhiem|co trach nhiem|tham muu|xay dung|to chuc|huong dan|
     nghien cuu|khao sat|tap hop|theo doi|trien khai|trong|de|thuc hien|tang|tang cuong|de xuat|
     tong hop|bao cao|ra soat|tap trung|khan truong|chu dong|la|do|cua|voi|ve|co|duoc|cung|
     day manh|giai quyet|tien hanh|mo|ho tro|van dong|kien toan|chi dao|can doi|can cu|don doc|
@@ -279,120 +314,61 @@ _STOP = _Phrases(
     thuc day|dieu chinh|phan loai|cung cap|tao|bo tri|su dung|dieu tra|thong ke|lua chon|
     nhan rong|doi moi|tim|gioi thieu|quang ba|nhu|va|hoac|nhung|cac|moi|tung|tren|duoi|sau|
     truoc|qua|bang|vao|ra|len|tiep can|dang|se|da|can|phai|nen|hay|thi|ma|vi|neu|khong|chua|
-    dieu hanh|quan ly|tuyen duong|khen thuong|biet|keu goi|dong vien|phan bo|bo tri|dap ung""".replace(
-        "\n", ""
-    ).split("|")
+    dieu hanh|quan ly|tuyen duong|khen thuong|biet|keu goi|dong vien|phan bo|bo tri|dap ung"""
+    )
 )
 
 # In capitals every word is "capitalised": only these words (with their own accents, since
 # "TẠI" must not stop "TÀI CHÍNH") end an unlisted name there.
 _CAPS_STOP = frozenset(
-    "CHỦ PHỐI CHỊU CÓ THAM CỦA VỚI TRONG ĐỂ TẠI THEO CHO DO LÀ ĐƯỢC NHẰM GIAO ĐỀ".split()
+    _bar("CHỦ|PHỐI|CHỊU|CÓ|THAM|CỦA|VỚI|TRONG|ĐỂ|TẠI|THEO|CHO|DO|LÀ|ĐƯỢC|NHẰM|GIAO|ĐỀ")
 )
 
 
 # Words that never continue a name as the second syllable of a capitalised word.
 _FUNCTION_WORDS = frozenset(
-    "va cac cua voi cho do la de tai theo trong tren duoi ve tu den nhu hoac".split()
+    _bar("va|cac|cua|voi|cho|do|la|de|tai|theo|trong|tren|duoi|ve|tu|den|nhu|hoac")
 )
 
 
 def _caps_stop(tok: _Tok) -> bool:
     return canonical_spelling(tok.d).upper() in _CAPS_STOP
 
+
 # What may follow a subject that is not a predicate (the subject is not the lead).
 _NON_PREDICATE = _Phrases(
-    [
-        "do",
-        "la",
-        "cua",
-        "duoc",
-        "gom",
-        "thuoc",
-        "truc thuoc",
-        "lam",
-        "voi",
-        "ve",
-        "va",
-        "hoac",
-        "nam",
-        "thi",
-        "nhu",
-    ]
+    _bar("do|la|cua|duoc|gom|thuoc|truc thuoc|lam|voi|ve|va|hoac|nam|thi|nhu")
 )
 # Words after which an agency list is an object, not an actor ("chuyển các Sở, ngành …
 # giải quyết", "báo cáo Ủy ban nhân dân thành phố", "đôn đốc các Sở, ngành, địa phương").
 _OBJECT = _Phrases(
-    [
-        "chuyen",
-        "chuyen den",
-        "chuyen cho",
-        "gui",
-        "gui ve",
-        "gui den",
-        "gui cho",
-        "bao cao",
-        "bao cao ve",
-        "trinh",
-        "huong dan",
-        "don doc",
-        "kiem tra",
-        "trien khai den",
-        "den",
-        "cua",
-        "cho",
-        "ho tro",
-        "giup",
-        "de",
-        "giao",
-        "tai",
-        "giua",
-        "voi",
-        "tham muu",
-        "tham muu cho",
-        "tham muu voi",
-        "de xuat",
-        "de xuat voi",
-        "kien nghi",
-        "kien nghi voi",
-        "theo de nghi cua",
-        "theo de nghi tu",
-        "dong gui",
-        "toi",
-        "ve",
-    ]
+    _bar(
+        "chuyen|chuyen den|chuyen cho|gui|gui ve|gui den|gui cho|bao cao|bao cao ve|trinh|"
+        "huong dan|don doc|kiem tra|trien khai den|den|cua|cho|ho tro|giup|de|giao|tai|giua|"
+        "voi|tham muu|tham muu cho|tham muu voi|de xuat|de xuat voi|kien nghi|kien nghi voi|"
+        "theo de nghi cua|theo de nghi tu|dong gui|toi|ve"
+    )
 )
 
 # Verbs after a list that make the list the subject of a clause (", các cơ quan … chủ động").
 _VERBS = _Phrases(
-    """chu tri|phoi hop|chiu trach nhiem|co trach nhiem|tham muu|xay dung|to chuc|huong dan|
+    _bar(
+        """chu tri|phoi hop|chiu trach nhiem|co trach nhiem|tham muu|xay dung|to chuc|huong dan|
     nghien cuu|khao sat|tap hop|theo doi|trien khai|thuc hien|tang cuong|de xuat|tong hop|
     bao cao|ra soat|tap trung|khan truong|chu dong|day manh|giai quyet|tien hanh|ho tro|
     van dong|kien toan|chi dao|can doi|don doc|kiem tra|giam sat|ban hanh|trinh|lap|gui|
     cap nhat|tuyen truyen|nang cao|phat huy|cung co|tap huan|boi duong|bien soan|pho bien|
     xem xet|sua doi|bo sung|hoan thien|danh gia|so ket|tong ket|dang ky|tiep tuc|xu ly|
     dieu chinh|phan loai|bo tri|dieu tra|lua chon|nhan rong|can cu|dam bao|bao dam|
-    huong dan|dua|cu|de nghi""".replace("\n", "").split("|")
+    huong dan|dua|cu|de nghi"""
+    )
 )
 
 _TITLES = _Phrases(
-    [
-        "giam doc",
-        "pho giam doc",
-        "chu tich",
-        "pho chu tich",
-        "thu truong",
-        "bi thu",
-        "pho bi thu",
-        "lanh dao",
-        "dai dien lanh dao",
-        "dai dien",
-        "cuc truong",
-        "vien truong",
-        "hieu truong",
-        "tong giam doc",
-        "chanh",
-    ]
+    _bar(
+        "giam doc|pho giam doc|chu tich|pho chu tich|thu truong|bi thu|pho bi thu|lanh dao|"
+        "dai dien lanh dao|dai dien|cuc truong|vien truong|hieu truong|tong giam doc|chanh"
+    )
 )
 _ROLE_LEAD = _Phrases(["chu tri", "co trach nhiem chu tri", "chiu trach nhiem chu tri"])
 _ROLE_COORD = _Phrases(["phoi hop", "chu dong phoi hop", "phoi hop chat che"])
@@ -406,30 +382,15 @@ _REQUEST = _Phrases(["de nghi"])
 _ASSIGN = _Phrases(["giao", "giao cho", "yeu cau"])
 # Time words that may open a sentence before its subject ("Hàng năm Sở … tổng hợp").
 _ADVERBIAL = _Phrases(
-    [
-        "hang nam",
-        "hang nam,",
-        "hang quy",
-        "hang thang",
-        "dinh ky",
-        "dinh ky hang nam",
-        "dinh ky hang quy",
-        "dinh ky 6 thang",
-        "truoc mat",
-    ]
+    _bar(
+        "hang nam|hang nam,|hang quy|hang thang|dinh ky|dinh ky hang nam|dinh ky hang quy|"
+        "dinh ky 6 thang|truoc mat"
+    )
 )
 _ADVISE = _Phrases(["tham muu cho", "tham muu voi", "tham muu"])
 _FOR = _Phrases(["doi voi"])
 _RELATED = _Phrases(
-    [
-        "co lien quan",
-        "lien quan",
-        "khac lien quan",
-        "khac co lien quan",
-        "khac",
-        "chuyen mon",
-        "chuc nang",
-    ]
+    _bar("co lien quan|lien quan|khac lien quan|khac co lien quan|khac|chuyen mon|chuc nang")
 )
 _DESCRIPTION = _Phrases(
     ["co quan", "la", "don vi", "thuong truc", "chu tri", "co quan thuong truc", "truc thuoc"]
@@ -449,7 +410,6 @@ _LEVEL_WORDS = {
     ("tinh",): "province",
     ("thu", "do"): "city",
 }
-_SO_HEADS = frozenset({"Sở", "sở", "SỞ"})
 
 
 # --------------------------------------------------------------------------- compiled table
@@ -530,10 +490,12 @@ class _Trie:
         return found
 
 
+_PROVINCE_WORDS = re.compile(r"\btinh (uy|doan)\b")
+
+
 def _key(name: str) -> str:
-    """The identity key of a display name: folded, city form."""
-    k = collapse_spaces(fold(name))
-    return k.replace("tinh uy", "thanh uy").replace("tinh doan", "thanh doan")
+    """The identity key of a display name: folded, city form ("Tỉnh ủy" → ``thanh uy``)."""
+    return _PROVINCE_WORDS.sub(r"thanh \1", collapse_spaces(fold(name)))
 
 
 def _province_form(name: str) -> str:
@@ -790,8 +752,6 @@ def _curated_at(toks: list[_Tok], i: int, end: int, nested: bool = False) -> _Ma
         return None
     if entry.local is not None and place is not None and place.local is None:
         entry = c.entries[entry.local]
-    if entry.kind == "party" and toks[i].f in ("tinh",) and _at(toks, j - 2, end, "tinh", "uy"):
-        pass
     m = _Match(
         i,
         j,
@@ -833,8 +793,6 @@ def _district_nouns(
         if hit is None or not isinstance(hit[1], _Noun) or hit[1].cls not in classes:
             break
         noun = hit[1]
-        if not nouns and noun.display.startswith("thành phố") and noun.display != "thành phố":
-            pass
         nouns.append(noun)
         j = hit[0]
         s = j
@@ -936,10 +894,6 @@ def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
         if nouns[0].display == "thành phố":
             return None
         name_end = _name_words(toks, e, end)
-        if name_end == e and e < end and toks[e].word and toks[e].upper:
-            name_end = e
-            while name_end < end and name_end - e < 3 and toks[name_end].upper:
-                name_end += 1
         name = " ".join(_shown(t, toks[e - 1].upper) for t in toks[e:name_end])
         display = f"{base} {nouns[0].display}" + (f" {name}" if name else "")
         return _Match(i, name_end, display, _key(display), "people-committee", level=level)
@@ -1215,6 +1169,10 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
     )
 
 
+def _make_central(m: _Match) -> None:
+    m.kind, m.central, m.level, m.requestable, m.place = "central", True, "central", True, False
+
+
 def _mods(toks: list[_Tok], m: _Match, end: int) -> _Match:
     """Words after a name that qualify it: place, "liên quan", "các cấp", a district scope,
     "Việt Nam" (the national body), "của Thành ủy"."""
@@ -1247,26 +1205,19 @@ def _mods(toks: list[_Tok], m: _Match, end: int) -> _Match:
             and not m.collective
             and m.kind in ("mass-organisation", "state-unit", "other")
         ):
-            m.base += " Việt Nam"
+            m.base += " Việt Nam"  # "Hội Nhà báo Việt Nam": the national body
             m.key = _key(m.base)
-            m.kind, m.central, m.level, m.requestable, m.place = (
-                "central",
-                True,
-                "central",
-                True,
-                False,
-            )
+            _make_central(m)
             j += 2
             continue
-        if m.cls == "departments" and _at(toks, j, end, "cua"):
-            for words, shown in _PARTY_SUFFIX.items():
-                if _at(toks, j + 1, end, *words):
-                    m.base, m.key = f"Các ban của {shown}", _key(f"Các ban của {shown}")
-                    m.kind, m.requestable, m.cls = "party", True, "party-boards"
-                    j += 3
-                    break
-            else:
-                pass
+        if m.cls == "departments" and _at(toks, j, end, "cua"):  # "Các Ban của TU"
+            party = next((v for w, v in _PARTY_SUFFIX.items() if _at(toks, j + 1, end, *w)), None)
+            if party is not None:
+                m.base = f"Các ban của {party}"
+                m.key = _key(m.base)
+                m.kind, m.requestable, m.cls = "party", True, "party-boards"
+                j += 3
+                continue
         if m.cls == "district-departments" and _at(toks, j, end, "cua"):
             u = _ubnd_at(toks, j + 1, end)
             if u is not None:
@@ -1331,13 +1282,7 @@ def _agency_at(
             base = m.base.removesuffix(" Việt Nam")
             m.start, m.base = i, f"Trung ương {base}"
             m.key = _key(m.base)
-            m.kind, m.central, m.level, m.requestable, m.place = (
-                "central",
-                True,
-                "central",
-                True,
-                False,
-            )
+            _make_central(m)
             return [m]
         return []
     cands: list[list[_Match]] = []
@@ -1465,6 +1410,7 @@ def _list_at(
 
 
 def _skip_to_separator(toks: list[_Tok], k: int, end: int) -> int:
+    """Past the next separator after ``k`` (a cell's words that name no agency)."""
     j = k + 1
     while j < end:
         f = toks[j].f
@@ -1479,12 +1425,14 @@ def _skip_to_separator(toks: list[_Tok], k: int, end: int) -> int:
 
 @dataclass(frozen=True)
 class _Text:
-    view: object
+    """A text's view and its tokens; spans of matches map back to the original string."""
+
+    view: TextView
     toks: list[_Tok]
 
     def span(self, m: _Match) -> tuple[int, int]:
         a, b = self.toks[m.start].a, self.toks[m.end - 1].b
-        return self.view.to_original(a, b)  # type: ignore[attr-defined]
+        return self.view.to_original(a, b)
 
     def spans(self, ms: list[_Match]) -> list[AgencySpan]:
         out = []
@@ -1552,7 +1500,8 @@ def normalize_agency(text: str) -> AgencyName | None:
     'Sở Thông tin và Truyền thông'
     >>> a = normalize_agency("NGÂN HÀNG NHÀ NƯỚC VIỆT NAM - CHI NHÁNH TP HẢI PHÒNG")
     >>> a.name, a.key, a.kind
-    ('Ngân hàng Nhà nước Việt Nam chi nhánh Thành phố', 'ngan hang nha nuoc viet nam chi nhanh', 'state-unit')
+    ('Ngân hàng Nhà nước Việt Nam chi nhánh Thành phố', 'ngan hang nha nuoc viet nam chi nhanh',
+     'state-unit')
     >>> a = normalize_agency("Uỷ ban nhân dân các quận - huyện")
     >>> a.name, a.key, a.collective, a.level
     ('Ủy ban nhân dân các quận, huyện', 'uy ban nhan dan cap huyen', True, 'district')
@@ -1584,7 +1533,9 @@ def split_agencies(text: str) -> list[AgencySpan]:
     >>> [(s.agency.name, s.agency.collective) for s in split_agencies(
     ...     "Sở, ngành, Ủy ban nhân dân thành phố Thủ Đức và các quận, huyện và các đơn vị "
     ...     "liên quan")]
-    [('Các sở, ban, ngành', True), ('Ủy ban nhân dân thành phố Thủ Đức và các quận, huyện', True), ('Các cơ quan, đơn vị liên quan', True)]
+    [('Các sở, ban, ngành', True),
+     ('Ủy ban nhân dân thành phố Thủ Đức và các quận, huyện', True),
+     ('Các cơ quan, đơn vị liên quan', True)]
     >>> text = "Sở Tư pháp, Bảo hiểm xã hội Thành phố"
     >>> [text[s.start:s.end] for s in split_agencies(text)]
     ['Sở Tư pháp', 'Bảo hiểm xã hội Thành phố']
@@ -1808,11 +1759,15 @@ def _sentence_roles(
                     target.extend(more)
                     j = covered = max(e, g)
                     continue
-            if items and e < b and _VERBS.match(toks, e, b) is not None:
-                if not _only_objects(items) or _ROLE_ANY.match(toks, e, b) is not None:
-                    lead.extend(items)
-                    j = e
-                    continue
+            if (
+                items
+                and e < b
+                and _VERBS.match(toks, e, b) is not None
+                and (not _only_objects(items) or _ROLE_ANY.match(toks, e, b) is not None)
+            ):
+                lead.extend(items)
+                j = e
+                continue
         j += 1
 
 

@@ -186,17 +186,31 @@ class Emitter:
         if doc.self_evidence is not None:
             self.iri(s, PKG.source, self.span(doc.self_evidence))
 
-    def link(self, docs: dict[str, Document], predicate: str, subj: str, obj: str, ev: Evidence):
-        """A relation between documents, and the assertion that records where it is stated."""
-        s, o, p = doc_iri(docs[subj]), doc_iri(docs[obj]), _RELATIONS[predicate]
+    def link(self, docs: dict[str, Document], link) -> None:
+        """A relation between documents, and the assertion recording where it is stated (a
+        span of a corpus text) or which curated registry fact, with its source, says so."""
+        s, o = doc_iri(docs[link.subject]), doc_iri(docs[link.object])
+        p = _RELATIONS[link.predicate]
         self.iri(s, p, o)
-        digest = hashlib.sha1(f"{s}|{p}|{o}|{ev.file}|{ev.start}|{ev.end}".encode()).hexdigest()
+        ev, fact = link.evidence, link.curated
+        where = f"{ev.file}|{ev.start}|{ev.end}" if ev else f"curated|{fact.source}"
+        digest = hashlib.sha1(f"{s}|{p}|{o}|{where}".encode()).hexdigest()
         a = str(ID["assertion/" + digest[:20]])
         self.iri(a, RDF.type, PKG.RelationAssertion)
         self.iri(a, RDF.subject, s)
         self.iri(a, RDF.predicate, p)
         self.iri(a, RDF.object, o)
-        self.iri(a, PKG.source, self.span(ev))
+        if ev is not None:
+            self.iri(a, PKG.source, self.span(ev))
+        if fact is not None:
+            self.lit(a, PKG.curated, True)
+            self.lit(a, PKG.curatedSource, fact.source)
+            for url in fact.see_also:
+                self.lit(a, PKG.curatedSource, url)
+            self.lit(a, PKG.inForce, fact.in_force)
+            self.lit(a, PKG.checked, fact.checked)
+            self.lit(a, PKG.confidence, fact.confidence)
+            self.lit(a, PKG.curatedEvidence, fact.evidence, "vi")
 
     def citation(self, docs: dict[str, Document], citing: str, cited: str, file: str, mention):
         """One mention of a document in another's text."""
@@ -348,7 +362,7 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
     for doc in resolution.documents:
         em.document(doc)
     for link in resolution.links:
-        em.link(docs, link.predicate, link.subject, link.object, link.evidence)
+        em.link(docs, link)
     for c in resolution.citations:
         em.citation(docs, c.citing, c.cited, c.file, c.mention)
     for anomaly in resolution.anomalies:

@@ -30,8 +30,10 @@ from datetime import date
 from policykg.graph.analyse import Analysis
 from policykg.graph.citations import DocRef, Mention
 from policykg.graph.documents import DocumentPart
+from policykg.graph.citations import find_mentions
 from policykg.graph.registry import Registry, load_registry
-from policykg.graph.textview import collapse_spaces, fold
+from policykg.graph.registry.succession import DocId, Succession, load_succession
+from policykg.graph.textview import collapse_spaces, fold, make_view
 
 Key = tuple
 
@@ -84,13 +86,15 @@ class Document:
 
 @dataclass(frozen=True)
 class Link:
-    """A relation between two resolved documents, with the span of text that states it."""
+    """A relation between two resolved documents, with the span of text that states it, or
+    the curated registry fact it comes from (``curated``, then ``evidence`` is None)."""
 
     predicate: str
     subject: str  # document key
     object: str
-    evidence: Evidence
-    quote_span: tuple[int, int]
+    evidence: Evidence | None
+    quote_span: tuple[int, int] | None
+    curated: Succession | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ class _Resolver:
             for o in group:
                 self.occ_doc[(o.file, o.mention.start)] = ident
         part_docs = self._corpus_documents()
-        links = self._links(part_docs)
+        links = self._links(part_docs) + self._curated_links()
         citations = self._citations(part_docs)
         self._flag_dates()
         self._task_anomalies(part_docs)
@@ -547,7 +551,86 @@ class _Resolver:
         return sorted(
             unique.values(),
             key=lambda k: (k.subject, k.predicate, k.object, k.evidence.file, k.evidence.start),
-        )
+        )  # curated links come after, from _curated_links
+
+    # curated succession ------------------------------------------------------------------
+
+    def _find(self, doc: DocId) -> Document | None:
+        """The resolved document a registry entry names, if the graph has it."""
+        wanted = fold((doc.number or "").replace(" ", ""))
+        for d in self.docs.values():
+            numbers = {fold(n.replace(" ", "")) for n in (d.number, *d.variants) if n}
+            if wanted and wanted in numbers:
+                return d
+            if doc.kind == "law" and d.kind == "law" and fold(d.key) == fold(doc.label):
+                return d
+        return None
+
+    def _curated_document(self, doc: DocId, source: str) -> Document:
+        """A document known only from the curated registry (a later law, a new decree)."""
+        if doc.kind == "law":  # two laws may share name and year (2025): the number tells
+            key = doc.label + (f" ({doc.number})" if doc.number else "")
+            iri_path = f"doc/vn/luat/{doc.year or 'undated'}/{_slug(doc.name or key)}" + (
+                f"/{_slug(doc.number)}" if doc.number else ""
+            )
+            made = Document(
+                iri_path,
+                key,
+                "law",
+                "LUAT",
+                False,
+                "vn",
+                number=doc.number,
+                issuer_code="QH",
+                issuer_name="Quốc hội",
+                year=doc.year,
+                name=key,
+            )
+        else:
+            (m,) = find_mentions(make_view(doc.number or ""), self.reg) or (None,)
+            ref = m.ref if m is not None else DocRef(kind="numbered")
+            issuer = self.reg.issuer_by_code(ref.issuer_code or "")
+            year = ref.year or (int(doc.date[:4]) if doc.date else None)
+            iri_path = (
+                f"doc/vn/{_slug(ref.type_code or 'x')}-{_slug(ref.issuer_code or 'x')}"
+                f"/{year or 'undated'}/{ref.number}"
+            )
+            made = Document(
+                iri_path,
+                doc.number or iri_path,
+                "numbered",
+                ref.type_code,
+                bool(ref.party),
+                "vn",
+                number=doc.number,
+                issuer_code=ref.issuer_code,
+                issuer_name=issuer.name if issuer else None,
+                year=year,
+            )
+        if doc.date:
+            made.date = date.fromisoformat(doc.date)
+        made.curated_sources.append(source)
+        self.docs[("curated", made.iri_path)] = made
+        return made
+
+    def _curated_links(self) -> list[Link]:
+        """Registry facts about documents of the graph, and about their successors in turn."""
+        table = load_succession()
+        links: list[Link] = []
+        done: set[int] = set()
+        changed = True
+        while changed:
+            changed = False
+            for i, fact in enumerate(table):
+                replaced = self._find(fact.replaced) if i not in done else None
+                if replaced is None:
+                    continue
+                by = self._find(fact.by) or self._curated_document(fact.by, fact.source)
+                predicate = "amends" if fact.relation == "amends" else "replaces"
+                links.append(Link(predicate, by.key, replaced.key, None, None, fact))
+                done.add(i)
+                changed = True
+        return links
 
     def _amended(self, file: str, m: Mention, key: str) -> str | None:
         """The law an amending law names (its inner mentions share the outer span)."""

@@ -64,6 +64,7 @@ def documents(store: Store) -> list[dict]:
             "title": row["title"],
             "in_corpus": bool(row["in_corpus"]),
             "unnumbered": bool(row["unnumbered"]),
+            "curated": bool(row["curated"]),
             "central": bool(row["central"]),
             "file": row["file"],
         }

@@ -37,6 +37,10 @@ class UnknownQuery(PolicyKGError):
     """No query of that name or file."""
 
 
+class BadQuery(PolicyKGError):
+    """A query file that is not valid SPARQL."""
+
+
 class BadParameter(PolicyKGError):
     """A query parameter is missing, unknown or of the wrong type."""
 
@@ -197,6 +201,11 @@ def run_query(
 ) -> list[dict]:
     """Run a SELECT query on an embedded store; rows are dicts of plain values."""
     substitutions = bind(spec, params or {}, resolve)
-    solutions = store.query(spec.text, substitutions=substitutions, use_default_graph_as_union=True)
+    try:
+        solutions = store.query(
+            spec.text, substitutions=substitutions, use_default_graph_as_union=True
+        )
+    except SyntaxError as e:
+        raise BadQuery(f"{spec.path}: not valid SPARQL: {e}") from None
     names = [v.value for v in solutions.variables]
     return [{n: python_value(row[n]) for n in names} for row in solutions]

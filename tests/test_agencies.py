@@ -344,7 +344,14 @@ def test_malformed_table_is_refused(data: dict, message: str) -> None:
 
 # --------------------------------------------------------------------------- properties
 
-_WORDS = ["Sở", "Bộ", "Ủy", "ban", "Uỷ", "nhân", "dân", "UBND", "các", "quận", "huyện", "thị", "xã", "thành", "phố", "Thành", "phố", "tỉnh", "TP", "Hà", "Nội", "Liên", "minh", "HTX", "DN", "Hội", "Nông", "dân", "Ban", "Chỉ", "đạo", "Thành", "ủy", "Tỉnh", "ủy", "Trung", "ương", "Việt", "Nam", "Viện", "Trung", "tâm", "Cục", "Thuế", "Kế", "hoạch", "Đầu", "tư", "Tài", "chính", "và", ",", ";", ":", "-", "(", ")", ".", "\n", "\t", "phối", "hợp", "với", "chủ", "trì", "giao", "đề", "nghị", "cơ", "quan", "đơn", "vị", "sở", "ngành", "liên", "quan", "các", "cấp", "SƠ", "SỐ", "KH&ĐT", "Giám", "đốc", "Thủ", "trưởng", "1.", "a)", "-", "+", "<b>", "</b>", "**", "Mặt", "trận", "Tổ", "quốc", "hợp", "tác", "xã", "tổ", "chức", "chính", "trị", "xã", "hội", "Phòng"]
+_VOCABULARY = (
+    "Sở|Bộ|Ủy ban|Uỷ|nhân dân|UBND|các|quận|huyện|thị xã|thành phố|Thành phố|tỉnh|TP|Hà Nội|"
+    "Liên minh|HTX|DN|Hội|Nông dân|Ban|Chỉ đạo|Thành ủy|Tỉnh ủy|Trung ương|Việt Nam|Viện|"
+    "Trung tâm|Cục|Thuế|Kế hoạch|Đầu tư|Tài chính|và|,|;|:|-|(|)|.|\n|\t|phối hợp|với|"
+    "chủ trì|giao|đề nghị|cơ quan|đơn vị|sở|ngành|liên quan|các cấp|SƠ|SỐ|KH&ĐT|Giám đốc|"
+    "Thủ trưởng|1.|a)|+|<b>|</b>|**|Mặt trận|Tổ quốc|hợp tác xã|tổ chức|chính trị|xã hội|Phòng"
+)
+_WORDS = _VOCABULARY.split("|")
 _phrases = st.lists(st.sampled_from(_WORDS), max_size=40).map(" ".join)
 _texts = st.one_of(st.text(max_size=200), _phrases)
 
@@ -398,6 +405,19 @@ def test_canonical_names_are_fixed_points(text: str) -> None:
     assert a is not None, text
     again = normalize_agency(a.name)
     assert again == a, (text, a, again)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_names, min_size=1, max_size=4), st.sampled_from([", ", "; ", " và ", "\n"]))
+def test_lists_of_canonical_names_split_back(names: list[str], sep: str) -> None:
+    agencies = [normalize_agency(n) for n in names]
+    keys = [a.key for a in agencies]
+    collective_kinds = [a.kind for a in agencies if a.collective]
+    # two collectives of one class in a row read as one ("các sở, các ngành")
+    if len(set(keys)) < len(keys) or len(set(collective_kinds)) < len(collective_kinds):
+        return
+    text = sep.join(names)
+    assert [s.agency.name for s in split_agencies(text)] == [a.name for a in agencies], text
 
 
 _ADVERSARIAL = [

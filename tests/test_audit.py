@@ -102,3 +102,18 @@ def test_the_build_writes_the_report_and_audit_fails_on_request(tmp_path: Path) 
 def test_unknown_kinds_are_refused(corpus_store) -> None:
     with pytest.raises(UnknownFindingKind, match="the kinds are"):
         audit(corpus_store, kinds=["nope"])
+
+
+def test_superseded_bases_come_from_the_registry_with_dates(corpus_store) -> None:
+    late = _by_kind(audit(corpus_store, as_of=date(2026, 1, 1)), "superseded-basis")
+    coop = [
+        f
+        for f in late
+        if "rests on Luật Hợp tác xã 2012, replaced by Luật Hợp tác xã 2023" in f.message
+    ]
+    assert {f.plan for f in coop} >= {"ho-chi-minh:3064/QĐ-UBND/KH", "hai-phong:435/KH-UBND"}
+    assert all("in force since 2024-07-01" in f.message for f in coop)
+    assert all(e.get("source", "").startswith("http") for f in coop for e in f.evidence[1:])
+    before = _by_kind(audit(corpus_store, as_of=date(2024, 6, 30)), "superseded-basis")
+    assert not any("Luật Hợp tác xã 2023" in f.message for f in before)
+    assert any("replaced by Luật Hợp tác xã 2012" in f.message for f in before)

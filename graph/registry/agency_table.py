@@ -154,10 +154,11 @@ def _level(entry: dict, where: str) -> str | None:
 def parse_agency_table(data: dict) -> AgencyTable:
     """Check and convert the parsed TOML of the agency table.
 
-    >>> parse_agency_table({"agency": [{"name": "X", "kind": "nation"}]})
-    Traceback (most recent call last):
-    ...
-    policykg.graph.registry.agency_table.AgencyTableError: agencies.toml: agency X has unknown kind 'nation'
+    >>> try:
+    ...     parse_agency_table({"agency": [{"name": "X", "kind": "nation"}]})
+    ... except AgencyTableError as exc:
+    ...     print(exc)
+    agencies.toml: agency X has unknown kind 'nation'
     """
     sectors = []
     for s in data.get("sector", []):
