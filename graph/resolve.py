@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from policykg.graph.analyse import Analysis
-from policykg.graph.citations import DocRef, Mention
+from policykg.graph.citations import DocRef, Mention, find_mentions
 from policykg.graph.documents import DocumentPart
-from policykg.graph.citations import find_mentions
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.registry.succession import DocId, Succession, load_succession
 from policykg.graph.textview import collapse_spaces, fold, make_view

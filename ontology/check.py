@@ -343,6 +343,8 @@ def _describe(data: Graph, node: Node, depth: int = 0) -> str:
             return f"the deadline of {_describe(data, task, depth + 1)}"
     if kind == "document" and (number := data.value(node, PKG.number)) is not None:
         return f"document {number} <{node}>"
+    if kind == "node" and (name := data.value(node, PKG.name)) is not None:
+        return f'"{name}" <{node}>'
     return f"{kind} <{node}>" if kind != "node" else f"<{node}>"
 
 
@@ -381,7 +383,7 @@ def _kind(data: Graph, node: Node, types: set[Node]) -> str:
         return "source span"
     if OA.TextPositionSelector in types or (node, OA.start, None) in data:
         return "text-position selector"
-    if PKG.Deadline in types:
+    if PKG.Deadline in types or (None, PKG.hasDeadline, node) in data:
         return "deadline"
     return "node"
 

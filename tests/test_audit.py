@@ -15,18 +15,7 @@ from policykg.graph.store import open_store
 from policykg.queries.audit import UnknownFindingKind, audit, render_html, render_markdown
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-BROKEN = """Số: 77/KH-UBND
-Lào Cai, ngày 02 tháng 3 năm 2020
-
-KẾ HOẠCH
-Phát triển kinh tế tập thể tỉnh Lào Cai năm 2020
-
-Thực hiện Kế hoạch số 12/KH-UBND ngày 05 tháng 01 năm 2020 của Ủy ban nhân dân tỉnh; Ủy ban nhân dân tỉnh ban hành Kế hoạch với các nội dung sau:
-
-I. NHIỆM VỤ
-1. Sở Kế hoạch và Đầu tư chủ trì tuyên truyền Kết luận số 56-KL/TW ngày 21/02/2013 của Bộ Chính trị <script>alert(1)</script>; hoàn thành trong quý II năm 2020.
-2. Sở Tài chính bố trí kinh phí thực hiện (hoàn thành năm 2020).
-"""
+BROKEN = (Path(__file__).parent / "golden" / "audit" / "laocai-2020-kh77.txt").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -372,6 +372,13 @@ BREAKAGES = [
      "DELETE { ?x oa:start ?s } INSERT { ?x oa:start '10' } WHERE { ?x oa:start ?s }",
      "The text-position selector of the source span of x.txt",
      "exactly one start offset (oa:start)"),
+    ("two offsets that are no numbers",
+     "DELETE { ?x oa:start ?s ; oa:end ?e } INSERT { ?x oa:start 'b' ; oa:end 'a' } "
+     "WHERE { ?x oa:start ?s ; oa:end ?e }",
+     "The text-position selector of the source span of x.txt", "exactly one end offset"),
+    ("span that ends before it starts",
+     "DELETE { ?x oa:end ?e } INSERT { ?x oa:end 9 } WHERE { ?x oa:end ?e }",
+     'Source file "x.txt"', "starts at offset 10 but ends at offset 9"),
     ("negative offset",
      "DELETE { ?x oa:start ?s } INSERT { ?x oa:start -1 } WHERE { ?x oa:start ?s }",
      "The text-position selector of the source span of x.txt", "at least 0"),
@@ -431,3 +438,15 @@ def test_each_shape_reports_its_breakage(update: str, subject: str, says: str) -
     matching = [p for p in found if p.message.startswith(subject) and says in p.message]
     assert matching, "\n".join(p.message for p in found)
     assert all(p.kind == "shape" for p in found)
+
+
+def test_offsets_that_are_no_numbers_are_not_compared() -> None:
+    data = small_graph()
+    data.update(
+        _PREFIXES + "DELETE { ?x oa:start ?s } INSERT { ?x oa:start '10' } WHERE { ?x oa:start ?s }"
+    )
+    conforms, found = validate_shapes(data)
+    assert not conforms
+    assert [p.message.split(" — ")[1][:48] for p in found] == [
+        "The text-position selector must have exactly one"
+    ]
