@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from policykg.graph.pipeline import build as build_graph
-from policykg.graph.store import open_store
+from policykg.graph.store import current_build, open_store
+from policykg.ontology.check import check_graph, load_export
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
 from policykg.queries import audit as audit_lib
@@ -194,6 +195,16 @@ def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str
                 }
             )
     click.echo(render(flat, fmt, [subject, "path", "central"], width=200), nl=False)
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Check the current build: SHACL shapes (pySHACL) and consistency (owlready2 + HermiT)."""
+    report = check_graph(load_export(current_build(ctx.obj["out"])))
+    click.echo(report.summary())
+    if not report.ok:
+        ctx.exit(EXIT_FINDINGS)
 
 
 @cli.command()

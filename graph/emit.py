@@ -11,6 +11,7 @@ materialised, so a query written against ELI, ORG or PROV alone finds the data.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -70,6 +71,7 @@ class Emitter:
     registry: Registry = field(default_factory=load_registry)
     _quads: list[Quad] = field(default_factory=list)
     _seen_spans: set[str] = field(default_factory=set)
+    _agency_names: dict[str, Counter] = field(default_factory=dict)
 
     def add(self, s, p, o) -> None:
         """Add one triple to the data graph."""
@@ -245,9 +247,9 @@ class Emitter:
     def task_agency(self, agency, jurisdiction: str) -> str:
         """An agency a task names, scoped by the plan's jurisdiction unless it is national."""
         place = "vn" if agency.central else jurisdiction
-        s = str(ID[agency_path(place, agency.name)])
+        s = str(ID[agency_path(place, agency.key)])  # identity is the key, not the spelling
         self.iri(s, RDF.type, PKG.CollectiveAgency if agency.collective else PKG.Agency)
-        self.lit(s, PKG.name, agency.name, "vi")
+        self._agency_names.setdefault(s, Counter())[agency.name] += 1
         self.lit(s, PKG.agencyKind, agency.kind)
         if agency.level:
             self.lit(s, PKG.agencyLevel, agency.level)
@@ -328,6 +330,16 @@ class Emitter:
             t, PKG.source, self.span(Evidence(file, offset + target.start, offset + target.end))
         )
 
+    def finish(self) -> None:
+        """One name per agency (the most used spelling); the others become alternative names."""
+        issuers = {q.subject.value for q in self._quads if q.predicate.value == str(PKG.name)}
+        for s, names in sorted(self._agency_names.items()):
+            ranked = sorted(names, key=lambda n: (-names[n], len(n), n))
+            if s not in issuers:
+                self.lit(s, PKG.name, ranked[0], "vi")
+            for other in ranked[1:]:
+                self.lit(s, PKG.altName, other, "vi")
+
     def quads(self) -> Iterator[Quad]:
         """Every quad, with the ontology's super-classes and super-properties materialised."""
         supers = {str(k): [_n(v) for v in sorted(vs)] for k, vs in superterms().items()}
@@ -375,4 +387,5 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
                 em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
+    em.finish()
     return em

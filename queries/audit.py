@@ -73,8 +73,15 @@ def check_kinds(kinds: list[str] | tuple[str, ...]) -> list[str]:
     return list(kinds)
 
 
+def _label(doc: dict) -> str:
+    """How a finding names a document: a law by its name and year, others by number."""
+    if doc.get("type") == "LUAT" or not doc.get("number"):
+        return doc["key"]
+    return doc["number"]
+
+
 def _ref(doc: dict) -> dict:
-    return {"iri": doc["iri"], "label": doc["number"] or doc["key"]}
+    return {"iri": doc["iri"], "label": _label(doc)}
 
 
 def _task_subject(task: dict) -> dict:
@@ -91,17 +98,15 @@ class _Audit:
         self.out: list[Finding] = []
 
     def plan_bases(self, plan: dict) -> list[str]:
-        """The plan, the decision issuing it, and everything both rest on upwards."""
+        """What a plan rests on: itself, the decision issuing it, what either names in its
+        "căn cứ" or implements, and every document on their paths to central directives."""
         starts = [plan["iri"]] + [a["iri"] for a in plan["attached_to"]]
-        seen: list[str] = []
-        stack = list(starts)
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.append(node)
-            stack.extend(self.edges.get(node, ()))
-        return seen
+        out: list[str] = list(starts)
+        for start in starts:
+            out += self.edges.get(start, [])
+        for lin in all_lineages(self.edges, self.central, starts):
+            out += [iri for path in lin.paths for iri in path]
+        return list(dict.fromkeys(out))
 
     def run(self) -> list[Finding]:
         self.no_path()
@@ -209,17 +214,18 @@ class _Audit:
             for basis in dict.fromkeys(bases):
                 for r in replaced.get(basis, ()):
                     doc = self.docs.get(basis, {"key": r["replaced_key"], "number": None})
+                    name = _label(doc)
                     since = f" in force since {r['since']}" if r["since"] else ""
                     where = "curated registry" if r["curated"] else "a corpus text"
                     self.out.append(
                         Finding(
                             "superseded-basis",
                             _task_subject(task),
-                            f"rests on {doc['number'] or doc['key']}, replaced by {r['by_key']}"
+                            f"rests on {name}, replaced by {r['by_key']}"
                             f"{since} (as of {self.as_of.isoformat()}; per the {where})",
                             plan["key"],
                             [
-                                {"iri": basis, "label": doc["number"] or doc["key"]},
+                                {"iri": basis, "label": name},
                                 {"iri": r["by"], "label": r["by_key"], "source": r["source"]},
                             ],
                         )

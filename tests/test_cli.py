@@ -133,3 +133,9 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert blocks[0].strip().splitlines() == ["bash scripts/build.sh", "bash scripts/test.sh"]
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "scripts/test.sh" in ci
+
+
+def test_check_reports_in_plain_words(out: Path) -> None:
+    result = run(out, "check")
+    assert result.exit_code == 0, result.output
+    assert "conforms to the policykg shapes and is consistent with the ontology" in result.output
