@@ -53,3 +53,24 @@ def test_accuracy_over_all_unseen_tasks(found) -> None:
     expected = [(p, e) for p in PLANS for e in EXPECTED[p]]
     right = sum(_matches(e, found.get(p, {}).get(e["path"])) for p, e in expected)
     assert right / len(expected) >= 0.95
+
+
+AUDIT = json.loads(
+    (Path(__file__).parent / "golden" / "unseen" / "expected_audit.json").read_text("utf-8")
+)
+
+
+def test_audit_of_unseen_documents_matches_a_hand_audit(mixed_build) -> None:
+    from datetime import date
+
+    from policykg.queries.audit import audit
+
+    findings = audit(open_store(mixed_build.out_dir), as_of=date.fromisoformat(AUDIT["as_of"]))
+    for plan, expected in AUDIT["plans"].items():
+        got = [f for f in findings if f.plan == plan and f.kind != "inconsistency"]
+        for kind, path, words in expected:
+            assert any(
+                f.kind == kind and f.subject["label"] == f"{plan}#{path}" and words in f.message
+                for f in got
+            ), (plan, kind, path, words)
+        assert len(got) == len(expected), [(f.kind, f.subject["label"]) for f in got]
