@@ -313,6 +313,19 @@ def _counts(findings: list[Finding]) -> Counter:
     return Counter(f.kind for f in findings)
 
 
+def _grouped(findings: list[Finding]):
+    """(plan, summary of counts, [(kind, findings)]) for each plan, in order."""
+    by_plan: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_plan[f.plan].append(f)
+    for plan in sorted(by_plan):
+        group = by_plan[plan]
+        c = _counts(group)
+        summary = "; ".join(f"{k}: {c[k]}" for k in KINDS if c.get(k))
+        kinds = [(k, [f for f in group if f.kind == k]) for k in KINDS if c.get(k)]
+        yield plan or "(no plan)", summary, kinds
+
+
 def _evidence_text(e: dict) -> str:
     if "file" in e:
         quote = " ".join(str(e.get("quote") or "").split())[:100]
@@ -331,18 +344,9 @@ def render_markdown(findings: list[Finding], as_of: date) -> str:
     lines += ["| kind | findings |", "|---|---|"]
     lines += [f"| {k} | {counts.get(k, 0)} |" for k in KINDS]
     lines += [f"| **total** | {len(findings)} |", ""]
-    by_plan: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        by_plan[f.plan].append(f)
-    for plan in sorted(by_plan):
-        group = by_plan[plan]
-        c = _counts(group)
-        lines += [f"## {md(plan or '(no plan)')}", ""]
-        lines += ["; ".join(f"{k}: {c[k]}" for k in KINDS if c.get(k)), ""]
-        for kind in KINDS:
-            items = [f for f in group if f.kind == kind]
-            if not items:
-                continue
+    for plan, summary, kinds in _grouped(findings):
+        lines += [f"## {md(plan)}", "", summary, ""]
+        for kind, items in kinds:
             lines += [f"### {kind} ({len(items)})", ""]
             for f in items:
                 lines.append(f"- **{md(f.subject['label'])}**: {md(f.message)}")
@@ -370,18 +374,9 @@ def render_html(findings: list[Finding], as_of: date) -> str:
     ]
     parts += [f"<tr><td>{e(k)}</td><td>{counts.get(k, 0)}</td></tr>" for k in KINDS]
     parts.append(f"<tr><th>total</th><th>{len(findings)}</th></tr></table>")
-    by_plan: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        by_plan[f.plan].append(f)
-    for plan in sorted(by_plan):
-        group = by_plan[plan]
-        c = _counts(group)
-        summary = "; ".join(f"{k}: {c[k]}" for k in KINDS if c.get(k))
-        parts.append(f"<h2>{e(plan or '(no plan)')}</h2><p>{e(summary)}</p>")
-        for kind in KINDS:
-            items = [f for f in group if f.kind == kind]
-            if not items:
-                continue
+    for plan, summary, kinds in _grouped(findings):
+        parts.append(f"<h2>{e(plan)}</h2><p>{e(summary)}</p>")
+        for kind, items in kinds:
             parts.append(f"<details open><summary>{e(kind)} ({len(items)})</summary><ul>")
             for f in items:
                 ev = "".join(f"<li>{e(_evidence_text(x))}</li>" for x in f.evidence[:3])
