@@ -109,6 +109,8 @@ def build(ctx: click.Context, corpora: tuple[Path, ...]) -> None:
     click.echo(f"  export:   {current / 'graph.nq'} ({report.quads} quads)")
     click.echo(f"  manifest: {current / 'manifest.json'}")
     click.echo(f"  audit:    {current / 'audit.html'} and audit.md ({len(findings)} findings)")
+    for duplicate in report.duplicates:
+        click.echo(f"  note:     {duplicate}")
     if report.refused:
         click.echo(f"Refused {len(report.refused)} file(s); the rest was built:", err=True)
         for r in report.refused:

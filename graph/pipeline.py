@@ -61,6 +61,7 @@ class BuildReport:
     build_dir: Path
     files: list[str]
     refused: list[Refused]
+    duplicates: list[Duplicate]
     documents: int
     links: int
     citations: int
@@ -113,9 +114,27 @@ def corpus_files(corpus_dirs: list[Path]) -> list[tuple[str, Path]]:
     return out
 
 
-def read_corpus(files: list[tuple[str, Path]]) -> tuple[list[Analysis], list[Refused]]:
-    """Read and analyse each file; files that cannot be read are refused, not fatal."""
-    analyses, refused = [], []
+@dataclass(frozen=True)
+class Duplicate:
+    """A file whose bytes are those of a file read before it: read once."""
+
+    file: str
+    same_as: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: same content as {self.same_as}; read once"
+
+
+def read_corpus(
+    files: list[tuple[str, Path]],
+) -> tuple[list[Analysis], list[Refused], list[Duplicate]]:
+    """Read and analyse each file; files that cannot be read are refused, not fatal.
+
+    A file with the same bytes as one read before is read once (a duplicate); of two files
+    that state the same number for different texts, the later one is refused.
+    """
+    analyses, refused, duplicates = [], [], []
+    seen: dict[str, str] = {}
     for name, path in files:
         if path.suffix.lower() not in TEXT_SUFFIXES:
             refused.append(
@@ -132,8 +151,55 @@ def read_corpus(files: list[tuple[str, Path]]) -> tuple[list[Analysis], list[Ref
         except UnreadableDocument as e:
             refused.append(Refused(name, e.line, e.reason))
             continue
+        if source.sha256 in seen:
+            duplicates.append(Duplicate(name, seen[source.sha256]))
+            continue
+        seen[source.sha256] = name
         analyses.append(analyse_source(source))
-    return analyses, refused
+    return _refuse_conflicts(analyses, refused), refused, duplicates
+
+
+def _own_numbers(analysis: Analysis) -> list[tuple[tuple, str, int]]:
+    """(identity, number as written, line) of each document a file numbers itself."""
+    out = []
+    for part in analysis.parts:
+        if part.number is None or part.number.ref.kind != "numbered":
+            continue
+        ref = part.number.ref
+        identity = (
+            part.place,
+            ref.party,
+            ref.type_code,
+            ref.issuer_code,
+            ref.number,
+            ref.year or (part.date.year if part.date else None),
+        )
+        out.append((identity, ref.canonical or "", analysis.line_of(part.number.symbol_start)))
+    return out
+
+
+def _refuse_conflicts(analyses: list[Analysis], refused: list[Refused]) -> list[Analysis]:
+    """Two different texts cannot both be document N: the later file (by name) is refused."""
+    claimed: dict[tuple, str] = {}
+    kept = []
+    for analysis in analyses:
+        numbers = _own_numbers(analysis)
+        clash = next(((n, line, claimed[i]) for i, n, line in numbers if i in claimed), None)
+        if clash is not None:
+            number, line, other = clash
+            refused.append(
+                Refused(
+                    analysis.name,
+                    line,
+                    f"states number {number}, as {other} does, but its text differs; "
+                    "keep one of the two files (remove or correct the other)",
+                )
+            )
+            continue
+        for identity, _, _ in numbers:
+            claimed[identity] = analysis.name
+        kept.append(analysis)
+    return kept
 
 
 def central_directives(quads: list[Quad]) -> list[str]:
@@ -161,7 +227,7 @@ def build(corpus_dirs: list[Path], out_dir: Path) -> BuildReport:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     files = corpus_files(corpus_dirs)
-    analyses, refused = read_corpus(files)
+    analyses, refused, duplicates = read_corpus(files)
     if not analyses:
         raise NoCorpus(
             "no readable document in "
@@ -192,6 +258,7 @@ def build(corpus_dirs: list[Path], out_dir: Path) -> BuildReport:
         build_dir=out_dir,
         files=[a.name for a in analyses],
         refused=refused,
+        duplicates=duplicates,
         documents=len(resolution.documents),
         links=len(resolution.links),
         citations=len(resolution.citations),

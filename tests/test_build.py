@@ -145,3 +145,28 @@ def test_hermit_finds_the_whole_built_corpus_consistent(corpus_build) -> None:
     assert result.consistent
     stored = {str(s) for s in merged.subjects(RDF.type, PKG.CentralDirective)}
     assert set(result.central_directives) == stored == set(corpus_build.central)
+
+
+def test_a_file_repeated_under_another_name_is_read_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "haiphong-2018-kh435-ubnd.txt", corpus / "a.txt")
+    shutil.copy(CORPUS / "haiphong-2018-kh435-ubnd.txt", corpus / "b.txt")
+    report = build([corpus], tmp_path / "out")
+    assert report.files == ["a.txt"] and report.refused == []
+    assert [str(d) for d in report.duplicates] == ["b.txt: same content as a.txt; read once"]
+    tasks = api.tasks(open_store(report.out_dir))
+    assert len(tasks) == len({t["key"] for t in tasks}) == 48
+
+
+def test_two_texts_claiming_one_number_refuse_the_later_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = (CORPUS / "haiphong-2018-kh435-ubnd.txt").read_text("utf-8")
+    (corpus / "a.txt").write_text(text, "utf-8")
+    (corpus / "b.txt").write_text(text.replace("Nguyễn Văn Thành", "Người Khác"), "utf-8")
+    report = build([corpus], tmp_path / "out")
+    (refused,) = report.refused
+    assert refused.file == "b.txt"
+    assert refused.line == text[: text.index("435 /KH-UBND")].count("\n") + 1
+    assert "states number 435/KH-UBND, as a.txt does" in refused.reason
