@@ -205,16 +205,20 @@ def _refuse_conflicts(analyses: list[Analysis], refused: list[Refused]) -> list[
 def central_directives(quads: list[Quad]) -> list[str]:
     """Ask HermiT which documents are central directives (from types and issuer levels).
 
+    Only documents and agencies, their types, issuers and levels are sent: tasks, spans and
+    citations say nothing about centrality, and a national corpus has millions of them.
     Raises :class:`~policykg.ontology.reason.InconsistentGraph` when the extracted graph
     contradicts the ontology (for instance a document typed both Party and State).
     """
-    data = Graph()
     rdf_type = NamedNode(str(RDF.type))
+    kinds = {str(PKG.Document), str(PKG.Agency)}
+    nodes = {q.subject for q in quads if q.predicate == rdf_type and q.object.value in kinds}
     wanted = {str(PKG.issuedBy), str(PKG.level)}
+    data = Graph()
     for q in quads:
-        if (q.predicate == rdf_type or q.predicate.value in wanted) and isinstance(
-            q.object, NamedNode
-        ):
+        if q.subject not in nodes or not isinstance(q.object, NamedNode):
+            continue
+        if q.predicate == rdf_type or q.predicate.value in wanted:
             data.add((URIRef(q.subject.value), URIRef(q.predicate.value), URIRef(q.object.value)))
     return sorted(ensure_consistent(data).central_directives)
 
