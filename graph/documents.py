@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from itertools import pairwise
 
 from policykg.graph.citations import Mention, dates_in, places_in
@@ -210,15 +211,7 @@ def _fill_issuer(reg: Registry, view: TextView, part: DocumentPart, inside: list
         issuer = reg.issuer_by_code(part.issuer_code or "")
         part.issuer_name = issuer.name if issuer else None
     opening = view.fold[part.start : min(part.end, part.start + 3000)]
-    organs = sorted(
-        {fold(n) for i in reg.issuers for n in (i.name, *i.names)}, key=len, reverse=True
-    )
-    pattern = re.compile(
-        r"(?<![a-z])(?P<organ>" + "|".join(map(re.escape, organs)) + r")"
-        r"(?:\s{1,3}(?:thanh pho|tinh|tp))?(?P<rest>[^;.\n]{0,40}?)\s{1,3}"
-        r"(?:xay dung|co|ban hanh|xay dung va ban hanh)\s{1,3}ke hoach"
-    )
-    m = pattern.search(opening)
+    m = _issuer_sentence(reg).search(opening)
     if m:
         issuer = reg.issuer_by_name(m["organ"])
         if issuer and part.issuer_name is None:
@@ -231,6 +224,19 @@ def _fill_issuer(reg: Registry, view: TextView, part: DocumentPart, inside: list
             places = places_in(view, a, a + len(m["rest"]), reg)
             if places:
                 part.place, part.place_evidence = places[0], "issuer"
+
+
+@cache
+def _issuer_sentence(reg: Registry) -> re.Pattern[str]:
+    """ "<organ> [thành phố …] xây dựng / ban hành kế hoạch": who issues an unnumbered plan."""
+    organs = sorted(
+        {fold(n) for i in reg.issuers for n in (i.name, *i.names)}, key=len, reverse=True
+    )
+    return re.compile(
+        r"(?<![a-z])(?P<organ>" + "|".join(map(re.escape, organs)) + r")"
+        r"(?:\s{1,3}(?:thanh pho|tinh|tp))?(?P<rest>[^;.\n]{0,40}?)\s{1,3}"
+        r"(?:xay dung|co|ban hanh|xay dung va ban hanh)\s{1,3}ke hoach"
+    )
 
 
 def _preamble_end(view: TextView, part: DocumentPart, lines: list[Line]) -> int:

@@ -123,8 +123,6 @@ def test_targets_by_year(corpus_store) -> None:
 
 def test_an_injection_attempt_stays_a_literal(corpus_store) -> None:
     evil = 'x" } UNION { ?s ?p ?o } #'
-    spec = load_query("documents")
-    del spec  # documents takes no parameter: a string parameter goes through a file query
     rows = run_query(
         corpus_store,
         _string_query(),
