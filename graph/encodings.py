@@ -24,8 +24,8 @@ words come out as well-formed Vietnamese syllables (:func:`is_vietnamese_syllabl
 'Cộng hòa xã hội chủ nghĩa Việt Nam'
 >>> decode_vni(b"Co\\xe4ng ho\\xf8a xa\\xf5 ho\\xe4i chu\\xfb ngh\\xf3a Vie\\xe4t Nam")
 'Cộng hòa xã hội chủ nghĩa Việt Nam'
->>> decode_windows1258(b"C\\xf4\\xf2ng ho\\xcca xa\\xde h\\xf4\\xf2i chu\\xd2 nghi\\xdea Vi\\xea\\xf2t Nam")
-'Cộng hòa xã hội chủ nghĩa Việt Nam'
+>>> decode_windows1258(b"C\\xf4\\xf2ng ho\\xcca xa\\xde h\\xf4\\xf2i chu\\xd2 nghi\\xdea")
+'Cộng hòa xã hội chủ nghĩa'
 >>> detect_legacy("Số 24 về phát triển kinh tế tập thể".encode("utf-8")) is None
 True
 >>> detect_legacy(encode_tcvn3("Số 24 về phát triển kinh tế tập thể"))
@@ -39,12 +39,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 __all__ = [
     "ENCODINGS",
-    "LegacyGuess",
     "TCVN3_TABLE",
     "VNI_TABLE",
+    "LegacyGuess",
     "decode_legacy",
     "decode_tcvn3",
     "decode_vni",
@@ -150,6 +151,8 @@ def vietnamese_letters() -> list[str]:
     return lower + [letter.upper() for letter in lower]
 
 
+_VIETNAMESE_LETTERS = frozenset(vietnamese_letters())
+
 # --------------------------------------------------------------------------- code pages
 
 
@@ -183,8 +186,8 @@ _TONE_MARKS = frozenset(_TONES[1:])
 def decode_windows1258(raw: bytes) -> str:
     """Decode Windows-1258 bytes to NFC text; never raises.
 
-    >>> decode_windows1258(b"Kh\\xf4ng h\\xf4\\xf2i ngh\\xca\\xec")
-    'Không hội nghẾ'
+    >>> decode_windows1258(b"Kh\\xf4ng h\\xf4\\xf2i ngh\\xea\\xf2 \\xd0\\xd5\\xec")
+    'Không hội nghệ ĐỚ'
     """
     return unicodedata.normalize("NFC", codecs.charmap_decode(raw, "strict", _CP1258)[0])
 
@@ -198,22 +201,36 @@ def decode_tcvn3(raw: bytes) -> str:
     return codecs.charmap_decode(raw, "strict", _TCVN3_DECODE)[0]
 
 
-# The longest VNI codes first, so that ``ôù`` is read as ``ớ`` and not ``ơ`` + ``ù``. A vowel
-# whose diacritic byte has the other case (``Aù``, left by a "change case" command) is read
-# with the case of the vowel.
 def _vni_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    codes: dict[str, str] = {}
+    """A regex matching one VNI code in Latin-1 text, and the letter of each match.
+
+    A vowel followed by a diacritic byte it takes is one code (``ôù`` is ``ớ``, not ``ơ`` and
+    ``ù``); a diacritic byte whose case differs from its vowel's (``Aù``, left by a "change
+    case" command) still counts, and the letter takes the case of the vowel.
+    """
+    letters: dict[str, str] = {}
+    marks: dict[str, set[str]] = {}
     for code, letter in VNI_TABLE.items():
         text = code.decode("latin-1")
-        codes[text] = letter
+        letters[text] = letter
         if len(code) == 2:
-            for mark in {text[1].lower(), text[1].upper()}:
-                codes.setdefault(text[0] + mark, letter)
-    alternatives = sorted(codes, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, alternatives))), codes
+            for mark in (text[1].lower(), text[1].upper()):
+                letters.setdefault(text[0] + mark, letter)
+                marks.setdefault(text[0], set()).add(mark)
+    singles = sorted(c for c in letters if len(c) == 1)
+    pairs = [f"{re.escape(v)}[{''.join(sorted(m))}]" for v, m in sorted(marks.items())]
+    return re.compile(f"({'|'.join(pairs)}|[{''.join(singles)}])"), letters
 
 
 _VNI_RE, _VNI_DECODE = _vni_pattern()
+
+
+def _vni_letters(raw: bytes, pattern: re.Pattern[str], other: str | None) -> str:
+    # Split keeps each matched code at the odd indexes; a lookup per code, no Python callback.
+    parts = pattern.split(codecs.charmap_decode(raw, "strict", _CP1252)[0])
+    codes = parts[1::2]
+    parts[1::2] = map(_VNI_DECODE.get, codes, codes if other is None else repeat(other))
+    return "".join(parts)
 
 
 def decode_vni(raw: bytes) -> str:
@@ -224,14 +241,38 @@ def decode_vni(raw: bytes) -> str:
     >>> decode_vni("UÛY BAN".encode("cp1252"))
     'ỦY BAN'
     """
-    text = codecs.charmap_decode(raw, "strict", _CP1252)[0]
-    return _VNI_RE.sub(lambda m: _VNI_DECODE[m.group()], text)
+    return _vni_letters(raw, _VNI_RE, None)
 
 
 _DECODERS = {
     "windows-1258": decode_windows1258,
     "tcvn3": decode_tcvn3,
     "vni": decode_vni,
+}
+
+# For scoring, a byte that an encoder of the encoding would never write for a letter but that
+# Windows-1252 reads as one (TCVN3 0xC0 "À", a VNI diacritic byte with no vowel before it) is
+# read as U+FFFD, so that it cannot make a mis-decoded word look Vietnamese.
+_TCVN3_SCORE = "".join(
+    "\ufffd" if b >= 0x80 and b not in TCVN3_TABLE and c.isalpha() else c
+    for b, c in enumerate(_TCVN3_DECODE)
+)
+# Any byte from 0xC0 up that is not part of a VNI code.
+_VNI_SCORE_RE = re.compile(_VNI_RE.pattern[:-1] + "|[\xc0-\xff])")
+
+
+def _score_tcvn3(raw: bytes) -> str:
+    return codecs.charmap_decode(raw, "strict", _TCVN3_SCORE)[0]
+
+
+def _score_vni(raw: bytes) -> str:
+    return _vni_letters(raw, _VNI_SCORE_RE, "\ufffd")
+
+
+_SCORERS = {
+    "windows-1258": decode_windows1258,
+    "tcvn3": _score_tcvn3,
+    "vni": _score_vni,
 }
 
 
@@ -278,7 +319,7 @@ def _encode(
         elif errors == "strict":
             why = "character not in the code page"
             if ch.lower() in letters:
-                why = "no uppercase form in TCVN3; pass errors='lower' to write the lowercase byte"
+                why = "no capital in TCVN3; errors='lower' writes the lowercase letter's byte"
             raise _fail(encoding, text, at, why)
         else:
             out += b"?"
@@ -286,7 +327,10 @@ def _encode(
 
 
 _TCVN3_LETTERS = {letter: bytes([b]) for b, letter in TCVN3_TABLE.items()}
-_TCVN3_OTHER = {c: b for c, b in _TCVN3_ENCODE.items() if b not in TCVN3_TABLE}
+# Other characters as Windows-1252, but never a Vietnamese letter: TCVN3 has no byte for À.
+_TCVN3_OTHER = {
+    c: b for c, b in _TCVN3_ENCODE.items() if b not in TCVN3_TABLE and c not in _VIETNAMESE_LETTERS
+}
 
 
 def encode_tcvn3(text: str, *, errors: str = "strict") -> bytes:
@@ -302,10 +346,10 @@ def encode_tcvn3(text: str, *, errors: str = "strict") -> bytes:
     b'\\xa7\\xe9c l\\xcbp'
     >>> encode_tcvn3("KẾ HOẠCH", errors="lower")
     b'K\\xd5 HO\\xb9CH'
-    >>> encode_tcvn3("KẾ")
+    >>> encode_tcvn3("KẾ")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    UnicodeEncodeError: 'tcvn3' codec can't encode character '\\u1ebe' in position 1: no uppercase form in TCVN3; pass errors='lower' to write the lowercase byte
+    UnicodeEncodeError: 'tcvn3' codec can't encode character '\\u1ebe' in position 1: ...
     """
     return _encode(text, "tcvn3", errors, _TCVN3_OTHER, _TCVN3_LETTERS)
 
@@ -377,25 +421,27 @@ _ONSETS = (
     "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
     "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
 )  # fmt: skip
-_RHYMES = frozenset(
-    """
-    a ac ach ai am an ang anh ao ap at au ay
-    ăc ăm ăn ăng ăp ăt
-    âc âm ân âng âp ât âu ây
-    e ec em en eng eo ep et
-    ê êch êm ên ênh êp êt êu
-    i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
-    o oc oi om on ong op ot ooc oong
-    oa oac oach oai oam oan oang oanh oao oap oat oay oăc oăm oăn oăng oăt
-    oe oen oeo oet oem
-    ô ôc ôi ôm ôn ông ôp ôt
-    ơ ơi ơm ơn ơp ơt
-    u uc ui um un ung up ut ua uôc uôi uôm uôn uông uôt
-    uân uâng uât uây uê uêch uênh uy uya uych uyên uyêt uyn uynh uyp uyt uyu uơ
-    ư ưc ưi ưm ưn ưng ưt ưu ưa ươc ươi ươm ươn ương ươp ươt ươu
-    y yêm yên yêng yêt yêu
-    """.split()
-)
+_RHYMES = frozenset((
+    "a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay",
+    "ăc", "ăm", "ăn", "ăng", "ăp", "ăt",
+    "âc", "âm", "ân", "âng", "âp", "ât", "âu", "ây",
+    "e", "ec", "em", "en", "eng", "eo", "ep", "et",
+    "ê", "êch", "êm", "ên", "ênh", "êp", "êt", "êu",
+    "i", "ia", "ich", "im", "in", "inh", "ip", "it", "iu",
+    "iêc", "iêm", "iên", "iêng", "iêp", "iêt", "iêu",
+    "o", "oc", "oi", "om", "on", "ong", "op", "ot", "ooc", "oong",
+    "oa", "oac", "oach", "oai", "oam", "oan", "oang", "oanh", "oao", "oap", "oat", "oay",
+    "oăc", "oăm", "oăn", "oăng", "oăt", "oe", "oem", "oen", "oeo", "oet",
+    "ô", "ôc", "ôi", "ôm", "ôn", "ông", "ôp", "ôt",
+    "ơ", "ơi", "ơm", "ơn", "ơp", "ơt",
+    "u", "uc", "ui", "um", "un", "ung", "up", "ut",
+    "ua", "uôc", "uôi", "uôm", "uôn", "uông", "uôt",
+    "uân", "uâng", "uât", "uây", "uê", "uêch", "uênh", "uơ",
+    "uy", "uya", "uych", "uyên", "uyêt", "uyn", "uynh", "uyp", "uyt", "uyu",
+    "ư", "ưc", "ưi", "ưm", "ưn", "ưng", "ưt", "ưu",
+    "ưa", "ươc", "ươi", "ươm", "ươn", "ương", "ươp", "ươt", "ươu",
+    "y", "yêm", "yên", "yêng", "yêt", "yêu",
+))  # fmt: skip
 _QU_RHYMES = _RHYMES | {r[1:] for r in _RHYMES if r.startswith("u") and len(r) > 1}
 _STOPS = ("c", "ch", "p", "t")  # a rhyme ending in a stop takes only the sắc or nặng tone
 _STOP_TONES = frozenset({2, 5})  # sắc, nặng
@@ -412,23 +458,48 @@ def _letter_tones() -> dict[str, tuple[str, int]]:
 _LETTER_TONES = _letter_tones()
 
 
+_PLAIN_VOWELS = frozenset("aeiouy")
+_MODIFIED_VOWELS = frozenset("ăâêôơư")
+_GLIDE_RHYMES = frozenset({"oa", "oe", "uy"})  # old style hòa, new style hoà: both accepted
+
+
+def _tone_in_place(rhyme: str, at: int) -> bool:
+    """Whether a tone mark on ``rhyme[at]`` is where Vietnamese spelling puts it.
+
+    On the (last) vowel with a circumflex, breve or horn if there is one (``tiếng``,
+    ``được``); else on the last vowel before a final consonant (``hoàng``); else, in an open
+    rhyme, on the second-last vowel (``hái``, ``ngoài``), or either vowel of ``oa oe uy``.
+    """
+    vowels = [i for i, c in enumerate(rhyme) if c in _PLAIN_VOWELS or c in _MODIFIED_VOWELS]
+    if at not in vowels:
+        return False
+    modified = [i for i in vowels if rhyme[i] in _MODIFIED_VOWELS]
+    if modified:
+        return at == modified[-1]
+    if vowels[-1] != len(rhyme) - 1:
+        return at == vowels[-1]
+    return at == vowels[max(len(vowels) - 2, 0)] or (rhyme in _GLIDE_RHYMES and at == vowels[-1])
+
+
 @lru_cache(maxsize=1 << 16)
 def is_vietnamese_syllable(word: str) -> bool:
     """Whether ``word`` (lowercase NFC) is a well-formed written Vietnamese syllable.
 
     The check is orthographic: an onset from the 27 written onsets, a rhyme from the ~150
-    written rhymes, at most one tone mark, and a rhyme ending in ``c ch p t`` taking only the
-    sắc or nặng tone. Real words pass; most mis-decoded ones (``cña``, ``coäng``) fail.
+    written rhymes, at most one tone mark, placed on the vowel spelling rules put it on
+    (old-style ``hòa`` and new-style ``hoà`` both pass), and a rhyme ending in ``c ch p t``
+    taking only the sắc or nặng tone. Real words pass; most mis-decoded ones fail.
 
-    >>> [is_vietnamese_syllable(w) for w in ("nghiêng", "quyết", "giữ", "được", "đ")]
-    [True, True, True, True, True]
-    >>> [is_vietnamese_syllable(w) for w in ("cña", "coäng", "tõ", "hoạt", "hoàt", "vièệt")]
-    [False, False, True, True, False, False]
+    >>> [is_vietnamese_syllable(w) for w in ("nghiêng", "quyết", "giữ", "được", "thuỷ", "đ")]
+    [True, True, True, True, True, True]
+    >>> [is_vietnamese_syllable(w) for w in ("cña", "coäng", "hoạt", "hoàt", "phơì", "vièệt")]
+    [False, False, True, False, False, False]
     """
     if word == "đ":  # the đồng sign, written as a letter
         return True
     base: list[str] = []
     tone = 0
+    toned = -1
     for ch in word:
         found = _LETTER_TONES.get(ch)
         if found is None:
@@ -437,17 +508,20 @@ def is_vietnamese_syllable(word: str) -> bool:
         if mark:
             if tone:
                 return False
-            tone = mark
+            tone, toned = mark, len(base)
         base.append(letter)
     toneless = "".join(base)
     for onset in _ONSETS:
         if not toneless.startswith(onset):
             continue
         rhyme = toneless[len(onset) :]
-        if rhyme in _RHYMES or (onset == "qu" and rhyme in _QU_RHYMES):
-            if rhyme.endswith(_STOPS) and tone not in _STOP_TONES:
-                continue
-            return True
+        if not (rhyme in _RHYMES or (onset == "qu" and rhyme in _QU_RHYMES)):
+            continue
+        if rhyme.endswith(_STOPS) and tone not in _STOP_TONES:
+            continue
+        if tone and not _tone_in_place(rhyme, toned - len(onset)):
+            continue
+        return True
     return False
 
 
@@ -487,6 +561,10 @@ class LegacyGuess:
     bad_offset: int | None
     utf8: bool
 
+    def _rank(self, encoding: str) -> tuple[float, int, int]:
+        valid, words = self.scores[encoding]
+        return self.share(encoding), valid, -words
+
     def share(self, encoding: str) -> float:
         """The share of scored words that ``encoding`` reads as Vietnamese syllables."""
         valid, words = self.scores.get(encoding, (0, 0))
@@ -500,7 +578,7 @@ class LegacyGuess:
         """
         if self.utf8:
             return "UTF-8 text" if self.bad_offset is None else "UTF-8 text with invalid bytes"
-        ranked = sorted(self.scores, key=lambda e: (self.share(e), self.scores[e][0]))[::-1]
+        ranked = sorted(self.scores, key=self._rank, reverse=True)
         best = ranked[0] if ranked else "windows-1258"
         valid, words = self.scores.get(best, (0, 0))
         counts = f"{valid} of {words} words read as Vietnamese"
@@ -512,7 +590,7 @@ class LegacyGuess:
         rivals = [e for e in ranked[1:] if self.share(e) > self.share(best) - _MARGIN]
         if self.share(best) >= _MIN_SHARE and rivals:
             others = " or ".join(ENCODINGS[e] for e in rivals)
-            return f"it could be {label} or {others}, cannot tell which ({counts} as {label})"
+            return f"it could be {label} or {others}, cannot tell which ({label}: {counts})"
         return f"it looks like {label} but too many words are not Vietnamese syllables ({counts})"
 
 
@@ -575,7 +653,7 @@ def guess_legacy(raw: bytes) -> LegacyGuess:
     if good >= bad:
         return LegacyGuess(None, False, {}, bad_offset, utf8=True)
     scores: dict[str, tuple[int, int]] = {}
-    for encoding, decode in _DECODERS.items():
+    for encoding, decode in _SCORERS.items():
         valid = words = 0
         for window in windows:
             v, w = _score(decode(window))
@@ -583,7 +661,7 @@ def guess_legacy(raw: bytes) -> LegacyGuess:
             words += w
         scores[encoding] = (valid, words)
     guess = LegacyGuess(None, False, scores, bad_offset, utf8=False)
-    best = max(scores, key=lambda e: (guess.share(e), scores[e][0]))
+    best = max(scores, key=guess._rank)
     share = guess.share(best)
     clear = (
         share >= _MIN_SHARE

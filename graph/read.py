@@ -10,10 +10,11 @@ Decoding is a chain of small steps, each of which either decides or passes:
 
 1. a byte-order mark decides the Unicode encoding (UTF-8, UTF-16 LE/BE);
 2. the bytes are checked for being binary (NUL bytes, many control bytes);
-3. the fallback decoders in :data:`DECODERS` are tried in order (today: UTF-8 only).
+3. the fallback decoders in :data:`DECODERS` are tried in order: legacy Vietnamese encodings
+   (Windows-1258, TCVN3, VNI; see :mod:`policykg.graph.encodings`) for bytes that are not
+   UTF-8, then UTF-8.
 
-Legacy Vietnamese encodings (Windows-1258, TCVN3, VNI) can be supported later by appending a
-detector to :data:`DECODERS`; a detector returns ``None`` when the bytes are not its encoding.
+A decoder returns ``None`` when the bytes are not its encoding.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
 
+from policykg.graph.encodings import decode_legacy, guess_legacy
 from policykg.ontology.errors import PolicyKGError
 
 __all__ = [
@@ -179,9 +181,30 @@ def _decode_utf8(raw: bytes, name: str) -> Decoded | None:
     return Decoded(_decode_strict(raw, 0, "utf-8", "UTF-8", name), "utf-8")
 
 
-DECODERS: list[Decoder] = [_decode_utf8]
+def _decode_legacy(raw: bytes, name: str) -> Decoded | None:
+    """Bytes that are not UTF-8, in a legacy Vietnamese encoding; passes on UTF-8.
+
+    Valid UTF-8, and UTF-8 with a few bad bytes, are left to :func:`_decode_utf8`. Otherwise
+    the encoding that clearly reads the text as Vietnamese decodes it; when none does, the
+    file is refused at its first non-UTF-8 byte, naming the encoding it most looks like.
+    """
+    guess = guess_legacy(raw)
+    if guess.utf8:
+        return None
+    if guess.clear and guess.encoding is not None:
+        return Decoded(decode_legacy(raw, guess.encoding), guess.encoding)
+    at = guess.bad_offset or 0
+    fix = _FIX
+    if guess.encoding is not None:
+        fix = "convert it to UTF-8 (e.g. with UniKey's converter) and build again"
+    reason = f"not valid UTF-8 (byte 0x{raw[at]:02X} at offset {at}); {guess.explain()}; {fix}"
+    raise UnreadableDocument(name, reason, line=_count_lines(raw, at))
+
+
+DECODERS: list[Decoder] = [_decode_legacy, _decode_utf8]
 """Decoders tried, in order, on bytes without a byte-order mark once they are known not to be
-binary. The last one raises :class:`UnreadableDocument` instead of passing."""
+binary. UTF-8 comes first in effect: the legacy decoder passes on UTF-8. The last one raises
+:class:`UnreadableDocument` instead of passing."""
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
