@@ -25,6 +25,7 @@ Clauses end at ";", a full stop or a line break; spans are view offsets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from policykg.graph.citations import Mention
@@ -85,7 +86,9 @@ def _clause_relations(
     mentions: list[Mention],
     in_preamble: bool,
 ) -> list[Relation]:
-    inside = [m for m in mentions if a <= m.start < b]
+    lo = bisect_left(mentions, a, key=lambda m: m.start)
+    hi = bisect_left(mentions, b, key=lambda m: m.start)
+    inside = mentions[lo:hi]
     verbs = [
         v
         for v in _VERB.finditer(text, a, b)

@@ -73,7 +73,7 @@ class Table:
     rows: list[Row]
 
 
-@dataclass
+@dataclass(eq=False)  # nodes are compared by identity: a tree has no two equal nodes
 class Node:
     """A node of the document tree; ``start``/``end`` cover its own lines, not its children."""
 
@@ -86,6 +86,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     parent: Node | None = field(default=None, repr=False)
     table: Table | None = None
+    ordinal: int = 1  # its rank among its parent's children of the same kind (1-based)
 
     def walk(self) -> Iterator[Node]:
         """This node and every descendant, in document order."""
@@ -233,6 +234,7 @@ def segment(view: TextView, start: int, end: int) -> Node:
     root = Node("document", None, start, start, RANKS["document"], body_start=start)
     lines = lines_of(view, start, end)
     stack = [root]
+    kinds_seen: dict[int, dict[str, int]] = {}  # per parent: children seen of each kind
     previous: Node | None = None
     i = 0
     while i < len(lines):
@@ -260,6 +262,8 @@ def segment(view: TextView, start: int, end: int) -> Node:
             while len(stack) > 1 and stack[-1].rank >= rank:
                 stack.pop()
         node.parent = stack[-1]
+        counts = kinds_seen.setdefault(id(stack[-1]), {})
+        node.ordinal = counts[kind] = counts.get(kind, 0) + 1
         stack[-1].children.append(node)
         stack.append(node)
         previous = node

@@ -270,16 +270,21 @@ def _path(node: Node) -> str:
         elif n.kind in ("section", "item", "letter"):
             parts.append(label)
         else:
-            siblings = [c for c in (n.parent.children if n.parent else []) if c.kind == n.kind]
-            number = siblings.index(n) + 1
-            parts.append(f"-{number}" if n.kind == "bullet" else f"p{number}")
+            parts.append(f"-{n.ordinal}" if n.kind == "bullet" else f"p{n.ordinal}")
     path = ""
     for part in parts:
         path += part if part.startswith("-") or not path else f".{part}"
     return path
 
 
-def _body_visit(view: TextView, node: Node, ctx: _Context, section: Node, out: PlanTasks) -> None:
+def _body_visit(
+    view: TextView,
+    node: Node,
+    ctx: _Context,
+    section: Node,
+    out: PlanTasks,
+    parent_task: str | None = None,
+) -> None:
     text = node.text(view)
     offset = node.body_start
     own = roles_in_sentence(text)
@@ -342,20 +347,16 @@ def _body_visit(view: TextView, node: Node, ctx: _Context, section: Node, out: P
             coordinating=list(here.coordinating),
             requested=list(here.requested),
         )
-        parent = next((t for t in reversed(out.tasks) if _is_ancestor_task(t, node, view)), None)
-        task.parent = parent.path if parent else None
+        task.parent = parent_task
         if own_deadline:
             task.deadline = own_deadline[0].deadline
             task.deadline_span = (offset + own_deadline[0].start, offset + own_deadline[0].end)
         else:
             task.deadline, task.deadline_span = here.deadline, here.deadline_span
         out.tasks.append(task)
+    below = task.path if is_task else parent_task
     for child in children:
-        _body_visit(view, child, here, section, out)
-
-
-def _is_ancestor_task(task: Task, node: Node, view: TextView) -> bool:
-    return any((a.body_start, a.end) == task.spans[0] for a in node.ancestors())
+        _body_visit(view, child, here, section, out, below)
 
 
 def body_tasks(view: TextView, root: Node) -> PlanTasks:
