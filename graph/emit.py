@@ -11,6 +11,7 @@ materialised, so a query written against ELI, ORG or PROV alone finds the data.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -355,13 +356,14 @@ class Emitter:
 
 
 def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task) -> list[str]:
-    """The documents a task's own text cites."""
-    out = []
-    for m in analysis.mentions:
-        if any(a <= m.start < b for a, b in task.spans):
+    """The documents a task's own text cites (mentions found by position, not by scanning)."""
+    starts = [m.start for m in analysis.mentions]  # mentions are in text order
+    out: set[str] = set()
+    for a, b in task.spans:
+        for m in analysis.mentions[bisect_left(starts, a) : bisect_left(starts, b)]:
             key = resolution.mention_documents.get((analysis.name, m.start))
-            if key and doc_iri(docs[key]) not in out:
-                out.append(doc_iri(docs[key]))
+            if key:
+                out.add(doc_iri(docs[key]))
     return sorted(out)
 
 

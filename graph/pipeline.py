@@ -77,6 +77,7 @@ class BuildReport:
         return {
             "files": self.files,
             "refused": [{"file": r.file, "line": r.line, "reason": r.reason} for r in self.refused],
+            "duplicates": [{"file": d.file, "same_as": d.same_as} for d in self.duplicates],
             "counts": {
                 "documents": self.documents,
                 "relations": self.links,

@@ -263,8 +263,7 @@ def generate(dest: Path, *, big: bool = True) -> dict[str, dict]:
         "Hải Phòng, ngày **0**5 tháng **6** năm 2019\n\n"
         + body[:title_end]
         + "\n\nCăn cứ Kế hoạch số <b>435</b>/KH-UBND ngày 23/5/2018 của Ủy ban nhân dân thành "
-        "phố Hải Phòng về phát triển kinh tế tập thể giai đoạn 2018 - 2020;"
-        + body[title_end:]
+        "phố Hải Phòng về phát triển kinh tế tập thể giai đoạn 2018 - 2020;" + body[title_end:]
     )
     write("markup-in-numbers.txt", markup, _read())
 
