@@ -21,7 +21,7 @@ from policykg.ontology.check import check_graph, load_export
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
 from policykg.queries import audit as audit_lib
-from policykg.queries.formats import Format, render, write_xlsx
+from policykg.queries.formats import Format, pivot, render, write_xlsx
 from policykg.queries.runner import list_queries, load_query
 
 #: The corpus shipped with the package (the repository's ``corpus/``).
@@ -263,6 +263,12 @@ def audit(
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE."
 )
+@click.option(
+    "--pivot",
+    "pivot_on",
+    metavar="COLUMN",
+    help="Put the values of COLUMN side by side (its counts become one column per value).",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -271,6 +277,7 @@ def query(
     list_: bool,
     fmt: str,
     output: Path | None,
+    pivot_on: str | None,
 ) -> None:
     """Run a query from queries/ by name, or any .rq file, with bound parameters."""
     if list_ or name is None:
@@ -293,13 +300,20 @@ def query(
         values[key] = value
     spec = load_query(name)
     rows = api.query(open_store(ctx.obj["out"]), name, values)
+    columns = list(spec.columns) or None
+    if pivot_on is not None:
+        if rows and pivot_on not in rows[0]:
+            raise click.UsageError(f"--pivot {pivot_on}: the query has no column {pivot_on!r}")
+        counts = [c for c in (columns or []) if rows and isinstance(rows[0].get(c), int)]
+        keys = [c for c in (columns or []) if c != pivot_on and c not in counts] or None
+        rows, columns = pivot(rows, pivot_on, counts, keys)
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx writes a file: add --output FILE.xlsx")
-        write_xlsx(rows, list(spec.columns) or None, output)
+        write_xlsx(rows, columns, output)
         click.echo(f"wrote {len(rows)} rows to {output}")
         return
-    text = render(rows, fmt, list(spec.columns) or None)
+    text = render(rows, fmt, columns)
     if output is not None:
         output.write_text(text, "utf-8")
         click.echo(f"wrote {len(rows)} rows to {output}")

@@ -80,3 +80,24 @@ def write_xlsx(rows: list[dict], columns: list[str] | None, path) -> None:
             [v if isinstance(v, int | float) else _cell(v) for v in (r.get(c) for c in columns)]
         )
     book.save(path)
+
+
+def pivot(
+    rows: list[dict], column: str, values: list[str], keys: list[str] | None = None
+) -> tuple[list[dict], list[str]]:
+    """Spread ``values`` columns across the distinct values of ``column`` (side by side).
+
+    >>> rows = [{"a": "Sở", "city": "HN", "n": 1}, {"a": "Sở", "city": "HP", "n": 2}]
+    >>> pivot(rows, "city", ["n"])
+    ([{'a': 'Sở', 'HN n': 1, 'HP n': 2}], ['a', 'HN n', 'HP n'])
+    """
+    if keys is None:
+        keys = [k for k in (rows[0] if rows else {}) if k != column and k not in values]
+    spread = sorted({str(r[column]) for r in rows})
+    columns = keys + [f"{v} {c}" for v in spread for c in values]
+    out: dict[tuple, dict] = {}
+    for r in rows:
+        row = out.setdefault(tuple(r[k] for k in keys), {k: r[k] for k in keys})
+        for c in values:
+            row[f"{r[column]} {c}"] = r[c]
+    return list(out.values()), columns

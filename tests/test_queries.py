@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,17 @@ def test_xlsx_output(corpus_build, tmp_path: Path) -> None:
     sheet = load_workbook(out).active
     assert [c.value for c in sheet[1]][:3] == ["year", "plan_key", "indicator"]
     assert sheet.max_row > 10
+
+
+def test_agencies_per_city_side_by_side(corpus_build) -> None:
+    from click.testing import CliRunner
+
+    from policykg.build import cli
+
+    args = ["--out", str(corpus_build.out_dir), "query", "directive-agencies-by-city"]
+    args += ["--param", "directive=56-KL/TW", "--pivot", "jurisdiction", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = {r["agency_name"]: r for r in json.loads(result.output)}
+    skhdt = rows["Sở Kế hoạch và Đầu tư"]
+    assert (skhdt["Hà Nội lead"], skhdt["Hải Phòng lead"]) == (2, 6)
