@@ -207,6 +207,14 @@ binary. UTF-8 comes first in effect: the legacy decoder passes on UTF-8. The las
 :class:`UnreadableDocument` instead of passing."""
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _looks_like_utf16(raw: bytes) -> bool:
     """NUL bytes on one parity only: UTF-16 text (mostly ASCII) saved without a BOM."""
     sample = raw[:4096]
@@ -219,6 +227,14 @@ def _looks_like_utf16(raw: bytes) -> bool:
 
 def _reject_binary_bytes(raw: bytes, name: str) -> None:
     if b"\x00" in raw:
+        first = raw.index(b"\x00")
+        if raw.count(b"\x00") <= 8 and _is_utf8(raw.replace(b"\x00", b"")):
+            raise UnreadableDocument(
+                name,
+                f"a NUL byte (0x00) at offset {first} inside otherwise good text; remove it "
+                "and build again",
+                _count_lines(raw, first),
+            )
         reason = "binary file, not text"
         if _looks_like_utf16(raw):
             reason += f" (it looks like UTF-16 without a byte-order mark; {_FIX})"

@@ -134,8 +134,6 @@ def test_empty_file(tmp_path: Path, raw: bytes) -> None:
     "raw",
     [
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
-        b"Ke hoach\x00 so 435",
-        codecs.BOM_UTF8 + b"abc\x00def",
         bytes(range(1, 9)) * 20,
         b"text " + bytes([1, 2, 3, 4, 5, 6, 7, 8, 0x0E, 0x0F]) * 3,
     ],
@@ -143,6 +141,18 @@ def test_empty_file(tmp_path: Path, raw: bytes) -> None:
 def test_binary_file(tmp_path: Path, raw: bytes) -> None:
     with pytest.raises(UnreadableDocument, match=r"^bin\.dat: binary file, not text"):
         read_source(write(tmp_path, raw), name="bin.dat")
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [(b"Ke hoach\x00 so 435", 1), (codecs.BOM_UTF8 + b"abc\ndef\x00", 2)],
+)
+def test_a_stray_nul_in_good_text_is_named_with_its_line(
+    tmp_path: Path, raw: bytes, line: int
+) -> None:
+    with pytest.raises(UnreadableDocument, match=r"NUL byte \(0x00\)") as caught:
+        read_source(write(tmp_path, raw), name="t.txt")
+    assert caught.value.line == line
 
 
 def test_binary_control_chars_in_utf16(tmp_path: Path) -> None:

@@ -205,7 +205,8 @@ def generate(dest: Path, *, big: bool = True) -> dict[str, dict]:
     text = _source(HCM2008)
     mid = len(text) // 2
     mid = text.index(" ", mid)
-    write("nul-byte.txt", text[:mid] + "\x00" + text[mid:], _refused("binary", None))
+    nul_line = text[:mid].count("\n") + 1
+    write("nul-byte.txt", text[:mid] + "\x00" + text[mid:], _refused("NUL byte", nul_line))
 
     # Valid UTF-8 but for one truncated sequence ("ị" cut to its first two bytes) at line 22.
     raw = _source(HANOI).encode("utf-8")
