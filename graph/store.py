@@ -119,8 +119,3 @@ def current_build(out_dir: Path) -> Path:
 def open_store(out_dir: Path) -> Store:
     """Open the current build's store read-only."""
     return Store.read_only(str(current_build(out_dir) / "store"))
-
-
-def read_manifest(out_dir: Path) -> dict:
-    """The current build's manifest."""
-    return json.loads((current_build(out_dir) / MANIFEST_NAME).read_text("utf-8"))
