@@ -101,14 +101,11 @@ def build(ctx: click.Context, corpora: tuple[Path, ...]) -> None:
         f"directives, {counts['anomalies']} anomalies."
     )
     current = out / "current"
-    today = date.today()
-    findings = audit_lib.audit(open_store(out), as_of=today)
-    (report.build_dir / "audit.md").write_text(audit_lib.render_markdown(findings, today), "utf-8")
-    (report.build_dir / "audit.html").write_text(audit_lib.render_html(findings, today), "utf-8")
+    findings = audit_lib.write_reports(open_store(out), report.build_dir, as_of=date.today())
     click.echo(f"  store:    {current / 'store'}")
     click.echo(f"  export:   {current / 'graph.nq'} ({report.quads} quads)")
     click.echo(f"  manifest: {current / 'manifest.json'}")
-    click.echo(f"  audit:    {current / 'audit.html'} and audit.md ({len(findings)} findings)")
+    click.echo(f"  audit:    {current / 'audit.html'} and audit.md ({findings} findings)")
     for duplicate in report.duplicates:
         click.echo(f"  note:     {duplicate}")
     if report.refused:

@@ -173,20 +173,12 @@ _DATE_ANY = re.compile(r"(?<![a-z])" + _DATE)
 _KHOA = re.compile(_S + r"\(?" + _S + r"khoa\s{1,3}[ivxl]{1,5}(?![a-z])" + _S + r"\)?")
 _TITLE_START = re.compile(_S + r"[,:]?" + _S + r"[\"“]?" + _S + r"(?=ve\s)")
 _TITLE_STOP = re.compile(r"[;\n\"”]|\.\s|\.$|\s\(\s*(?:sau day|gọi tat)")
-_NUMBER_WORDS = {
-    "nhat": 1,
-    "hai": 2,
-    "ba": 3,
-    "tu": 4,
-    "bon": 4,
-    "nam": 5,
-    "sau": 6,
-    "bay": 7,
-    "tam": 8,
-    "chin": 9,
-    "muoi": 10,
-}
-_PLENUM_NO = r"(?P<p>\d{1,2}|[ivx]{1,4}|" + "|".join(_NUMBER_WORDS) + r")"
+#: Vietnamese number words, folded ("lần thứ năm", "hai năm một lần").
+NUMBER_WORDS = {
+    "mot": 1, "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
+    "tam": 8, "chin": 9, "muoi": 10,
+}  # fmt: skip
+_PLENUM_NO = r"(?P<p>\d{1,2}|[ivx]{1,4}|" + "|".join(NUMBER_WORDS) + r")"
 _PLENUM_AFTER = re.compile(
     _S
     + r",?"
@@ -266,8 +258,8 @@ def roman_to_int(text: str) -> int:
     """
     if text.isdigit():
         return int(text)
-    if text.lower() in _NUMBER_WORDS:
-        return _NUMBER_WORDS[text.lower()]
+    if text.lower() in NUMBER_WORDS:
+        return NUMBER_WORDS[text.lower()]
     values = [_ROMAN[c] for c in text.lower()]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 

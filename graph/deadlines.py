@@ -70,6 +70,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from policykg.graph.citations import NUMBER_WORDS
 from policykg.graph.textview import canonical_spelling, collapse_spaces, make_view
 
 __all__ = ["Deadline", "DeadlineMention", "find_deadlines", "parse_deadline"]
@@ -222,7 +223,6 @@ _SPELLED = {
 }
 # Words before "hàng năm" that make it "goods" (ngân hàng, cửa hàng …), not "every year".
 _NOT_EVERY_YEAR = frozenset({"ngan", "cua", "mat", "khach", "don", "nha", "gian", "mua", "ban"})
-_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "chin": 9, "muoi": 10}
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR_CUE = re.compile(
     r"trong|truoc|(?:tu nay )?den (?:het|cuoi)|(?:vao |trong )?cuoi"
@@ -375,7 +375,7 @@ def _accepted(atom: _Atom, ctx: _Context) -> bool:
 
 
 def _number(text: str) -> int:
-    return int(text) if text.isdigit() else _NUMBERS.get(text, 0)
+    return int(text) if text.isdigit() else NUMBER_WORDS.get(text, 0)
 
 
 def _year(atom: _Atom, context_year: int | None) -> int | None:

@@ -40,15 +40,6 @@ _APPENDIX_POINTER = re.compile(r"\bphu luc\b")
 _ROMAN_LABEL = re.compile(r"[IVXL]{1,6}")
 
 
-@dataclass(frozen=True)
-class Placed:
-    """An agency found in the text, with its span in view offsets."""
-
-    start: int
-    end: int
-    agency: object  # policykg.graph.agencies.AgencyName
-
-
 @dataclass
 class Task:
     """One task of a plan, everything in view offsets of its file."""
@@ -58,9 +49,9 @@ class Task:
     spans: list[tuple[int, int]]
     kind: str  # table-row, item, letter, bullet, paragraph
     parent: str | None = None
-    lead: list[Placed] = field(default_factory=list)
-    coordinating: list[Placed] = field(default_factory=list)
-    requested: list[Placed] = field(default_factory=list)
+    lead: list[AgencySpan] = field(default_factory=list)
+    coordinating: list[AgencySpan] = field(default_factory=list)
+    requested: list[AgencySpan] = field(default_factory=list)
     deadline: Deadline | None = None
     deadline_span: tuple[int, int] | None = None
     also: list[tuple[int, int]] = field(default_factory=list)  # body text repeating a row
@@ -87,14 +78,15 @@ class PlanTasks:
     statements: list[Task] = field(default_factory=list)
 
 
-def _placed(spans: list[AgencySpan], offset: int) -> list[Placed]:
-    return [Placed(offset + s.start, offset + s.end, s.agency) for s in spans]
+def _placed(spans: list[AgencySpan], offset: int) -> list[AgencySpan]:
+    """Spans found in a piece of the view, moved to view offsets."""
+    return [AgencySpan(offset + s.start, offset + s.end, s.agency) for s in spans]
 
 
-def _cell_agencies(view: TextView, row: Row, index: int | None) -> list[Placed]:
+def _cell_agencies(view: TextView, row: Row, index: int | None) -> list[AgencySpan]:
     if index is None or index >= len(row.cells):
         return []
-    out: list[Placed] = []
+    out: list[AgencySpan] = []
     for a, b in row.cells[index].spans:
         out += _placed(split_agencies(view.norm[a:b]), a)
     return out
@@ -151,7 +143,7 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
     content = cols.get("content", 1)
     group_label, group_lead = None, []
     seen_labels: dict[str, int] = {}
-    rows: list[tuple[str | None, list[Placed], Row]] = []
+    rows: list[tuple[str | None, list[AgencySpan], Row]] = []
     groups: list[tuple[str, tuple[int, int]]] = []
     for row in table.rows:
         if _is_group_row(row, table):
@@ -252,9 +244,9 @@ def _excluded(view: TextView, node: Node) -> bool:
 
 @dataclass
 class _Context:
-    lead: list[Placed] = field(default_factory=list)
-    coordinating: list[Placed] = field(default_factory=list)
-    requested: list[Placed] = field(default_factory=list)
+    lead: list[AgencySpan] = field(default_factory=list)
+    coordinating: list[AgencySpan] = field(default_factory=list)
+    requested: list[AgencySpan] = field(default_factory=list)
     deadline: Deadline | None = None
     deadline_span: tuple[int, int] | None = None
 

@@ -25,6 +25,7 @@ import html
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 
 from pyoxigraph import Store
 
@@ -304,6 +305,14 @@ def audit(
     wanted = check_kinds(kinds or list(KINDS))
     findings = _Audit(store, as_of or date.today()).run()
     return [f for f in findings if f.kind in wanted]
+
+
+def write_reports(store: Store, directory: Path, *, as_of: date) -> int:
+    """Write ``audit.md`` and ``audit.html`` into a build directory; returns the finding count."""
+    findings = audit(store, as_of=as_of)
+    (directory / "audit.md").write_text(render_markdown(findings, as_of), "utf-8")
+    (directory / "audit.html").write_text(render_html(findings, as_of), "utf-8")
+    return len(findings)
 
 
 # --- report ------------------------------------------------------------------------------------
