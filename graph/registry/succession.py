@@ -22,7 +22,6 @@ A document is identified as the product keys it: a law by name and year (``kind=
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from policykg.graph.registry.curated import KINDS, DocId, FieldChecks
 from policykg.ontology.errors import PolicyKGError
 
 __all__ = [
@@ -50,12 +50,8 @@ __all__ = [
 RELATIONS = frozenset({"replaces", "repeals", "amends"})
 #: Confidence levels allowed in the table ("B", believed, is never entered).
 CONFIDENCES = frozenset({"H", "M"})
-#: How a document is identified: a law by name and year, anything else by its số ký hiệu.
-KINDS = frozenset({"law", "numbered"})
 
 _TABLE = "succession.toml"
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_URL = re.compile(r"https?://[^\s/]+\.[^\s]+")
 _ENTRY_KEYS = frozenset(
     {
         "replaced",
@@ -69,61 +65,13 @@ _ENTRY_KEYS = frozenset(
         "confidence",
     }
 )
-_DOC_KEYS = frozenset({"kind", "number", "name", "year", "date"})
 
 
 class SuccessionTableError(PolicyKGError):
     """``succession.toml`` is malformed; the message names the entry and the field."""
 
 
-@dataclass(frozen=True)
-class DocId:
-    """A document as the product keys it: a law by name and year, or a số ký hiệu."""
-
-    kind: str
-    number: str | None = None
-    name: str | None = None
-    year: int | None = None
-    date: str | None = None
-
-    @classmethod
-    def numbered(cls, number: str) -> DocId:
-        """A document known by its số ký hiệu.
-
-        >>> DocId.numbered("193/2013/NĐ-CP").label
-        '193/2013/NĐ-CP'
-        """
-        return cls(kind="numbered", number=number)
-
-    @property
-    def label(self) -> str:
-        """How the document is cited: "Luật Hợp tác xã 2012" or its số ký hiệu.
-
-        >>> DocId("law", number="23/2012/QH13", name="Hợp tác xã", year=2012).label
-        'Luật Hợp tác xã 2012'
-        """
-        if self.kind == "law":
-            return f"Luật {self.name}" + (f" {self.year}" if self.year else "")
-        return self.number or "?"
-
-    def is_law(self, name: str, year: int | None = None) -> bool:
-        """True for the law called ``name`` (and of ``year``, when given)."""
-        return self.kind == "law" and self.name == name and (year is None or self.year == year)
-
-    def same_document(self, other: DocId) -> bool:
-        """True when both identify the same document: same number, or same law name and year.
-
-        >>> a = DocId("law", number="23/2012/QH13", name="Hợp tác xã", year=2012)
-        >>> a.same_document(DocId("law", name="Hợp tác xã", year=2012))
-        True
-        >>> a.same_document(DocId.numbered("23/2012/QH13"))
-        True
-        """
-        if self.number and other.number:
-            return self.number == other.number
-        return (
-            self.kind == other.kind == "law" and self.name == other.name and self.year == other.year
-        )
+_F = FieldChecks(SuccessionTableError)
 
 
 @dataclass(frozen=True)
@@ -248,26 +196,26 @@ def _entry(raw: object, label: str) -> Succession:
     unknown = set(raw) - _ENTRY_KEYS
     if unknown:
         raise SuccessionTableError(f"{label}: unknown field(s) {sorted(unknown)}")
-    relation = _text(raw, "relation", label)
+    relation = _F.text(raw, "relation", label)
     if relation not in RELATIONS:
         raise SuccessionTableError(
             f"{label}: field 'relation' must be one of {sorted(RELATIONS)}, got {relation!r}"
         )
-    confidence = _text(raw, "confidence", label)
+    confidence = _F.text(raw, "confidence", label)
     if confidence not in CONFIDENCES:
         raise SuccessionTableError(
             f"{label}: field 'confidence' must be one of {sorted(CONFIDENCES)}, got {confidence!r}"
         )
-    source = _url(raw.get("source"), "source", label)
+    source = _F.url(raw.get("source"), "source", label)
     see_also = raw.get("see_also", [])
     if not isinstance(see_also, list):
         raise SuccessionTableError(f"{label}: field 'see_also' must be a list of URLs")
-    replaced = _doc(raw.get("replaced"), "replaced", label)
-    by = _doc(raw.get("by"), "by", label)
+    replaced = _F.doc(raw.get("replaced"), "replaced", label)
+    by = _F.doc(raw.get("by"), "by", label)
     if replaced.same_document(by):
         raise SuccessionTableError(f"{label}: fields 'replaced' and 'by' name the same document")
-    in_force = _date(raw.get("in_force"), "in_force", label, required=False)
-    checked = _date(raw.get("checked"), "checked", label, required=True)
+    in_force = _F.iso_date(raw.get("in_force"), "in_force", label, required=False)
+    checked = _F.iso_date(raw.get("checked"), "checked", label, required=True)
     if checked is None:  # pragma: no cover - _date raises for a missing required date
         raise SuccessionTableError(f"{label}: field 'checked' is missing")
     return Succession(
@@ -275,85 +223,9 @@ def _entry(raw: object, label: str) -> Succession:
         by=by,
         relation=relation,
         in_force=in_force,
-        evidence=_text(raw, "evidence", label),
+        evidence=_F.text(raw, "evidence", label),
         source=source,
         checked=checked,
         confidence=confidence,
-        see_also=tuple(_url(u, "see_also", label) for u in see_also),
-    )
-
-
-def _text(raw: Mapping[str, Any], key: str, label: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise SuccessionTableError(f"{label}: field {key!r} is missing or empty")
-    return value.strip()
-
-
-def _url(value: object, key: str, label: str) -> str:
-    if value is None:
-        raise SuccessionTableError(f"{label}: field {key!r} is missing")
-    if not isinstance(value, str) or not _URL.fullmatch(value.strip()):
-        raise SuccessionTableError(f"{label}: field {key!r} must be an http(s) URL, got {value!r}")
-    return value.strip()
-
-
-def _date(value: object, key: str, label: str, *, required: bool) -> date | None:
-    if value is None:
-        if required:
-            raise SuccessionTableError(f"{label}: field {key!r} is missing")
-        return None
-    if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if isinstance(value, str) and _ISO.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise SuccessionTableError(
-        f"{label}: field {key!r} must be an ISO date (YYYY-MM-DD), got {value!r}"
-    )
-
-
-def _doc(value: object, key: str, label: str) -> DocId:
-    where = f"{label}: field {key!r}"
-    if not isinstance(value, Mapping):
-        raise SuccessionTableError(
-            f'{where} must be a table such as {{ kind = "numbered", number = "…" }}'
-        )
-    unknown = set(value) - _DOC_KEYS
-    if unknown:
-        raise SuccessionTableError(f"{where} has unknown key(s) {sorted(unknown)}")
-    kind = value.get("kind")
-    if kind not in KINDS:
-        raise SuccessionTableError(f"{where}: kind must be one of {sorted(KINDS)}, got {kind!r}")
-    number, name, year, when = (value.get(k) for k in ("number", "name", "year", "date"))
-    for k, v in (("number", number), ("name", name)):
-        if v is not None and (not isinstance(v, str) or not v.strip()):
-            raise SuccessionTableError(f"{where}: {k} must be a non-empty string, got {v!r}")
-    if year is not None and (
-        not isinstance(year, int) or isinstance(year, bool) or not 1945 <= year <= 2100
-    ):
-        raise SuccessionTableError(f"{where}: year must be a year such as 2012, got {year!r}")
-    if kind == "law" and (name is None or year is None):
-        raise SuccessionTableError(f"{where}: a law needs a name and a year")
-    if kind == "numbered" and number is None:
-        raise SuccessionTableError(f"{where}: a numbered document needs a number")
-    if when is not None:
-        if isinstance(when, date):
-            when = when.isoformat()
-        if not isinstance(when, str) or not _ISO.fullmatch(when):
-            raise SuccessionTableError(
-                f"{where}: date must be an ISO date (YYYY-MM-DD), got {when!r}"
-            )
-        try:
-            date.fromisoformat(when)
-        except ValueError as exc:
-            raise SuccessionTableError(f"{where}: date {when!r} is not a real date") from exc
-    return DocId(
-        kind=kind,
-        number=number.strip() if number else None,
-        name=name.strip() if name else None,
-        year=year,
-        date=when,
+        see_also=tuple(_F.url(u, "see_also", label) for u in see_also),
     )
