@@ -73,6 +73,8 @@ class Emitter:
     _quads: list[Quad] = field(default_factory=list)
     _seen_spans: set[str] = field(default_factory=set)
     _agency_names: dict[str, Counter] = field(default_factory=dict)
+    #: every agency emitted, by IRI: its jurisdiction slug and a name (for its history)
+    agency_places: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def add(self, s, p, o) -> None:
         """Add one triple to the data graph."""
@@ -145,6 +147,7 @@ class Emitter:
         if issuer is not None and fold(issuer.name) == fold(name):
             name = issuer.name_in(j)
         s = str(ID[agency_path(jurisdiction, name)])
+        self.agency_places.setdefault(s, (jurisdiction, name))
         self.iri(s, RDF.type, PKG.Agency)
         local = jurisdiction != "vn"
         self.lit(s, PKG.name, name, "vi")  # the place is the agency's pkg:jurisdiction
@@ -249,6 +252,7 @@ class Emitter:
         """An agency a task names, scoped by the plan's jurisdiction unless it is national."""
         place = "vn" if agency.central else jurisdiction
         s = str(ID[agency_path(place, agency.key)])  # identity is the key, not the spelling
+        self.agency_places.setdefault(s, (place, agency.name))
         self.iri(s, RDF.type, PKG.CollectiveAgency if agency.collective else PKG.Agency)
         self._agency_names.setdefault(s, Counter())[agency.name] += 1
         self.lit(s, PKG.agencyKind, agency.kind)
@@ -390,4 +394,10 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
     em.finish()
+    # imported here: the history module builds on this one's Emitter
+    from policykg.graph.agency_history import AgencyHistory
+    from policykg.graph.emit_history import emit_history
+
+    instruments = {e: doc_iri(docs[k]) for e, k in resolution.instruments.items()}
+    emit_history(em, AgencyHistory(), instruments)
     return em

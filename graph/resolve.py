@@ -31,6 +31,7 @@ from policykg.graph.analyse import Analysis
 from policykg.graph.citations import DocRef, Mention, find_mentions
 from policykg.graph.documents import DocumentPart
 from policykg.graph.registry import Registry, load_registry
+from policykg.graph.registry.agency_changes import load_agency_changes
 from policykg.graph.registry.succession import DocId, Succession, load_succession
 from policykg.graph.textview import collapse_spaces, fold, make_view
 
@@ -116,6 +117,7 @@ class Resolution:
     anomalies: list[Anomaly]
     part_documents: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, part) -> key
     mention_documents: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, start)
+    instruments: dict[str, str] = field(default_factory=dict)  # change event id -> document key
 
     def by_key(self) -> dict[str, Document]:
         """Documents indexed by key."""
@@ -220,13 +222,14 @@ class _Resolver:
                 self.occ_doc[(o.file, o.mention.start)] = ident
         part_docs = self._corpus_documents()
         links = self._links(part_docs) + self._curated_links()
+        instruments = self._instruments()
         citations = self._citations(part_docs)
         self._flag_dates()
         self._task_anomalies(part_docs)
         docs = sorted(self.docs.values(), key=lambda d: d.iri_path)
         parts = {k: self.docs[v].key for k, v in part_docs.items()}
         mentions = {k: self.docs[v].key for k, v in self.occ_doc.items()}
-        return Resolution(docs, links, citations, self.anomalies, parts, mentions)
+        return Resolution(docs, links, citations, self.anomalies, parts, mentions, instruments)
 
     def _task_anomalies(self, part_docs: dict[tuple[str, int], Key]) -> None:
         for a in self.analyses:
@@ -630,6 +633,21 @@ class _Resolver:
                 done.add(i)
                 changed = True
         return links
+
+    def _instruments(self) -> dict[str, str]:
+        """The documents that ordered the agency changes of the registry, by event id: the
+        corpus's own node when a text cites it, else a curated document."""
+        out: dict[str, str] = {}
+        for event in load_agency_changes():
+            doc = self._find(event.instrument) or self._curated_document(
+                event.instrument, event.source
+            )
+            if event.instrument_title and not doc.title:
+                doc.title = event.instrument_title
+            if event.source not in doc.curated_sources and not doc.in_corpus:
+                doc.curated_sources.append(event.source)
+            out[event.id] = doc.key
+        return out
 
     def _amended(self, file: str, m: Mention, key: str) -> str | None:
         """The law an amending law names (its inner mentions share the outer span)."""

@@ -1,0 +1,276 @@
+"""The curated table of agency change events (``agency_changes.toml``): renames, mergers,
+absorptions, splits of functions, abolitions and jurisdiction mergers, each with the date it
+took effect, the instrument that ordered it and the public page that states it.
+
+An event names organisations as the texts write them ("Sở Kế hoạch và Đầu tư"); the agencies
+module turns each name into the identity the graph uses. ``level`` says where the event
+applies: ``national`` (ministries, once), ``province`` or ``district`` (the named bodies of
+every jurisdiction in ``jurisdictions``, ``"*"`` for all, minus ``except``) and
+``jurisdiction`` (provinces merged: ``original`` and ``resulting`` are jurisdiction slugs).
+Only confirmed facts enter: confidence ``H`` (stated on the page cited) or ``M`` (stated, a
+detail unconfirmed, said in ``evidence``); believed facts stay out.
+
+>>> events = load_agency_changes()
+>>> finance = next(e for e in events if "Sở Kế hoạch và Đầu tư" in e.original)
+>>> finance.kind, str(finance.date), finance.resulting, finance.instrument.number
+('merger', '2025-03-01', ('Sở Tài chính',), '45/2025/NĐ-CP')
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from policykg.graph.registry.curated import DocId, FieldChecks
+from policykg.ontology.errors import PolicyKGError
+
+__all__ = [
+    "CHANGE_KINDS",
+    "LEVELS",
+    "AgencyChangeTableError",
+    "ChangeEvent",
+    "FunctionMove",
+    "load_agency_changes",
+    "parse_agency_changes",
+]
+
+#: What an event does to the organisations it names.
+CHANGE_KINDS = frozenset(
+    {"rename", "merger", "absorption", "split", "abolition", "jurisdiction-merger"}
+)
+#: Where an event applies.
+LEVELS = frozenset({"national", "province", "district", "jurisdiction"})
+
+_TABLE = "agency_changes.toml"
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_KEYS = frozenset(
+    {
+        "id",
+        "kind",
+        "level",
+        "jurisdictions",
+        "except",
+        "date",
+        "original",
+        "resulting",
+        "functions",
+        "no_successor_note",
+        "instrument",
+        "source",
+        "see_also",
+        "evidence",
+        "checked",
+        "confidence",
+    }
+)
+
+
+class AgencyChangeTableError(PolicyKGError):
+    """``agency_changes.toml`` is malformed; the message names the event and the field."""
+
+
+_F = FieldChecks(AgencyChangeTableError)
+
+
+@dataclass(frozen=True)
+class FunctionMove:
+    """A competence split off to another body: ``what`` moves from ``source`` to ``target``."""
+
+    source: str
+    target: str
+    what: str
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """One sourced change event, as the table states it (names, not yet identities)."""
+
+    id: str
+    kind: str
+    level: str
+    jurisdictions: tuple[str, ...]
+    excluded: tuple[str, ...]
+    date: date
+    original: tuple[str, ...]
+    resulting: tuple[str, ...]
+    functions: tuple[FunctionMove, ...]
+    no_successor_note: str | None
+    instrument: DocId
+    instrument_title: str | None
+    source: str
+    see_also: tuple[str, ...]
+    evidence: str
+    checked: date
+    confidence: str
+
+    def applies_in(self, jurisdiction: str) -> bool:
+        """True when the event acts on bodies of ``jurisdiction`` (a slug such as ``ha-noi``).
+
+        >>> e = next(e for e in load_agency_changes() if e.level == "district")
+        >>> e.applies_in("hai-phong"), e.applies_in("vn")
+        (True, False)
+        """
+        if self.level == "national":
+            return jurisdiction == "vn"
+        if jurisdiction == "vn" or jurisdiction in self.excluded:
+            return False
+        return "*" in self.jurisdictions or jurisdiction in self.jurisdictions
+
+
+def parse_agency_changes(data: Mapping[str, Any], where: str = _TABLE) -> tuple[ChangeEvent, ...]:
+    """Check and convert the parsed TOML of a change-event table.
+
+    >>> try:
+    ...     parse_agency_changes({"event": [{"id": "x", "kind": "merge"}]})
+    ... except AgencyChangeTableError as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    agency_changes.toml: event 1 (x): field 'kind' must be one of [...], got 'merge'
+    """
+    unknown = set(data) - {"event"}
+    if unknown:
+        raise AgencyChangeTableError(f"{where}: unknown table(s) {sorted(unknown)}")
+    raw_events = data.get("event", [])
+    if not isinstance(raw_events, list):
+        raise AgencyChangeTableError(f"{where}: 'event' must be an array of tables")
+    out: list[ChangeEvent] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_events, start=1):
+        name = raw.get("id") if isinstance(raw, Mapping) else None
+        label = f"{where}: event {i}" + (f" ({name})" if isinstance(name, str) else "")
+        event = _event(raw, label)
+        if event.id in seen:
+            raise AgencyChangeTableError(f"{label}: id {event.id!r} is used twice")
+        seen.add(event.id)
+        out.append(event)
+    return tuple(sorted(out, key=lambda e: (e.date, e.id)))
+
+
+def load_agency_changes(path: str | Path | None = None) -> tuple[ChangeEvent, ...]:
+    """Load and check the change-event table: the bundled one, or the TOML file at ``path``.
+
+    Events come sorted by date, then id.
+    """
+    if path is None:
+        return _bundled()
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8")
+    except OSError as exc:
+        raise AgencyChangeTableError(f"{p}: cannot read the change-event table: {exc}") from exc
+    return _parse_text(text, str(p))
+
+
+@cache
+def _bundled() -> tuple[ChangeEvent, ...]:
+    text = resources.files(__package__).joinpath(_TABLE).read_text("utf-8")
+    return _parse_text(text, _TABLE)
+
+
+def _parse_text(text: str, where: str) -> tuple[ChangeEvent, ...]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AgencyChangeTableError(f"{where}: not valid TOML: {exc}") from exc
+    return parse_agency_changes(data, where)
+
+
+def _event(raw: object, label: str) -> ChangeEvent:
+    if not isinstance(raw, Mapping):
+        raise AgencyChangeTableError(f"{label}: must be a table")
+    unknown = set(raw) - _KEYS
+    if unknown:
+        raise AgencyChangeTableError(f"{label}: unknown field(s) {sorted(unknown)}")
+    ident = _F.text(raw, "id", label)
+    if not _ID.fullmatch(ident):
+        raise AgencyChangeTableError(
+            f"{label}: field 'id' must be lowercase letters, digits and dashes, got {ident!r}"
+        )
+    kind = _choice(raw, "kind", CHANGE_KINDS, label)
+    level = _choice(raw, "level", LEVELS, label)
+    confidence = _choice(raw, "confidence", frozenset({"H", "M"}), label)
+    original = _names(raw, "original", label, required=True)
+    resulting = _names(raw, "resulting", label, required=kind != "abolition")
+    if kind == "abolition" and resulting:
+        raise AgencyChangeTableError(f"{label}: an abolition has no 'resulting' organisation")
+    if (kind == "jurisdiction-merger") != (level == "jurisdiction"):
+        raise AgencyChangeTableError(
+            f"{label}: kind 'jurisdiction-merger' goes with level 'jurisdiction' and only with it"
+        )
+    instrument = raw.get("instrument")
+    title = None
+    if isinstance(instrument, Mapping) and "title" in instrument:
+        title = instrument["title"] if isinstance(instrument["title"], str) else None
+        instrument = {k: v for k, v in instrument.items() if k != "title"}
+    see_also = raw.get("see_also", [])
+    if not isinstance(see_also, list):
+        raise AgencyChangeTableError(f"{label}: field 'see_also' must be a list of URLs")
+    when = _F.iso_date(raw.get("date"), "date", label, required=True)
+    checked = _F.iso_date(raw.get("checked"), "checked", label, required=True)
+    assert when is not None and checked is not None  # required dates raise when missing
+    note = raw.get("no_successor_note")
+    if note is not None and (not isinstance(note, str) or not note.strip()):
+        raise AgencyChangeTableError(f"{label}: field 'no_successor_note' must be text")
+    return ChangeEvent(
+        id=ident,
+        kind=kind,
+        level=level,
+        jurisdictions=_names(raw, "jurisdictions", label, required=level != "national"),
+        excluded=_names(raw, "except", label, required=False),
+        date=when,
+        original=original,
+        resulting=resulting,
+        functions=_functions(raw.get("functions", []), original, label),
+        no_successor_note=note.strip() if note else None,
+        instrument=_F.doc(instrument, "instrument", label),
+        instrument_title=title,
+        source=_F.url(raw.get("source"), "source", label),
+        see_also=tuple(_F.url(u, "see_also", label) for u in see_also),
+        evidence=_F.text(raw, "evidence", label),
+        checked=checked,
+        confidence=confidence,
+    )
+
+
+def _choice(raw: Mapping[str, Any], key: str, allowed: frozenset[str], label: str) -> str:
+    value = _F.text(raw, key, label)
+    if value not in allowed:
+        raise AgencyChangeTableError(
+            f"{label}: field {key!r} must be one of {sorted(allowed)}, got {value!r}"
+        )
+    return value
+
+
+def _names(raw: Mapping[str, Any], key: str, label: str, *, required: bool) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise AgencyChangeTableError(f"{label}: field {key!r} must be a list of names")
+    if required and not value:
+        raise AgencyChangeTableError(f"{label}: field {key!r} is missing or empty")
+    return tuple(v.strip() for v in value)
+
+
+def _functions(value: object, original: tuple[str, ...], label: str) -> tuple[FunctionMove, ...]:
+    if not isinstance(value, list):
+        raise AgencyChangeTableError(f"{label}: field 'functions' must be a list of tables")
+    out = []
+    for item in value:
+        if not isinstance(item, Mapping) or set(item) != {"from", "to", "what"}:
+            raise AgencyChangeTableError(
+                f"{label}: each of 'functions' needs exactly 'from', 'to' and 'what'"
+            )
+        move = FunctionMove(
+            _F.text(item, "from", label), _F.text(item, "to", label), _F.text(item, "what", label)
+        )
+        if move.source not in original:
+            raise AgencyChangeTableError(
+                f"{label}: a function moves from {move.source!r}, which is not in 'original'"
+            )
+        out.append(move)
+    return tuple(out)
