@@ -127,13 +127,30 @@ def documents(ctx: click.Context, fmt: str) -> None:
     click.echo(render(rows, fmt, columns), nl=False)
 
 
+AS_OF = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Reference date for who holds an agency's competence (default today).",
+)
+
+
+def _day(as_of: datetime | None) -> date:
+    return as_of.date() if as_of else date.today()
+
+
 @cli.command()
 @click.option("--document", "document", help="Only the tasks of this plan (number, key or file).")
+@AS_OF
 @FORMAT
 @click.pass_context
-def tasks(ctx: click.Context, document: str | None, fmt: str) -> None:
-    """List tasks with their plan, lead, coordinating agencies, deadline and source span."""
-    rows = api.tasks(open_store(ctx.obj["out"]), document)
+def tasks(ctx: click.Context, document: str | None, as_of: datetime | None, fmt: str) -> None:
+    """List tasks with their plan, lead, coordinating agencies, deadline and source span.
+
+    The lead and coordinating agencies are those the text names; "responsible" (in JSON)
+    and "lead today" give who holds them on --as-of, after renames, mergers and abolitions.
+    """
+    rows = api.tasks(open_store(ctx.obj["out"]), document, as_of=_day(as_of))
     if fmt == "json":
         click.echo(render(rows, fmt), nl=False)
         return
@@ -141,27 +158,79 @@ def tasks(ctx: click.Context, document: str | None, fmt: str) -> None:
         {
             "key": r["key"],
             "lead": "; ".join(a["name"] for a in r["lead"]),
+            "lead today": _today(r["responsible"], "lead"),
             "coordinating": "; ".join(a["name"] for a in r["coordinating"]),
             "deadline": (r["deadline"] or {}).get("text"),
             "text": r["text"],
         }
         for r in rows
     ]
-    click.echo(render(flat, fmt, ["key", "lead", "coordinating", "deadline", "text"]), nl=False)
+    columns = ["key", "lead", "lead today", "coordinating", "deadline", "text"]
+    click.echo(render(flat, fmt, columns), nl=False)
+
+
+def _today(responsible: dict, role: str) -> str:
+    """Who holds a role on the date, where it differs from the text ("" when unchanged)."""
+    changed = [a for a in responsible[role] if a["in_place_of"]]
+    gone = [n for n in responsible["no_successor"] if n["role"] == role]
+    if not changed and not gone:
+        return ""
+    names = [a["name"] + (f" ({a['function']})" if a.get("function") else "") for a in changed]
+    names += [f"{n['agency']['name']}: no successor" for n in gone]
+    return "; ".join(dict.fromkeys(names))
 
 
 @cli.command()
+@click.argument("agency", required=False)
+@AS_OF
 @FORMAT
 @click.pass_context
-def agencies(ctx: click.Context, fmt: str) -> None:
-    """List the agencies tasks name, with how many tasks each leads, coordinates or is asked."""
-    rows = api.agencies(open_store(ctx.obj["out"]))
-    columns = (
-        None
-        if fmt == "json"
-        else ["name", "jurisdiction", "collective", "lead", "coordinating", "requested"]
-    )
-    click.echo(render(rows, fmt, columns), nl=False)
+def agencies(ctx: click.Context, agency: str | None, as_of: datetime | None, fmt: str) -> None:
+    """List the agencies tasks name, with how many tasks each leads, coordinates or is asked,
+    and who holds each on --as-of (default today).
+
+    With AGENCY (a name, "name@jurisdiction" or IRI): that agency's history of change events,
+    with instruments and sources, and its successors on --as-of.
+    """
+    store = open_store(ctx.obj["out"])
+    if agency is not None:
+        one = api.agency_history(store, agency, _day(as_of))
+        if fmt == "json":
+            click.echo(render(one, fmt), nl=False)
+            return
+        status = one["as_of"]
+        click.echo(
+            f"{one['name']} ({one['jurisdiction']}) on {status['as_of']}: {status['status']}"
+        )
+        for s in status["successors"]:
+            part = f" for {s['function']}" if s["function"] else f" ({s['share']})"
+            click.echo(
+                f"  carried by {s['name']}{part} since {s['since']} via {' > '.join(s['via'])}"
+            )
+        if status["note"]:
+            click.echo(f"  no successor: {status['note']}")
+        columns = ["date", "event", "kind", "part", "instrument", "confidence", "source"]
+        click.echo(render(one["history"], fmt, columns, width=200), nl=False)
+        return
+    rows = api.agencies(store, _day(as_of))
+    if fmt == "json":
+        click.echo(render(rows, fmt), nl=False)
+        return
+    flat = [
+        {
+            **r,
+            "status": r["as_of"]["status"],
+            "since": r["as_of"]["ended_on"] or "",
+            "successors": "; ".join(
+                s["name"] + (f" ({s['function']})" if s["function"] else "")
+                for s in r["as_of"]["successors"]
+            ),
+        }
+        for r in rows
+    ]
+    columns = ["name", "jurisdiction", "collective", "lead", "coordinating", "requested"]
+    columns += ["status", "since", "successors"]
+    click.echo(render(flat, fmt, columns), nl=False)
 
 
 @cli.command()

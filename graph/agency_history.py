@@ -319,7 +319,11 @@ def _apply(event: ChangeEvent, jurisdiction: str) -> Change | None:
 
 @cache
 def _committee(jurisdiction: str) -> AgencyRef:
-    return AgencyRef.named("Ủy ban nhân dân tỉnh", jurisdiction)
+    """The People's Committee of a province or city, named with its place."""
+    ref = AgencyRef.named("Ủy ban nhân dân tỉnh", jurisdiction)
+    j = load_registry().jurisdiction(jurisdiction)
+    level = "thành phố" if j.kind == "city" else "tỉnh"
+    return AgencyRef(ref.jurisdiction, ref.slug, f"Ủy ban nhân dân {level} {j.name}", ref.kind)
 
 
 def _named_change(event: ChangeEvent, jurisdiction: str) -> Change:

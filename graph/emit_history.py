@@ -75,8 +75,12 @@ def _change(em: Emitter, change: Change, instrument: str) -> None:
     em.lit(s, PKG.changeKind, e.kind)
     em.lit(s, PKG.eventId, e.id)
     em.lit(s, PKG.effectiveDate, e.date)
-    before = ", ".join(o.name for o in change.original)
-    after = ", ".join(o.name for o in change.resulting) or "—"
+    if e.level == "jurisdiction":
+        before = ", ".join(em.registry.jurisdiction(j).name for j in e.original)
+        after = ", ".join(em.registry.jurisdiction(j).name for j in e.resulting)
+    else:
+        before = ", ".join(o.name for o in change.original)
+        after = ", ".join(o.name for o in change.resulting) or "—"
     em.lit(s, RDFS.label, f"{before} → {after} ({e.date.isoformat()})", "vi")
     em.iri(s, PKG.jurisdiction, em.jurisdiction(change.jurisdiction))
     for org in change.original:
@@ -95,8 +99,9 @@ def _change(em: Emitter, change: Change, instrument: str) -> None:
     em.iri(s, PKG.instrument, instrument)
     em.lit(s, PKG.note, e.no_successor_note, "en")
     em.lit(s, PKG.curated, True)
-    for url in (e.source, *e.see_also):
-        em.lit(s, PKG.curatedSource, url)
+    em.lit(s, PKG.curatedSource, e.source)
+    for url in e.see_also:
+        em.iri(s, RDFS.seeAlso, url)
     em.lit(s, PKG.curatedEvidence, e.evidence)
     em.lit(s, PKG.checked, e.checked)
     em.lit(s, PKG.confidence, e.confidence)

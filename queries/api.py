@@ -18,6 +18,7 @@ returns rows shaped as the JSON contract in the README says.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from pyoxigraph import Store
 
@@ -25,6 +26,7 @@ from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries.lineage import all_lineages, edge_map
 from policykg.queries.runner import Param, load_query, run_query
+from policykg.queries.successors import SuccessionTable
 
 _RELATION_KEYS = ("implements", "based_on", "replaces", "amends", "attached_to", "cites")
 
@@ -170,8 +172,13 @@ def find_agency(all_agencies: list[dict], ref: str) -> dict:
     raise UnknownAgency(f"{ref!r} names several agencies: {places}; add @jurisdiction")
 
 
-def tasks(store: Store, document: str | None = None) -> list[dict]:
-    """Every task (or those of one document) shaped as the JSON contract says."""
+def tasks(store: Store, document: str | None = None, as_of: date | None = None) -> list[dict]:
+    """Every task (or those of one document) shaped as the JSON contract says.
+
+    ``responsible`` gives, next to the ``lead`` and ``coordinating`` bodies the text names
+    (which never change), the bodies that carry them on ``as_of`` (default today), and the
+    named bodies that have no successor.
+    """
     roles: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in run_query(store, load_query("task-roles")):
         roles[r["task"]][r["role"]].append(
@@ -219,12 +226,52 @@ def tasks(store: Store, document: str | None = None) -> list[dict]:
                 "source": {"file": r["file"], "start": r["start"], "end": r["end"]},
             }
         )
+    table = SuccessionTable.read(store)
+    when = as_of or date.today()
+    for t in out:
+        t["responsible"] = responsible(table, t, when)
     return out
 
 
-def agencies(store: Store) -> list[dict]:
-    """Agencies named by tasks, with their workload by role."""
-    return [
+def responsible(table: SuccessionTable, task: dict, as_of: date) -> dict:
+    """Who answers for a task's lead and coordinating roles on ``as_of``.
+
+    Each named body that still exists answers itself; an ended one is replaced by the bodies
+    that carry its competence (``in_place_of`` names it); one with no successor is listed
+    under ``no_successor`` with the reason.
+    """
+    out: dict = {"as_of": as_of.isoformat(), "lead": [], "coordinating": [], "no_successor": []}
+    for role in ("lead", "coordinating"):
+        for named in task[role]:
+            status = table.status(named["iri"], as_of)
+            if status.ending is None:
+                out[role].append({"iri": named["iri"], "name": named["name"], "in_place_of": None})
+                continue
+            for c in status.carriers:
+                out[role].append(
+                    {
+                        "iri": c.iri,
+                        "name": c.name,
+                        "in_place_of": {"iri": named["iri"], "name": named["name"]},
+                        "share": c.share,
+                        "function": c.function,
+                        "since": c.since.isoformat(),
+                        "via": c.chain.split(" > "),
+                    }
+                )
+            if not status.carriers:
+                out["no_successor"].append(
+                    {"role": role, "agency": named, "message": status.message()}
+                )
+    return out
+
+
+def agencies(store: Store, as_of: date | None = None) -> list[dict]:
+    """Agencies named by tasks, with their workload by role and, under ``as_of`` (default
+    today), whether each still exists on that date and who carries it if not."""
+    table = SuccessionTable.read(store)
+    when = as_of or date.today()
+    rows = [
         {
             "iri": r["agency"],
             "name": r["name"],
@@ -237,6 +284,17 @@ def agencies(store: Store) -> list[dict]:
         }
         for r in run_query(store, load_query("agencies"))
     ]
+    for row in rows:
+        row["as_of"] = table.status(row["iri"], when).as_dict()
+    return rows
+
+
+def agency_history(store: Store, agency: str, as_of: date | None = None) -> dict:
+    """One agency: its history of change events (with instrument, evidence and source) and
+    who carries its competence on ``as_of`` (default today)."""
+    chosen = find_agency(agencies(store, as_of), agency)
+    events = run_query(store, load_query("agency-history"), {"agency": chosen["iri"]})
+    return {**chosen, "history": [{k: v for k, v in e.items() if k != "agency"} for e in events]}
 
 
 def find_task(all_tasks: list[dict], ref: str) -> dict:

@@ -10,6 +10,9 @@ Kinds:
 - ``superseded-basis``: a document the task rests on (its plan, the plan's lineage, the
   decision issuing it and that decision's bases, or a document its own text cites) was
   replaced or repealed by a later one, in force before ``as_of``;
+- ``agency-defunct``: a lead or coordinating agency of the task no longer exists on
+  ``as_of`` (renamed, merged, abolished, its province merged); the message says what carries
+  its competence, or plainly that no single body does (the districts);
 - ``no-lead``, ``no-deadline``;
 - ``deadline-passed``: the deadline ended before ``as_of`` (whether the task was done is not
   known, and the message says no more than that);
@@ -33,11 +36,13 @@ from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
 from policykg.queries.lineage import all_lineages, edge_map
 from policykg.queries.runner import load_query, run_query
+from policykg.queries.successors import SuccessionTable
 
 KINDS = (
     "no-path-to-central",
     "unresolved-citation",
     "superseded-basis",
+    "agency-defunct",
     "no-lead",
     "no-deadline",
     "deadline-passed",
@@ -94,7 +99,8 @@ class _Audit:
         self.store = store
         self.as_of = as_of
         self.docs = {d["iri"]: d for d in api.documents(store)}
-        self.tasks = api.tasks(store)
+        self.tasks = api.tasks(store, as_of=as_of)
+        self.successions = SuccessionTable.read(store)
         self.edges, self.central = edge_map(run_query(store, load_query("up-edges")))
         self.out: list[Finding] = []
 
@@ -113,6 +119,7 @@ class _Audit:
         self.no_path()
         self.unresolved()
         self.superseded()
+        self.defunct()
         self.lead_and_deadline()
         self.inconsistencies()
         return sorted(self.out, key=lambda f: (f.plan, KINDS.index(f.kind), f.subject["label"]))
@@ -228,6 +235,34 @@ class _Audit:
                             [
                                 {"iri": basis, "label": name},
                                 {"iri": r["by"], "label": r["by_key"], "source": r["source"]},
+                            ],
+                        )
+                    )
+
+    def defunct(self) -> None:
+        for task in self.tasks:
+            for role in ("lead", "coordinating"):
+                for named in task[role]:
+                    status = self.successions.status(named["iri"], self.as_of)
+                    if status.ending is None:
+                        continue
+                    e = status.ending
+                    self.out.append(
+                        Finding(
+                            "agency-defunct",
+                            _task_subject(task),
+                            f"{status.message(role)} (as of {self.as_of.isoformat()})",
+                            task["document"]["key"],
+                            [
+                                {"iri": named["iri"], "label": named["name"], "role": role},
+                                {
+                                    "event": e.event,
+                                    "iri": e.change,
+                                    "label": e.instrument,
+                                    "source": e.source,
+                                    "confidence": e.confidence,
+                                },
+                                *({"iri": c.iri, "label": c.name} for c in status.carriers),
                             ],
                         )
                     )
