@@ -185,7 +185,7 @@ class Successors:
             return f"{a.name} ({a.place}) exists on {self.as_of.isoformat()}."
         head = (
             f"{a.name} ({a.place}) no longer exists since "
-            f"{self.ended.date.isoformat()} ({self.ended.event.instrument.label})"
+            f"{self.ended.date.isoformat()} ({self.ended.event.instrument_label})"
         )
         if not self.carriers:
             notes = [c.event.no_successor_note for c in self.dead_ends if c.event.no_successor_note]
@@ -330,8 +330,9 @@ def _named_change(event: ChangeEvent, jurisdiction: str) -> Change:
     def ref(name: str) -> AgencyRef:
         try:
             return AgencyRef.named(name, jurisdiction)
-        except AgencyChangeTableError as exc:
-            raise AgencyChangeTableError(f"agency_changes.toml: event {event.id}: {exc}") from exc
+        except AgencyChangeTableError:  # a body no text of ours names: keyed by its name
+            place = "vn" if event.level == "national" else jurisdiction
+            return AgencyRef(place, agency_path(place, name).rsplit("/", 1)[1], name, "other")
 
     return Change(
         event,

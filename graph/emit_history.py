@@ -58,17 +58,24 @@ def emit_history(em: Emitter, history: AgencyHistory, instruments: dict[str, str
             _succession(em, row)
             if row.successor not in done:
                 todo.append(row.successor)
-    for change in sorted(changes.values(), key=lambda c: c.id):
-        _change(em, change, instruments[change.event.id])
-        for org in (*change.original, *change.resulting, *(b for _, b, _ in change.functions)):
-            extra[org] = None
     emitted = {(p, iri.rsplit("/", 1)[1]) for iri, (p, _) in em.agency_places.items()}
+    relevant = emitted | {(r.jurisdiction, r.slug) for r in done}
+    for change in sorted(changes.values(), key=lambda c: c.id):
+        # the bodies an event names in every province appear only where the graph has them
+        # (or they lead to one it has); what they became always appears
+        shown = tuple(o for o in change.original if (o.jurisdiction, o.slug) in relevant)
+        _change(em, change, instruments.get(change.event.id), shown)
+        for org in (*shown, *change.resulting, *(b for _, b, _ in change.functions)):
+            extra[org] = None
     for org in sorted(extra):
         if (org.jurisdiction, org.slug) not in emitted:
             _curated_agency(em, org)
+            emitted.add((org.jurisdiction, org.slug))
 
 
-def _change(em: Emitter, change: Change, instrument: str) -> None:
+def _change(
+    em: Emitter, change: Change, instrument: str | None, original: tuple[AgencyRef, ...]
+) -> None:
     e = change.event
     s = change_iri(change)
     em.iri(s, RDF.type, PKG.AgencyChange)
@@ -83,7 +90,7 @@ def _change(em: Emitter, change: Change, instrument: str) -> None:
         after = ", ".join(o.name for o in change.resulting) or "—"
     em.lit(s, RDFS.label, f"{before} → {after} ({e.date.isoformat()})", "vi")
     em.iri(s, PKG.jurisdiction, em.jurisdiction(change.jurisdiction))
-    for org in change.original:
+    for org in original:
         em.iri(s, ORG.originalOrganization, ID[org.path])
     for org in change.resulting:
         em.iri(s, ORG.resultingOrganization, ID[org.path])
@@ -96,7 +103,9 @@ def _change(em: Emitter, change: Change, instrument: str) -> None:
         em.iri(f, PKG.fromAgency, ID[a.path])
         em.iri(f, PKG.toAgency, ID[b.path])
         em.lit(f, PKG.functionLabel, what, "vi")
-    em.iri(s, PKG.instrument, instrument)
+    if instrument is not None:
+        em.iri(s, PKG.instrument, instrument)
+    em.lit(s, PKG.instrumentLabel, e.instrument_label)
     em.lit(s, PKG.note, e.no_successor_note, "en")
     em.lit(s, PKG.curated, True)
     em.lit(s, PKG.curatedSource, e.source)

@@ -568,8 +568,12 @@ class _Resolver:
                 return d
         return None
 
-    def _curated_document(self, doc: DocId, source: str) -> Document:
-        """A document known only from the curated registry (a later law, a new decree)."""
+    def _curated_document(
+        self, doc: DocId, source: str, place: str = "vn", type_code: str | None = None
+    ) -> Document:
+        """A document known only from the curated registry (a later law, a new decree); a
+        local body's document (``place``) is that jurisdiction's; ``type_code`` when the
+        number does not carry the type (176/2025/QH15 is a Nghị quyết)."""
         if doc.kind == "law":  # two laws may share name and year (2025): the number tells
             key = doc.label + (f" ({doc.number})" if doc.number else "")
             iri_path = f"doc/vn/luat/{doc.year or 'undated'}/{_slug(doc.name or key)}" + (
@@ -593,17 +597,20 @@ class _Resolver:
             ref = m.ref if m is not None else DocRef(kind="numbered")
             issuer = self.reg.issuer_by_code(ref.issuer_code or "")
             year = ref.year or (int(doc.date[:4]) if doc.date else None)
+            kind = ref.type_code or type_code
+            if issuer is None or issuer.central:
+                place = "vn"
             iri_path = (
-                f"doc/vn/{_slug(ref.type_code or 'x')}-{_slug(ref.issuer_code or 'x')}"
+                f"doc/{place}/{_slug(kind or 'x')}-{_slug(ref.issuer_code or 'x')}"
                 f"/{year or 'undated'}/{ref.number}"
             )
             made = Document(
                 iri_path,
                 doc.number or iri_path,
                 "numbered",
-                ref.type_code,
+                kind,
                 bool(ref.party),
-                "vn",
+                place,
                 number=doc.number,
                 issuer_code=ref.issuer_code,
                 issuer_name=issuer.name if issuer else None,
@@ -639,8 +646,12 @@ class _Resolver:
         corpus's own node when a text cites it, else a curated document."""
         out: dict[str, str] = {}
         for event in load_agency_changes():
+            if event.instrument is None:
+                continue  # unnumbered: the change keeps its title and date
+            local = event.level != "national" and len(event.jurisdictions) == 1
+            place = event.jurisdictions[0] if local and event.jurisdictions != ("*",) else "vn"
             doc = self._find(event.instrument) or self._curated_document(
-                event.instrument, event.source
+                event.instrument, event.source, place, event.instrument_type
             )
             if event.instrument_title and not doc.title:
                 doc.title = event.instrument_title
