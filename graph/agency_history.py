@@ -136,7 +136,8 @@ class Change:
             return [(ref.moved_to(self.absorbed_by), "all", None)]
         moves = [(b, "part", what) for a, b, what in self.functions if a == ref]
         share = "main" if moves else ("all" if len(self.resulting) == 1 else "part")
-        return [(r, share, None) for r in self.resulting] + moves
+        moved = {b for b, _, _ in moves}
+        return [(r, share, None) for r in self.resulting if r not in moved] + moves
 
 
 @dataclass(frozen=True)
@@ -235,22 +236,30 @@ class AgencyHistory:
         """The changes that name the agency or act on its jurisdiction, by date."""
         return [c for c in self.changes_in(ref.jurisdiction) if c.touches(ref)]
 
-    def ending(self, ref: AgencyRef) -> Change | None:
-        """The change that ended the agency (the earliest), if any."""
-        return next((c for c in self.changes_in(ref.jurisdiction) if c.ends(ref)), None)
+    def ending(self, ref: AgencyRef, after: date | None = None) -> Change | None:
+        """The change that ended the agency (the earliest after ``after``, the day it is
+        known to exist: a body may be abolished and a namesake set up years later)."""
+        return next(
+            (
+                c
+                for c in self.changes_in(ref.jurisdiction)
+                if c.ends(ref) and (after is None or c.date > after)
+            ),
+            None,
+        )
 
-    def carriers(self, ref: AgencyRef, as_of: date) -> Successors:
+    def carriers(self, ref: AgencyRef, as_of: date, after: date | None = None) -> Successors:
         """Who carries the agency's competence on ``as_of``."""
-        carriers, dead = self._carriers(ref, as_of, frozenset())
-        ended = self.ending(ref)
+        carriers, dead = self._carriers(ref, as_of, after, frozenset())
+        ended = self.ending(ref, after)
         if ended is not None and ended.date > as_of:
             ended = None
         return Successors(ref, as_of, ended, tuple(carriers), tuple(dead))
 
     def _carriers(
-        self, ref: AgencyRef, as_of: date, seen: frozenset[AgencyRef]
+        self, ref: AgencyRef, as_of: date, after: date | None, seen: frozenset[AgencyRef]
     ) -> tuple[list[Carrier], list[Change]]:
-        end = self.ending(ref)
+        end = self.ending(ref, after)
         if end is None or end.date > as_of or ref in seen:
             return [Carrier(ref, "all", None, ())], []
         takers = end.takers(ref)
@@ -259,7 +268,7 @@ class AgencyHistory:
         out: list[Carrier] = []
         dead: list[Change] = []
         for body, share, what in takers:
-            sub, sub_dead = self._carriers(body, as_of, seen | {ref})
+            sub, sub_dead = self._carriers(body, as_of, end.date, seen | {ref})
             dead += sub_dead
             for c in sub:
                 out.append(
@@ -267,24 +276,26 @@ class AgencyHistory:
                 )
         return out, dead
 
-    def rows(self, ref: AgencyRef) -> list[SuccessionRow]:
+    def rows(self, ref: AgencyRef, after: date | None = None) -> list[SuccessionRow]:
         """Every carrier the agency will ever have, each with the dates it is valid between.
 
         On a date ``d`` the carriers are the rows with ``since <= d < until``; an agency
         whose :meth:`ending` is after ``d`` (or absent) carries itself.
         """
-        return self._rows(ref, frozenset())
+        return self._rows(ref, after, frozenset())
 
-    def _rows(self, ref: AgencyRef, seen: frozenset[AgencyRef]) -> list[SuccessionRow]:
-        end = self.ending(ref)
+    def _rows(
+        self, ref: AgencyRef, after: date | None, seen: frozenset[AgencyRef]
+    ) -> list[SuccessionRow]:
+        end = self.ending(ref, after)
         if end is None or ref in seen:
             return []
         out = []
         for body, share, what in end.takers(ref):
-            body_end = self.ending(body)
+            body_end = self.ending(body, end.date)
             until = body_end.date if body_end is not None else None
             out.append(SuccessionRow(ref, body, share, what, end.date, until, (end,)))
-            for r in self._rows(body, seen | {ref}):
+            for r in self._rows(body, end.date, seen | {ref}):
                 out.append(
                     SuccessionRow(
                         ref,

@@ -75,6 +75,10 @@ class Emitter:
     _agency_names: dict[str, Counter] = field(default_factory=dict)
     #: every agency emitted, by IRI: its jurisdiction slug and a name (for its history)
     agency_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the earliest date a document naming the agency bears (it existed then)
+    agency_seen: dict[str, date] = field(default_factory=dict)
+    #: the date of the plan whose tasks are being emitted
+    plan_date: date | None = None
 
     def add(self, s, p, o) -> None:
         """Add one triple to the data graph."""
@@ -253,6 +257,8 @@ class Emitter:
         place = "vn" if agency.central else jurisdiction
         s = str(ID[agency_path(place, agency.key)])  # identity is the key, not the spelling
         self.agency_places.setdefault(s, (place, agency.name))
+        if self.plan_date is not None:
+            self.agency_seen[s] = min(self.agency_seen.get(s, self.plan_date), self.plan_date)
         self.iri(s, RDF.type, PKG.CollectiveAgency if agency.collective else PKG.Agency)
         self._agency_names.setdefault(s, Counter())[agency.name] += 1
         self.lit(s, PKG.agencyKind, agency.kind)
@@ -388,6 +394,7 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
     for analysis in em.analyses.values():
         for i, found in enumerate(analysis.tasks):
             plan = docs[resolution.part_documents[(analysis.name, i)]]
+            em.plan_date = plan.date or (date(plan.year, 1, 1) if plan.year else None)
             for task in found.tasks:
                 cited = _cited_by_task(resolution, docs, analysis, task)
                 em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)

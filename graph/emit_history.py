@@ -48,13 +48,14 @@ def emit_history(em: Emitter, history: AgencyHistory, instruments: dict[str, str
         done.add(ref)
         for change in history.history(ref):
             changes[change.id] = change
-        end = history.ending(ref)
+        after = em.agency_seen.get(str(ID[ref.path]))
+        end = history.ending(ref, after)
         if end is None:
             continue
         s = str(ID[ref.path])
         em.lit(s, PKG.endedOn, end.date)
         em.iri(s, PKG.endedBy, change_iri(end))
-        for row in history.rows(ref):
+        for row in history.rows(ref, after):
             _succession(em, row)
             if row.successor not in done:
                 todo.append(row.successor)
