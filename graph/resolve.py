@@ -595,7 +595,10 @@ class _Resolver:
         else:
             (m,) = find_mentions(make_view(doc.number or ""), self.reg) or (None,)
             ref = m.ref if m is not None else DocRef(kind="numbered")
-            issuer = self.reg.issuer_by_code(ref.issuer_code or "")
+            code = ref.issuer_code or ""  # "QH15": the National Assembly of the 15th term
+            issuer = self.reg.issuer_by_code(code) or self.reg.issuer_by_code(
+                code.rstrip("0123456789")
+            )
             year = ref.year or (int(doc.date[:4]) if doc.date else None)
             kind = ref.type_code or type_code
             if issuer is None or issuer.central:
