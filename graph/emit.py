@@ -405,6 +405,6 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
     from policykg.graph.agency_history import AgencyHistory
     from policykg.graph.emit_history import emit_history
 
-    instruments = {e: doc_iri(docs[k]) for e, k in resolution.instruments.items()}
-    emit_history(em, AgencyHistory(), instruments)
+    added = emit_history(em, AgencyHistory(), resolution.instruments, set(docs))
+    resolution.documents.extend(added)  # the instruments of the changes the graph holds
     return em

@@ -13,7 +13,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from policykg.graph.agency_history import AgencyHistory, AgencyRef, Change, SuccessionRow
-from policykg.graph.emit import Emitter
+from policykg.graph.emit import Emitter, doc_iri
+from policykg.graph.resolve import Document
 from policykg.ontology.namespaces import ID, ORG, PKG, RDF, RDFS
 
 __all__ = ["change_iri", "emit_history"]
@@ -25,14 +26,21 @@ def change_iri(change: Change) -> str:
     >>> from datetime import date
     >>> h = AgencyHistory()
     >>> change_iri(h.ending(AgencyRef.named("Sở Kế hoạch và Đầu tư", "ha-noi")))
-    'https://w3id.org/policykg/id/agency-change/2025-so-tai-chinh/ha-noi'
+    'https://w3id.org/policykg/id/agency-change/2025-provincial-finance-merger/ha-noi'
     """
     return str(ID["agency-change/" + change.id])
 
 
-def emit_history(em: Emitter, history: AgencyHistory, instruments: dict[str, str]) -> None:
+def emit_history(
+    em: Emitter,
+    history: AgencyHistory,
+    instruments: dict[str, Document],
+    emitted_documents: set[str],
+) -> list[Document]:
     """Add the history of every agency ``em`` emitted; ``instruments`` maps an event id to
-    the IRI of the document that ordered it."""
+    the document that ordered it, emitted here unless its key is in ``emitted_documents``;
+    returns the documents it emitted."""
+    added: list[Document] = []
     known = {
         iri: AgencyRef(place, iri.rsplit("/", 1)[1], name)
         for iri, (place, name) in em.agency_places.items()
@@ -65,13 +73,19 @@ def emit_history(em: Emitter, history: AgencyHistory, instruments: dict[str, str
         # the bodies an event names in every province appear only where the graph has them
         # (or they lead to one it has); what they became always appears
         shown = tuple(o for o in change.original if (o.jurisdiction, o.slug) in relevant)
-        _change(em, change, instruments.get(change.event.id), shown)
+        doc = instruments.get(change.event.id)
+        if doc is not None and doc.key not in emitted_documents:
+            em.document(doc)
+            emitted_documents.add(doc.key)
+            added.append(doc)
+        _change(em, change, doc_iri(doc) if doc is not None else None, shown)
         for org in (*shown, *change.resulting, *(b for _, b, _ in change.functions)):
             extra[org] = None
     for org in sorted(extra):
         if (org.jurisdiction, org.slug) not in emitted:
             _curated_agency(em, org)
             emitted.add((org.jurisdiction, org.slug))
+    return added
 
 
 def _change(

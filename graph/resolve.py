@@ -117,7 +117,9 @@ class Resolution:
     anomalies: list[Anomaly]
     part_documents: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, part) -> key
     mention_documents: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, start)
-    instruments: dict[str, str] = field(default_factory=dict)  # change event id -> document key
+    #: change event id -> the document that ordered it: a resolved one when a text cites it,
+    #: else a curated document that the build adds only if the change touches its agencies
+    instruments: dict[str, Document] = field(default_factory=dict)
 
     def by_key(self) -> dict[str, Document]:
         """Documents indexed by key."""
@@ -569,7 +571,12 @@ class _Resolver:
         return None
 
     def _curated_document(
-        self, doc: DocId, source: str, place: str = "vn", type_code: str | None = None
+        self,
+        doc: DocId,
+        source: str,
+        place: str = "vn",
+        type_code: str | None = None,
+        register: bool = True,
     ) -> Document:
         """A document known only from the curated registry (a later law, a new decree); a
         local body's document (``place``) is that jurisdiction's; ``type_code`` when the
@@ -622,7 +629,8 @@ class _Resolver:
         if doc.date:
             made.date = date.fromisoformat(doc.date)
         made.curated_sources.append(source)
-        self.docs[("curated", made.iri_path)] = made
+        if register:
+            self.docs[("curated", made.iri_path)] = made
         return made
 
     def _curated_links(self) -> list[Link]:
@@ -644,23 +652,28 @@ class _Resolver:
                 changed = True
         return links
 
-    def _instruments(self) -> dict[str, str]:
+    def _instruments(self) -> dict[str, Document]:
         """The documents that ordered the agency changes of the registry, by event id: the
-        corpus's own node when a text cites it, else a curated document."""
-        out: dict[str, str] = {}
+        graph's own node when a text cites it, else a curated document (not yet part of the
+        resolution: the emitter adds it when a change it ordered touches the graph)."""
+        out: dict[str, Document] = {}
+        made: dict[str, Document] = {}
         for event in load_agency_changes():
             if event.instrument is None:
                 continue  # unnumbered: the change keeps its title and date
             local = event.level != "national" and len(event.jurisdictions) == 1
             place = event.jurisdictions[0] if local and event.jurisdictions != ("*",) else "vn"
-            doc = self._find(event.instrument) or self._curated_document(
-                event.instrument, event.source, place, event.instrument_type
-            )
+            doc = self._find(event.instrument)
+            if doc is None:
+                doc = self._curated_document(
+                    event.instrument, event.source, place, event.instrument_type, register=False
+                )
+                doc = made.setdefault(doc.iri_path, doc)
             if event.instrument_title and not doc.title:
                 doc.title = event.instrument_title
             if event.source not in doc.curated_sources and not doc.in_corpus:
                 doc.curated_sources.append(event.source)
-            out[event.id] = doc.key
+            out[event.id] = doc
         return out
 
     def _amended(self, file: str, m: Mention, key: str) -> str | None:

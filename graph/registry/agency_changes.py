@@ -11,7 +11,8 @@ Only confirmed facts enter: confidence ``H`` (stated on the page cited) or ``M``
 detail unconfirmed, said in ``evidence``); believed facts stay out.
 
 >>> events = load_agency_changes()
->>> finance = next(e for e in events if "Sở Kế hoạch và Đầu tư" in e.original)
+>>> finance = next(e for e in events if "Sở Kế hoạch và Đầu tư" in e.original
+...                and e.jurisdictions == ("*",))
 >>> finance.kind, str(finance.date), finance.resulting, finance.instrument.number
 ('merger', '2025-03-01', ('Sở Tài chính',), '45/2025/NĐ-CP')
 """
@@ -112,9 +113,8 @@ class ChangeEvent:
     def instrument_label(self) -> str:
         """How a message names the instrument: its number, else its title and date.
 
-        >>> e = load_agency_changes()[0]
-        >>> e.instrument_label
-        '13/2008/NĐ-CP'
+        >>> [e.instrument_label for e in load_agency_changes() if e.id.startswith("hcm-2008")]
+        ['49/2008/QĐ-UBND', '13/2008/NĐ-CP', '13/2008/NĐ-CP']
         """
         if self.instrument is not None:
             return self.instrument.label
