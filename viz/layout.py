@@ -23,7 +23,7 @@ import networkx as nx
 
 from policykg.viz.model import LEVELS
 
-X_GAP = 190
+X_GAP = 200
 ROW_GAP = 95
 LEVEL_GAP = 230
 
@@ -32,9 +32,9 @@ def row_length(n: int) -> int:
     """How many nodes one row of a level holds before it wraps.
 
     >>> row_length(5), row_length(194), row_length(1000)
-    (8, 25, 55)
+    (8, 18, 39)
     """
-    return max(8, math.ceil(math.sqrt(n * 3)))
+    return max(8, math.ceil(math.sqrt(n * 1.5)))
 
 
 def positions(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
@@ -43,6 +43,7 @@ def positions(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     for n, d in g.nodes(data=True):
         levels.setdefault(LEVELS.get(d.get("kind", ""), 1), []).append(n)
     undirected = g.to_undirected(as_view=True)
+    widest = max((min(len(v), row_length(len(v))) for v in levels.values()), default=1)
     placed: dict[str, float] = {}
     pos: dict[str, tuple[int, int]] = {}
     y = 0
@@ -50,10 +51,12 @@ def positions(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
         nodes = _order(levels[level], undirected, placed)
         width = row_length(len(nodes))
         rows = [nodes[i : i + width] for i in range(0, len(nodes), width)]
+        # a short level spreads over the width of the widest one (at most 3 gaps apart)
+        gap = X_GAP if len(rows) > 1 else max(X_GAP, min(3 * X_GAP, X_GAP * widest / len(nodes)))
         for r, row in enumerate(rows):
             shift = X_GAP / 2 if r % 2 else 0
             for i, n in enumerate(row):
-                x = round((i - (len(row) - 1) / 2) * X_GAP + shift)
+                x = round((i - (len(row) - 1) / 2) * gap + shift)
                 pos[n] = (x, y + r * ROW_GAP)
         for n in nodes:
             placed[n] = pos[n][0]

@@ -145,7 +145,8 @@ def _doc_node(g: nx.MultiDiGraph, corpus: Corpus, iri: str) -> None:
         return
     kind = corpus.kind_of(iri)
     number = d["number"] or d["key"]
-    title = d["title"] or d["type_label"] or ""
+    place = d["jurisdiction"] if d["jurisdiction"] not in (None, "Việt Nam") else None
+    caption = ", ".join(str(x) for x in (d["type_label"], place, (d["date"] or "")[:4]) if x)
     info = {
         "kind": kind,
         "number": d["number"],
@@ -162,10 +163,10 @@ def _doc_node(g: nx.MultiDiGraph, corpus: Corpus, iri: str) -> None:
     g.add_node(
         iri,
         kind=kind,
-        label=f"{number}\n{short(title, 5)}" if title else number,
+        label=f"{number}\n{caption}" if caption else number,
         info={k: v for k, v in info.items() if v not in (None, "")},
         weight=corpus.task_counts.get(iri, 1),
-        city=d["jurisdiction"] if d["jurisdiction"] not in (None, "Việt Nam") else None,
+        city=place,
         href=doc_href(corpus, iri) if iri in corpus.docs else None,
     )
 
@@ -273,21 +274,20 @@ def _plan_agency_edges(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plans: 
 
 
 def overview(store: Store, corpus: Corpus) -> tuple[nx.MultiDiGraph, str]:
-    """The whole corpus: every plan with its lineage, its tasks (or their counts) and agencies."""
+    """The whole corpus: every plan with its lineage, and the agencies working on each plan.
+
+    Tasks are not drawn one by one here (a plan's page does that): each plan–agency edge
+    carries how many of the plan's tasks the agency leads, coordinates or is requested to do,
+    and a plan's size is its number of tasks. The counts are aggregated in SPARQL.
+    """
     g = nx.MultiDiGraph()
     plans = corpus.plans()
     add_lineage_up(g, corpus, plans)
-    estimate = g.number_of_nodes() + corpus.total_tasks + len(corpus.agencies)
-    if estimate <= NODE_BUDGET:
-        for plan in plans:
-            _add_plan_tasks(g, corpus, store, plan)
-        note = f"{corpus.total_tasks} tasks of {len(plans)} plans"
-    else:
-        _plan_agency_edges(g, corpus, store, set(plans))
-        note = (
-            f"{corpus.total_tasks:,} tasks of {len(plans):,} plans, grouped: node size is the "
-            "number of tasks; open a plan or an agency for its tasks"
-        )
+    _plan_agency_edges(g, corpus, store, set(plans))
+    note = (
+        f"{corpus.total_tasks:,} tasks of {len(plans):,} plans; edges count the tasks an "
+        "agency leads or coordinates in a plan; open a plan or an agency for its tasks"
+    )
     return g, note
 
 

@@ -32,9 +32,21 @@
   document.getElementById("title").textContent = data.title;
   document.getElementById("subtitle").textContent = data.subtitle;
 
+  var FONTS = {
+    central: { size: 22, bold: true, color: "#7f1d1d" },
+    directive: { size: 17, color: "#7c2d12" },
+    plan: { size: 18, color: "#1e3a8a" },
+    task: { size: 12, color: "#134e4a" },
+    group: { size: 14, color: "#134e4a" },
+    agency: { size: 15, color: "#4c1d95" }
+  };
   var bigEdges = data.edges.length > 1500;
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    return Object.assign({}, n, { title: tooltip(n), font: { size: n.kind === "task" ? 12 : 14 } });
+    return Object.assign({}, n, {
+      title: tooltip(n),
+      font: FONTS[n.kind] || FONTS.task,
+      widthConstraint: { maximum: n.kind === "task" || n.kind === "agency" ? 170 : 230 }
+    });
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
     var label = e.label;
