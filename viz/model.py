@@ -43,7 +43,7 @@ LEVELS = {"central": 0, "directive": 1, "plan": 2, "task": 3, "group": 3, "agenc
 #: No page puts more nodes than this on screen; beyond it tasks are grouped.
 NODE_BUDGET = 2000
 #: Aggregated edges kept on one page (the heaviest, then by name), so pages stay fast.
-EDGE_BUDGET = 6000
+EDGE_BUDGET = 2500
 ROLES = ("lead", "coordinating", "requested")
 _LINEAGE_RELATIONS = ("implements", "based_on")
 
@@ -261,16 +261,25 @@ def _add_documents(g: nx.MultiDiGraph, corpus: Corpus, keep: set[str], useful: s
 
 
 def _plan_agency_edges(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plans: set[str]) -> None:
-    """Agencies linked to plans by aggregated role counts (no task nodes)."""
+    """Agencies linked to plans by aggregated role counts (no task nodes).
+
+    With more than :data:`EDGE_BUDGET` plan–agency edges, each plan keeps its heaviest
+    ``EDGE_BUDGET // plans`` edges (then by agency IRI), so every plan stays connected.
+    """
     rows = run_query(store, load_query("viz-plan-agency-roles"))
-    rows = [r for r in rows if r["plan"] in plans and r["agency"] in corpus.agencies]
-    rows.sort(key=lambda r: (-r["tasks"], r["plan"], r["agency"], r["role"]))
-    for r in rows[:EDGE_BUDGET]:
-        if r["agency"] not in g:
-            if g.number_of_nodes() >= NODE_BUDGET:
-                continue
-            _agency_node(g, corpus.agencies[r["agency"]])
-        g.add_edge(r["agency"], r["plan"], key=r["role"], relation=r["role"], count=r["tasks"])
+    by_plan: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["plan"] in plans and r["agency"] in corpus.agencies:
+            by_plan[r["plan"]].append(r)
+    keep = max(1, EDGE_BUDGET // max(len(by_plan), 1))
+    for plan in sorted(by_plan):
+        ranked = sorted(by_plan[plan], key=lambda r: (-r["tasks"], r["agency"], r["role"]))
+        for r in ranked[:keep]:
+            if r["agency"] not in g:
+                if g.number_of_nodes() >= NODE_BUDGET:
+                    continue
+                _agency_node(g, corpus.agencies[r["agency"]])
+            g.add_edge(r["agency"], plan, key=r["role"], relation=r["role"], count=r["tasks"])
 
 
 def overview(store: Store, corpus: Corpus) -> tuple[nx.MultiDiGraph, str]:

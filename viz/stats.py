@@ -107,9 +107,7 @@ def coordination_graph(store: Store, corpus: model.Corpus) -> nx.Graph:
 
 def partners(coordination: nx.Graph, top: int = 10) -> list[dict]:
     """The ``top`` pairs of agencies that share the most tasks."""
-    edges = sorted(
-        coordination.edges(data="weight"), key=lambda e: (-e[2], *sorted((e[0], e[1])))
-    )
+    edges = sorted(coordination.edges(data="weight"), key=lambda e: (-e[2], *sorted((e[0], e[1]))))
     label = coordination.nodes
     return [
         {
