@@ -15,6 +15,7 @@ with ``<``, ``>``, ``&`` and U+2028/U+2029 escaped, and the page's script shows 
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from pathlib import Path
@@ -171,9 +172,8 @@ def _clean(node: dict, links: bool) -> dict:
 
 
 def _html_text(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)
+    escaped = html.escape(text, quote=True)
+    return escaped.replace("\u2028", "&#8232;").replace("\u2029", "&#8233;")
 
 
 def write_page(

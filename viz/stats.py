@@ -120,9 +120,10 @@ def partners(coordination: nx.Graph, top: int = 10) -> list[dict]:
     ]
 
 
-def lineage_graph(corpus: model.Corpus) -> nx.DiGraph:
-    """Documents with their kind and task counts, and the implements / based-on edges."""
-    g = nx.DiGraph()
+def lineage_graph(corpus: model.Corpus) -> nx.MultiDiGraph:
+    """Documents with their kind and task counts, and the implements / based-on edges (a
+    document may both implement and rest on another: two edges)."""
+    g = nx.MultiDiGraph()
     for iri, d in corpus.docs.items():
         g.add_node(
             iri,
@@ -134,7 +135,7 @@ def lineage_graph(corpus: model.Corpus) -> nx.DiGraph:
             tasks=corpus.task_counts.get(iri, 0),
         )
     for a, b, rel in corpus.lineage.edges(keys=True):
-        g.add_edge(a, b, relation=rel)
+        g.add_edge(a, b, key=rel, relation=rel)
     return g
 
 
