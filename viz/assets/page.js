@@ -42,6 +42,7 @@
     agency: { size: 15, color: "#4c1d95" }
   };
   var bigEdges = data.edges.length > 1500;
+  var edgeLabels = data.edges.length <= 80;  // beyond, colour and the legend say the relation
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     return Object.assign({}, n, {
       title: tooltip(n),
@@ -53,7 +54,7 @@
     var label = e.label;
     return Object.assign({}, e, {
       title: (data.relations[e.relation] || e.relation) + (e.count > 1 ? " ×" + e.count : ""),
-      label: bigEdges ? undefined : label,
+      label: edgeLabels ? label : undefined,
       dashes: bigEdges ? false : e.dashes  // dashed lines are slow to draw by the thousand
     });
   }));
