@@ -74,20 +74,26 @@ def safe_json(data: object) -> str:
     return text
 
 
-def node_size(kind: str, weight: int) -> float:
-    """Node size by workload (tasks of a plan, roles of an agency), on a square-root scale.
+def node_size(kind: str, weight: int, heaviest: int) -> float:
+    """Node size by workload (tasks of a plan, roles of an agency) relative to the heaviest
+    node of its kind on the page, on a square-root scale, so sizes stay bounded at any scale.
 
-    >>> node_size("agency", 1) < node_size("agency", 40)
+    >>> node_size("agency", 1, 40) < node_size("agency", 40, 40) == node_size("agency", 4000, 4000)
     True
     """
-    base = {"central": 30, "directive": 18, "plan": 20, "task": 9, "group": 14, "agency": 12}
-    return round(base.get(kind, 12) + 4 * math.sqrt(max(weight, 1) - 1), 1)
+    base = {"central": 30, "directive": 18, "plan": 18, "task": 9, "group": 14, "agency": 12}
+    extra = 0 if heaviest <= 1 else 22 * math.sqrt((max(weight, 1) - 1) / (heaviest - 1))
+    return round(base.get(kind, 12) + extra, 1)
 
 
 def network(g: nx.MultiDiGraph) -> Network:
     """The pyvis network of a page graph: fixed positions, colours, shapes, sizes, labels."""
     net = Network(directed=True)
     pos = positions(g)
+    heaviest: dict[str, int] = {}
+    for _, d in g.nodes(data=True):
+        kind = d.get("kind", "directive")
+        heaviest[kind] = max(heaviest.get(kind, 1), d.get("weight", 1))
     for n in sorted(g.nodes):
         d = g.nodes[n]
         kind = d.get("kind", "directive")
@@ -99,7 +105,7 @@ def network(g: nx.MultiDiGraph) -> Network:
             y=pos[n][1],
             shape=shape,
             color=colour,
-            size=node_size(kind, d.get("weight", 1)),
+            size=node_size(kind, d.get("weight", 1), heaviest[kind]),
             physics=False,
             kind=kind,
             info=d.get("info", {}),
