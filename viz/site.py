@@ -81,8 +81,9 @@ def agency_html(store: Store, corpus: model.Corpus, ref: str, out: Path, links=F
 def overview_html(store: Store, corpus: model.Corpus, out: Path, links=False) -> Path:
     """Write the overview of the whole graph."""
     g, note = model.overview(store, corpus)
+    reached = sum(1 for _, kind in g.nodes(data="kind") if kind == "central")
     title = page_title(
-        "overview", f"{len(corpus.plans())} plans, {len(corpus.centrals())} central directives"
+        "overview", f"{len(corpus.plans())} plans and the {reached} central directives they reach"
     )
     return write_page(g, out, title=title, subtitle=note, links=links)
 
