@@ -105,6 +105,16 @@ def test_kind_filter_and_search(browser, pages):
     agencies = _ids(page)
     assert agencies and agencies == _ids(page, "agency") and agencies < everything
     page.select_option("#filter-kind", "")
+    requested = {a for a, rel, _ in _edges(page) if rel == "requested"}
+    page.select_option("#filter-role", "requested")
+    assert requested and _ids(page, "agency") == requested
+    page.select_option("#filter-role", "")
+    page.select_option("#filter-city", "Hải Phòng")
+    cities = page.evaluate(
+        "window.policykg.nodes.get({filter: n => !n.hidden && n.city}).map(n => n.city)"
+    )
+    assert cities and set(cities) == {"Hải Phòng"}
+    page.select_option("#filter-city", "")
     page.fill("#search", "70-KL/TW")
     found = _ids(page)
     assert "https://w3id.org/policykg/id/doc/vn/kl-tw/2020/70" in found and len(found) < 5
