@@ -58,6 +58,13 @@ def test_plan_page_holds_every_task_of_the_plan(corpus_store, corpus, all_tasks)
     assert note.startswith(f"{len(expected)} tasks")
 
 
+def test_a_decision_page_shows_the_plan_it_issues(corpus_store, corpus, all_tasks):
+    decision = api.find_document(list(corpus.docs.values()), "3064/QĐ-UBND")["iri"]
+    g, _ = model.document_page(corpus_store, corpus, decision)
+    expected = {t["iri"] for t in api.tasks(corpus_store, "3064/QĐ-UBND")}
+    assert expected and {n for n, d in g.nodes(data=True) if d["kind"] == "task"} == expected
+
+
 def test_agency_page_links_the_agency_to_each_of_its_tasks(corpus_store, corpus, all_tasks):
     agency = api.find_agency(list(corpus.agencies.values()), "Sở Tài chính@Hải Phòng")
     g, _ = model.agency_page(corpus_store, corpus, agency["iri"])

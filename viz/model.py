@@ -316,6 +316,9 @@ def _add_plan_tasks(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plan: str)
 def document_page(store: Store, corpus: Corpus, iri: str) -> tuple[nx.MultiDiGraph, str]:
     """A document: a plan with its tasks and agencies, or a directive with what implements it."""
     g = nx.MultiDiGraph()
+    issued = [p for p, d in corpus.attached if d == iri and p in corpus.task_counts]
+    if len(issued) == 1:  # a decision issuing a plan: the plan's page, as `tasks --document`
+        iri = issued[0]
     if corpus.kind_of(iri) == "plan":
         add_lineage_up(g, corpus, [iri])
         n = _add_plan_tasks(g, corpus, store, iri)

@@ -51,6 +51,10 @@ def document_html(store: Store, corpus: model.Corpus, ref: str, out: Path, links
     iri = api.find_document(list(corpus.docs.values()), ref)["iri"]
     g, note = model.document_page(store, corpus, iri)
     title, sub = _doc_title(corpus, iri)
+    issued = [p for p, d in corpus.attached if d == iri and p in corpus.task_counts]
+    if len(issued) == 1:
+        plan = corpus.docs[issued[0]]
+        sub = f"issues plan {plan['number'] or plan['key']} · {sub}"
     return write_page(g, out, title=title, subtitle=f"{sub} — {note}", links=links)
 
 
