@@ -189,6 +189,14 @@ def test_script_and_img_payloads_in_every_field_run_nothing(browser, tmp_path):
     for node in ("p", "t", "a"):
         page.evaluate("(id) => window.policykg.showDetails(id)", node)
         assert payload.replace("\u2028", "") in page.text_content("#details-list")
+    x, y = page.evaluate(
+        "() => { const n = window.policykg.network; const p = n.canvasToDOM(n.getPosition('t'));"
+        " const r = document.getElementById('graph').getBoundingClientRect();"
+        " return [r.left + p.x, r.top + p.y]; }"
+    )
+    page.mouse.move(x, y)
+    tooltip = page.wait_for_selector("div.vis-tooltip", state="visible")
+    assert payload.replace("\\u2028", "") in tooltip.text_content()
     page.select_option("#filter-agency", "a")
     page.fill("#search", "script")
     assert page.text_content("#title") == payload
