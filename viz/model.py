@@ -116,11 +116,20 @@ def short(text: str | None, words: int = 8) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+def count(n: int, noun: str) -> str:
+    """A number and its noun, plural when it is not one.
+
+    >>> count(1, "plan"), count(1500, "task")
+    ('1 plan', '1,500 tasks')
+    """
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
 def slug(text: str, iri: str) -> str:
     """A file-name-safe, stable name for a page: folded text plus a hash of the IRI.
 
     >>> slug("hai-phong:435/KH-UBND", "https://example.org/d/1")
-    'hai-phong-435-kh-ubnd-...'
+    'hai-phong-435-kh-ubnd-1e0e6ccd'
     """
     base = "-".join("".join(c if c.isalnum() else " " for c in fold(text)).split())[:60]
     return f"{base or 'page'}-{hashlib.sha1(iri.encode()).hexdigest()[:8]}"
@@ -294,8 +303,8 @@ def overview(store: Store, corpus: Corpus) -> tuple[nx.MultiDiGraph, str]:
     add_lineage_up(g, corpus, plans)
     _plan_agency_edges(g, corpus, store, set(plans))
     note = (
-        f"{corpus.total_tasks:,} tasks of {len(plans):,} plans; edges count the tasks an "
-        "agency leads or coordinates in a plan; open a plan or an agency for its tasks"
+        f"{count(corpus.total_tasks, 'task')} of {count(len(plans), 'plan')}; edges count "
+        "the tasks an agency leads or coordinates in a plan; open a plan or an agency for its tasks"
     )
     return g, note
 
@@ -322,7 +331,7 @@ def document_page(store: Store, corpus: Corpus, iri: str) -> tuple[nx.MultiDiGra
     if corpus.kind_of(iri) == "plan":
         add_lineage_up(g, corpus, [iri])
         n = _add_plan_tasks(g, corpus, store, iri)
-        note = f"{n} tasks"
+        note = count(n, "task")
         if g.number_of_nodes() > NODE_BUDGET:
             g = group_tasks(g, key=lambda _n, d: d.get("section") or "?", label="section {}".format)
             note += ", grouped by section"
@@ -331,7 +340,7 @@ def document_page(store: Store, corpus: Corpus, iri: str) -> tuple[nx.MultiDiGra
     plans = {p for p in below if p in corpus.task_counts}
     _plan_agency_edges(g, corpus, store, plans)
     tasks = sum(corpus.task_counts[p] for p in plans)
-    return g, f"{len(plans)} plans with {tasks:,} tasks below it"
+    return g, f"{count(len(plans), 'plan')} with {count(tasks, 'task')} below it"
 
 
 def task_page(store: Store, corpus: Corpus, task_iri: str) -> tuple[nx.MultiDiGraph, str]:
@@ -362,7 +371,7 @@ def agency_page(store: Store, corpus: Corpus, agency_iri: str) -> tuple[nx.Multi
             _task_node(g, corpus, r)
         g.add_edge(agency_iri, r["task"], key=r["role"], relation=r["role"], count=1)
     tasks = len({r["task"] for r in rows})
-    note = f"{tasks} tasks"
+    note = count(tasks, "task")
     if g.number_of_nodes() > NODE_BUDGET:
         g = group_tasks(g, key=lambda _n, d: d["plan"], label=lambda p: _doc_name(corpus, p))
         note += ", grouped per plan"
@@ -390,7 +399,7 @@ def group_tasks(
             out.add_node(
                 gid,
                 kind="group",
-                label=f"{name}\n{members[k]} tasks",
+                label=f"{name}\n{count(members[k], 'task')}",
                 info={"kind": "group of tasks", "group": name, "tasks": members[k]},
                 weight=members[k],
                 city=g.nodes[n].get("city"),
