@@ -91,6 +91,24 @@ def test_overview_counts_tasks_per_plan_and_agency(corpus_store, corpus, all_tas
     assert g.nodes[plan]["weight"] == sum(1 for t in all_tasks if t["document"]["iri"] == plan)
 
 
+def test_the_overview_keeps_each_plans_heaviest_links_beyond_the_edge_budget(
+    corpus_store, corpus, monkeypatch
+):
+    full, note = model.overview(corpus_store, corpus)
+    assert "heaviest" not in note
+    monkeypatch.setattr(model, "EDGE_BUDGET", len(corpus.plans()))
+    g, note = model.overview(corpus_store, corpus)
+    roles = [(a, b, d["count"]) for a, b, k, d in g.edges(keys=True, data=True) if k in model.ROLES]
+    assert sorted(b for _, b, _ in roles) == sorted(corpus.plans())  # one link per plan
+    for _, plan, n in roles:
+        assert n == max(
+            d["count"]
+            for _, p, k, d in full.edges(keys=True, data=True)
+            if p == plan and k in model.ROLES
+        )
+    assert "the heaviest 1 link to agencies per plan are drawn" in note
+
+
 def test_grouping_keeps_pages_under_the_node_budget(corpus_store, corpus, monkeypatch):
     monkeypatch.setattr(model, "NODE_BUDGET", 20)
     plan = api.find_document(list(corpus.docs.values()), "435/KH-UBND")["iri"]

@@ -269,8 +269,9 @@ def _add_documents(g: nx.MultiDiGraph, corpus: Corpus, keep: set[str], useful: s
 # --- pages ---------------------------------------------------------------------------------
 
 
-def _plan_agency_edges(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plans: set[str]) -> None:
-    """Agencies linked to plans by aggregated role counts (no task nodes).
+def _plan_agency_edges(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plans: set[str]) -> str:
+    """Agencies linked to plans by aggregated role counts (no task nodes); returns a note
+    saying what was left out, if anything.
 
     With more than :data:`EDGE_BUDGET` plan–agency edges, each plan keeps its heaviest
     ``EDGE_BUDGET // plans`` edges (then by agency IRI), so every plan stays connected.
@@ -281,6 +282,8 @@ def _plan_agency_edges(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plans: 
         if r["plan"] in plans and r["agency"] in corpus.agencies:
             by_plan[r["plan"]].append(r)
     keep = max(1, EDGE_BUDGET // max(len(by_plan), 1))
+    total = sum(len(v) for v in by_plan.values())
+    drawn = 0
     for plan in sorted(by_plan):
         ranked = sorted(by_plan[plan], key=lambda r: (-r["tasks"], r["agency"], r["role"]))
         for r in ranked[:keep]:
@@ -289,6 +292,13 @@ def _plan_agency_edges(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plans: 
                     continue
                 _agency_node(g, corpus.agencies[r["agency"]])
             g.add_edge(r["agency"], plan, key=r["role"], relation=r["role"], count=r["tasks"])
+            drawn += 1
+    if drawn == total:
+        return ""
+    return (
+        f"; the heaviest {count(keep, 'link')} to agencies per plan are drawn "
+        f"({drawn:,} of {total:,})"
+    )
 
 
 def overview(store: Store, corpus: Corpus) -> tuple[nx.MultiDiGraph, str]:
@@ -301,11 +311,11 @@ def overview(store: Store, corpus: Corpus) -> tuple[nx.MultiDiGraph, str]:
     g = nx.MultiDiGraph()
     plans = corpus.plans()
     add_lineage_up(g, corpus, plans)
-    _plan_agency_edges(g, corpus, store, set(plans))
+    left_out = _plan_agency_edges(g, corpus, store, set(plans))
     note = (
         f"{count(corpus.total_tasks, 'task')} of {count(len(plans), 'plan')}; edges count "
         "the tasks an agency leads or coordinates in a plan; open a plan or an agency for its tasks"
-    )
+    ) + left_out
     return g, note
 
 
@@ -338,9 +348,9 @@ def document_page(store: Store, corpus: Corpus, iri: str) -> tuple[nx.MultiDiGra
         return g, note
     below = add_lineage_down(g, corpus, iri)
     plans = {p for p in below if p in corpus.task_counts}
-    _plan_agency_edges(g, corpus, store, plans)
+    left_out = _plan_agency_edges(g, corpus, store, plans)
     tasks = sum(corpus.task_counts[p] for p in plans)
-    return g, f"{count(len(plans), 'plan')} with {count(tasks, 'task')} below it"
+    return g, f"{count(len(plans), 'plan')} with {count(tasks, 'task')} below it{left_out}"
 
 
 def task_page(store: Store, corpus: Corpus, task_iri: str) -> tuple[nx.MultiDiGraph, str]:
