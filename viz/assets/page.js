@@ -33,6 +33,7 @@
   document.getElementById("title").textContent = data.title;
   document.getElementById("subtitle").textContent = data.subtitle;
 
+  var GLYPHS = { star: "★", diamond: "◆", square: "■", dot: "●", hexagon: "⬢", triangleDown: "▼" };
   var FONTS = {
     central: { size: 22, bold: true, color: "#7f1d1d" },
     directive: { size: 17, color: "#7c2d12" },
@@ -72,8 +73,8 @@
   data.legend.forEach(function (k) {
     if (!kindsPresent[k.kind]) return;
     var li = el("li");
-    var sw = el("span", null, "swatch");
-    sw.style.background = k.color;
+    var sw = el("span", GLYPHS[k.shape] || "●", "glyph");
+    sw.style.color = k.color;
     li.appendChild(sw);
     li.appendChild(el("span", k.label + " (" + kindsPresent[k.kind] + ")"));
     legendNodes.appendChild(li);
