@@ -245,3 +245,11 @@ def test_build_writes_the_pages(corpus_build, tmp_path):
     index = tmp_path / "current" / "pages" / "index.html"
     assert index.exists() and (index.parent / "overview.html").exists()
     assert open_store(tmp_path) is not None
+
+
+def test_a_missing_chromium_is_an_error_not_a_skip(monkeypatch, tmp_path):
+    from policykg.viz import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    with pytest.raises(browser.BrowserMissing, match=r"scripts/setup\.sh"), browser.chromium():
+        pass
