@@ -23,6 +23,9 @@ from policykg.queries import api
 from policykg.queries import audit as audit_lib
 from policykg.queries.formats import Format, pivot, render, write_xlsx
 from policykg.queries.runner import list_queries, load_query
+from policykg.viz import model as viz_model
+from policykg.viz import site as viz_site
+from policykg.viz import stats as viz_stats
 
 #: The corpus shipped with the package (the repository's ``corpus/``).
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -106,6 +109,10 @@ def build(ctx: click.Context, corpora: tuple[Path, ...]) -> None:
     click.echo(f"  export:   {current / 'graph.nq'} ({report.quads} quads)")
     click.echo(f"  manifest: {current / 'manifest.json'}")
     click.echo(f"  audit:    {current / 'audit.html'} and audit.md ({findings} findings)")
+    pages = viz_site.write_site(open_store(out), report.build_dir)
+    click.echo(
+        f"  pages:    {current / viz_site.PAGES_DIR / pages.index.name} ({pages.pages} pages)"
+    )
     for duplicate in report.duplicates:
         click.echo(f"  note:     {duplicate}")
     if report.refused:
@@ -385,6 +392,98 @@ def query(
         click.echo(f"wrote {len(rows)} rows to {output}")
     else:
         click.echo(text, nl=False)
+
+
+@cli.command()
+@click.option("--task", "task", help="A task's key or IRI.")
+@click.option("--document", "document", help="A document's number, key, IRI or file name.")
+@click.option("--agency", "agency", help="An agency's name, name@jurisdiction or IRI.")
+@click.option("--overview", is_flag=True, help="The whole graph (plans, lineage, agencies).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The HTML file to write (default: viz.html).",
+)
+@click.pass_context
+def viz(
+    ctx: click.Context,
+    task: str | None,
+    document: str | None,
+    agency: str | None,
+    overview: bool,
+    output: Path | None,
+) -> None:
+    """Write an interactive lineage page (one HTML file that opens with no network)."""
+    chosen = [
+        n
+        for n, v in (
+            ("--task", task),
+            ("--document", document),
+            ("--agency", agency),
+            ("--overview", overview),
+        )
+        if v
+    ]
+    if len(chosen) != 1:
+        raise click.UsageError(
+            "give exactly one of --task KEY, --document NUMBER, --agency NAME or --overview"
+            + (f" (got {', '.join(chosen)})" if chosen else "")
+        )
+    store = open_store(ctx.obj["out"])
+    corpus = viz_model.load_corpus(store)
+    out = output or Path("viz.html")
+    if task:
+        path = viz_site.task_html(store, corpus, task, out)
+    elif document:
+        path = viz_site.document_html(store, corpus, document, out)
+    elif agency:
+        path = viz_site.agency_html(store, corpus, agency, out)
+    else:
+        path = viz_site.overview_html(store, corpus, out)
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option("--top", default=10, show_default=True, help="How many agencies and pairs.")
+@click.option(
+    "--section",
+    type=click.Choice(["central", "agencies", "partners"]),
+    help="Only this section (csv prints every section under a '# name' line otherwise).",
+)
+@FORMAT
+@click.pass_context
+def stats(ctx: click.Context, top: int, section: str | None, fmt: str) -> None:
+    """Network figures: the cascade below each central directive, the most loaded agencies
+    by role, and the agencies that most often work together."""
+    result = viz_stats.stats(open_store(ctx.obj["out"]), top)
+    if section:
+        result = {section: result[section]}
+    if fmt == "json":
+        click.echo(render(result if not section else result[section], fmt), nl=False)
+        return
+    columns = {
+        "central": ["directive", "date", "documents_below", "plans", "tasks", "agencies", "depth"],
+        "agencies": ["role", "rank", "agency", "jurisdiction", "tasks"],
+        "partners": ["agency", "partner", "jurisdiction", "shared_tasks"],
+    }
+    for name, rows in result.items():
+        if len(result) > 1:
+            click.echo(f"# {name}")
+        click.echo(render(rows, fmt, columns[name], width=70), nl=False)
+        if len(result) > 1:
+            click.echo("")
+
+
+@cli.command()
+@click.argument("graph", type=click.Choice(viz_stats.GRAPHS))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def export(ctx: click.Context, graph: str, file: Path) -> None:
+    """Write the lineage or coordination graph as GraphML (.graphml) or GEXF (.gexf) for Gephi."""
+    store = open_store(ctx.obj["out"])
+    path = viz_stats.export(store, viz_model.load_corpus(store), graph, file)
+    click.echo(f"wrote {path}")
 
 
 def main() -> None:

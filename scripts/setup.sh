@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Set up everything policykg needs on a fresh Debian machine with Python 3.11:
 # the Debian packages (a Java runtime for the HermiT reasoner, python3-venv), a virtualenv
-# in .venv and the package itself (editable) with its test tools.
+# in .venv and the package itself (editable) with its test tools, and Debian's chromium for
+# the browser tests of the lineage pages (driven by Playwright, which never downloads a browser).
 # Idempotent: a second run only checks. Run as root or with sudo available for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+# Always installed: the browser tests must fail, not skip, without a browser.
+ALWAYS_APT_PACKAGES=(chromium fonts-dejavu-core)
+for pkg in "${ALWAYS_APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 for pkg in "${EXTRA_APT_PACKAGES[@]:-}"; do
