@@ -21,6 +21,8 @@ from policykg.viz.browser import chromium
 ROOT = Path(__file__).resolve().parent.parent
 TASK = "ho-chi-minh:3064/QĐ-UBND/KH#11.1"
 AGENCY = "Sở Kế hoạch và Đầu tư@Hồ Chí Minh"
+#: the node whose details each page shows
+FOCUS = {"task-page": "task", "agency-page": "agency"}
 
 
 def main() -> None:
@@ -45,11 +47,13 @@ def main() -> None:
             visit = browser.open(path)
             if visit.console_errors or visit.blocked:
                 raise SystemExit(f"{name}: {visit.console_errors} {visit.blocked}")
-            if name == "task-page":  # show the details panel of the task
+            if name in FOCUS:  # show the details panel of the page's subject
                 visit.page.evaluate(
-                    "() => { const t = window.policykg.nodes.get({filter: n => n.kind === 'task'})"
+                    "(kind) => { const t = window.policykg.nodes.get("
+                    "{filter: n => n.kind === kind && !n.info['carried by on'] && n.href !== null})"
                     "[0].id; window.policykg.showDetails(t); "
-                    "window.policykg.network.selectNodes([t]); }"
+                    "window.policykg.network.selectNodes([t]); }",
+                    FOCUS[name],
                 )
             visit.page.screenshot(path=str(shots / f"{name}.png"))
             print(f"{shots / name}.png ({visit.seconds:.2f} s to draw)")

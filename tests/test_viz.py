@@ -253,3 +253,35 @@ def test_a_missing_chromium_is_an_error_not_a_skip(monkeypatch, tmp_path):
     monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
     with pytest.raises(browser.BrowserMissing, match=r"scripts/setup\.sh"), browser.chromium():
         pass
+
+
+def test_task_page_shows_named_and_responsible_bodies_apart(corpus_store, corpus, all_tasks):
+    from datetime import date
+
+    task = next(
+        t
+        for t in all_tasks
+        if t["key"].startswith("ho-chi-minh:3064/")
+        and [a["name"] for a in t["lead"]] == ["Sở Kế hoạch và Đầu tư"]
+    )
+    g, _ = model.task_page(corpus_store, corpus, task["iri"])
+    info = g.nodes[task["iri"]]["info"]
+    assert info["named in the text: lead"] == "Sở Kế hoạch và Đầu tư"
+    today = info[f"responsible on {date.today().isoformat()}: lead"]
+    assert today.startswith("Sở Tài chính (in place of Sở Kế hoạch và Đầu tư")
+    holders = [n for n, d in g.nodes(data=True) if d["kind"] == "successor"]
+    assert [g.nodes[n]["info"]["name"] for n in holders] == ["Sở Tài chính"]
+    (named,) = [a["iri"] for a in task["lead"]]
+    assert (named, holders[0], "successor") in set(g.edges(keys=True))
+
+
+def test_agency_page_shows_history_and_successors(corpus_store, corpus):
+    iri = api.find_agency(list(corpus.agencies.values()), "Sở Kế hoạch và Đầu tư@Hải Phòng")["iri"]
+    g, _ = model.agency_page(corpus_store, corpus, iri)
+    info = g.nodes[iri]["info"]
+    history = info["history"]
+    assert "2025-03-01" in history and "45/2025/NĐ-CP" in history  # the department merger
+    assert "2025-07-01" in history and "202/2025/QH15" in history  # Hải Dương merged in
+    assert any(k.startswith("status on") and "no longer exists" in v for k, v in info.items())
+    succ = [n for n, d in g.nodes(data=True) if d["kind"] == "successor"]
+    assert [g.nodes[n]["info"]["name"] for n in succ] == ["Sở Tài chính"]

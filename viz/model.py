@@ -28,6 +28,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import networkx as nx
 from pyoxigraph import Store
@@ -36,10 +37,19 @@ from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
 from policykg.queries.runner import load_query, run_query
+from policykg.queries.successors import AgencyStatus, SuccessionTable
 
 #: Node kinds, top to bottom: the layout's levels follow this order.
-KINDS = ("central", "directive", "plan", "task", "group", "agency")
-LEVELS = {"central": 0, "directive": 1, "plan": 2, "task": 3, "group": 3, "agency": 4}
+KINDS = ("central", "directive", "plan", "task", "group", "agency", "successor")
+LEVELS = {
+    "central": 0,
+    "directive": 1,
+    "plan": 2,
+    "task": 3,
+    "group": 3,
+    "agency": 4,
+    "successor": 5,  # a body that holds a named agency's competence today
+}
 #: No page puts more nodes than this on screen; beyond it tasks are grouped.
 NODE_BUDGET = 2000
 #: Aggregated edges kept on one page (the heaviest, then by name), so pages stay fast.
@@ -180,7 +190,7 @@ def _doc_node(g: nx.MultiDiGraph, corpus: Corpus, iri: str) -> None:
     )
 
 
-def _agency_node(g: nx.MultiDiGraph, agency: dict) -> None:
+def _agency_node(g: nx.MultiDiGraph, agency: dict, page: bool = True, kind: str = "agency") -> None:
     load = agency["lead"] + agency["coordinating"] + agency["requested"]
     info = {
         "kind": "agency",
@@ -190,16 +200,64 @@ def _agency_node(g: nx.MultiDiGraph, agency: dict) -> None:
         "leads": agency["lead"],
         "coordinates": agency["coordinating"],
         "requested": agency["requested"],
+        **_status_info(agency.get("as_of")),
     }
     g.add_node(
         agency["iri"],
-        kind="agency",
+        kind=kind,
         label=short(agency["name"], 7),
         info={k: v for k, v in info.items() if v not in (None, "", 0)},
         weight=max(load, 1),
         city=agency["jurisdiction"],
-        href=agency_href(agency),
+        href=agency_href(agency) if page else None,
     )
+
+
+def _status_info(status: dict | None) -> dict:
+    """An agency's state on the date the pages are written: whether it still exists and,
+    if not, since when, by which instrument, and who carries its competence."""
+    if not status:
+        return {}
+    when = f"on {status['as_of']}"
+    if status["status"] == "exists":
+        return {f"status {when}": "exists"}
+    ended = status["ended_by"]
+    out = {
+        f"status {when}": f"no longer exists since {status['ended_on']} "
+        f"({ended['instrument']}; source {ended['source']}, confidence {ended['confidence']})"
+    }
+    carriers = [
+        s["name"] + (f" for {s['function']}" if s["function"] else "") for s in status["successors"]
+    ]
+    out[f"carried by {when}"] = "; ".join(carriers) or f"no single body: {status['note'] or ''}"
+    return out
+
+
+def _successors(
+    g: nx.MultiDiGraph, corpus: Corpus, table: SuccessionTable, named: str, when: date
+) -> AgencyStatus:
+    """Add the bodies that carry a named agency's competence on ``when``, each linked from
+    it by a "carried on by" edge, and return the agency's status."""
+    status = table.status(named, when)
+    for c in status.carriers:
+        if c.iri not in g:
+            known = corpus.agencies.get(c.iri)
+            _agency_node(g, known or _bare_agency(c), known is not None, "successor")
+        g.add_edge(named, c.iri, key="successor", relation="successor", count=1)
+    return status
+
+
+def _bare_agency(c) -> dict:
+    """A successor no task names: its name and place, no workload."""
+    return {
+        "iri": c.iri,
+        "name": c.name,
+        "jurisdiction": c.jurisdiction,
+        "collective": False,
+        "lead": 0,
+        "coordinating": 0,
+        "requested": 0,
+    }
 
 
 def _task_node(g: nx.MultiDiGraph, corpus: Corpus, row: dict) -> None:
@@ -361,11 +419,34 @@ def task_page(store: Store, corpus: Corpus, task_iri: str) -> tuple[nx.MultiDiGr
     g = nx.MultiDiGraph()
     add_lineage_up(g, corpus, [rows[0]["plan"]])
     _task_node(g, corpus, rows[0])
+    table, when = SuccessionTable.read(store), date.today()
+    named: dict[str, list[str]] = {}
+    today: dict[str, list[str]] = {}
     for r in rows:
         if r["agency"] in corpus.agencies:
+            agency = corpus.agencies[r["agency"]]
             if r["agency"] not in g:
-                _agency_node(g, corpus.agencies[r["agency"]])
+                _agency_node(g, agency)
             g.add_edge(r["agency"], task_iri, key=r["role"], relation=r["role"], count=1)
+            named.setdefault(r["role"], []).append(agency["name"])
+            if r["role"] == "requested":
+                continue
+            status = _successors(g, corpus, table, r["agency"], when)
+            if status.ending is None:
+                today.setdefault(r["role"], []).append(agency["name"])
+            elif status.carriers:
+                for c in status.carriers:
+                    what = f", {c.function}" if c.function else ""
+                    today.setdefault(r["role"], []).append(
+                        f"{c.name} (in place of {agency['name']}{what})"
+                    )
+            else:
+                today.setdefault(r["role"], []).append(f"no successor to {agency['name']}")
+    info = g.nodes[task_iri]["info"]
+    for role, names in named.items():
+        info[f"named in the text: {role}"] = "; ".join(dict.fromkeys(names))
+    for role, names in today.items():
+        info[f"responsible on {when.isoformat()}: {role}"] = "; ".join(dict.fromkeys(names))
     return g, rows[0]["key"]
 
 
@@ -376,6 +457,14 @@ def agency_page(store: Store, corpus: Corpus, agency_iri: str) -> tuple[nx.Multi
     g = nx.MultiDiGraph()
     add_lineage_up(g, corpus, sorted({r["plan"] for r in rows}))
     _agency_node(g, agency)
+    _successors(g, corpus, SuccessionTable.read(store), agency_iri, date.today())
+    history = run_query(store, load_query("agency-history"), {"agency": agency_iri})
+    if history:
+        g.nodes[agency_iri]["info"]["history"] = " · ".join(
+            f"{h['date']}: {h['label']} ({h['part']}; {h['instrument']}, confidence "
+            f"{h['confidence']}, {h['source']})"
+            for h in history
+        )
     for r in rows:
         if r["task"] not in g:
             _task_node(g, corpus, r)

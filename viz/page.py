@@ -35,6 +35,7 @@ STYLE = {
     "task": ("#0f766e", "dot", "Task"),
     "group": ("#0f766e", "hexagon", "Group of tasks"),
     "agency": ("#7c3aed", "triangleDown", "Agency"),
+    "successor": ("#059669", "triangleDown", "Agency holding it today"),
 }
 #: Edge colour and label by relation.
 RELATIONS = {
@@ -46,6 +47,7 @@ RELATIONS = {
     "lead": ("#7c3aed", "lead"),
     "coordinating": ("#a78bfa", "coordinates"),
     "requested": ("#f59e0b", "requested"),
+    "successor": ("#059669", "carried on by"),
 }
 _OPTIONS = {
     "physics": {"enabled": False},
@@ -126,7 +128,7 @@ def network(g: nx.MultiDiGraph) -> Network:
             count=count,
             color=colour,
             width=1 + min(math.log2(count), 6) if count > 1 else 1,
-            dashes=rel in ("coordinating", "requested", "based_on"),
+            dashes=rel in ("coordinating", "requested", "based_on", "successor"),
         )
     net.options = dict(_OPTIONS)
     return net

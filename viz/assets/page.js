@@ -48,7 +48,7 @@
     return Object.assign({}, n, {
       title: tooltip(n),
       font: FONTS[n.kind] || FONTS.task,
-      widthConstraint: { maximum: n.kind === "task" || n.kind === "agency" ? 170 : 230 }
+      widthConstraint: { maximum: n.kind === "task" || n.kind === "agency" || n.kind === "successor" ? 170 : 230 }
     });
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
