@@ -194,7 +194,7 @@ _ADVERSARIAL = {
 def test_bounded_time_on_adversarial_text(name: str) -> None:
     text = _ADVERSARIAL[name]
     assert len(text) >= 190_000
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other work on the machine does not count
     targets = find_targets(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 2.0  # catastrophic backtracking takes minutes
     assert all(0 <= t.start <= t.end <= len(text) for t in targets)
