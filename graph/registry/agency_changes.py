@@ -20,16 +20,14 @@ detail unconfirmed, said in ``evidence``); believed facts stay out.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policykg.graph.registry.curated import DocId, FieldChecks
+from policykg.graph.registry.curated import DocId, FieldChecks, load_table
 from policykg.ontology.errors import PolicyKGError
 
 __all__ = [
@@ -175,26 +173,12 @@ def load_agency_changes(path: str | Path | None = None) -> tuple[ChangeEvent, ..
     """
     if path is None:
         return _bundled()
-    p = Path(path)
-    try:
-        text = p.read_text("utf-8")
-    except OSError as exc:
-        raise AgencyChangeTableError(f"{p}: cannot read the change-event table: {exc}") from exc
-    return _parse_text(text, str(p))
+    return load_table(path, _TABLE, parse_agency_changes, AgencyChangeTableError)
 
 
 @cache
 def _bundled() -> tuple[ChangeEvent, ...]:
-    text = resources.files(__package__).joinpath(_TABLE).read_text("utf-8")
-    return _parse_text(text, _TABLE)
-
-
-def _parse_text(text: str, where: str) -> tuple[ChangeEvent, ...]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise AgencyChangeTableError(f"{where}: not valid TOML: {exc}") from exc
-    return parse_agency_changes(data, where)
+    return load_table(None, _TABLE, parse_agency_changes, AgencyChangeTableError)
 
 
 def _event(raw: object, label: str) -> ChangeEvent:

@@ -15,14 +15,17 @@ table.toml: entry 1: field 'source' must be an http(s) URL, got 'www.example.org
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
 
 from policykg.ontology.errors import PolicyKGError
 
-__all__ = ["KINDS", "DocId", "FieldChecks"]
+__all__ = ["KINDS", "DocId", "FieldChecks", "load_table"]
 
 #: How a document is identified: a law by name and year, anything else by its số ký hiệu.
 KINDS = frozenset({"law", "numbered"})
@@ -30,6 +33,33 @@ KINDS = frozenset({"law", "numbered"})
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _URL = re.compile(r"https?://[^\s/]+\.[^\s]+")
 _DOC_KEYS = frozenset({"kind", "number", "name", "year", "date"})
+
+T = TypeVar("T")
+
+
+def load_table(
+    path: str | Path | None,
+    bundled: str,
+    parse: Callable[[dict[str, Any], str], T],
+    error: type[PolicyKGError],
+) -> T:
+    """Read a curated TOML table, the bundled file ``bundled`` or the one at ``path``, and
+    check it with ``parse(data, where)``; an unreadable or invalid file raises ``error``
+    naming it."""
+    if path is None:
+        where = bundled
+        text = resources.files(__package__).joinpath(bundled).read_text("utf-8")
+    else:
+        where = str(path)
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise error(f"{where}: cannot read the table: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: not valid TOML: {exc}") from exc
+    return parse(data, where)
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,14 @@ A document is identified as the product keys it: a law by name and year (``kind=
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policykg.graph.registry.curated import KINDS, DocId, FieldChecks
+from policykg.graph.registry.curated import KINDS, DocId, FieldChecks, load_table
 from policykg.ontology.errors import PolicyKGError
 
 __all__ = [
@@ -138,12 +136,7 @@ def load_succession(path: str | Path | None = None) -> tuple[Succession, ...]:
     """
     if path is None:
         return _bundled()
-    p = Path(path)
-    try:
-        text = p.read_text("utf-8")
-    except OSError as exc:
-        raise SuccessionTableError(f"{p}: cannot read the succession table: {exc}") from exc
-    return _parse_text(text, str(p))
+    return load_table(path, _TABLE, parse_succession, SuccessionTableError)
 
 
 def successors_of(doc: DocId, table: tuple[Succession, ...] | None = None) -> list[Succession]:
@@ -160,16 +153,7 @@ def successors_of(doc: DocId, table: tuple[Succession, ...] | None = None) -> li
 
 @cache
 def _bundled() -> tuple[Succession, ...]:
-    text = resources.files(__package__).joinpath(_TABLE).read_text("utf-8")
-    return _parse_text(text, _TABLE)
-
-
-def _parse_text(text: str, where: str) -> tuple[Succession, ...]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SuccessionTableError(f"{where}: not valid TOML: {exc}") from exc
-    return parse_succession(data, where)
+    return load_table(None, _TABLE, parse_succession, SuccessionTableError)
 
 
 def _entry_name(raw: object) -> str:
