@@ -23,6 +23,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Store, Variable
 
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.namespaces import XSD
+from policykg.queries.backend import Bindings, StoreLike, as_backend
 
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("iri", "document", "agency", "task", "string", "date", "integer", "boolean")
@@ -175,7 +176,13 @@ def bind(
 
 
 def python_value(term) -> Any:
-    """A result term as a plain Python value (IRIs and strings as str, typed literals typed)."""
+    """A result term as a plain Python value (IRIs and strings as str, typed literals typed).
+
+    Both lexical forms of a boolean count (``"1"`` is how Virtuoso writes ``true``):
+
+    >>> python_value(Literal("1", datatype=NamedNode(str(XSD.boolean))))
+    True
+    """
     if term is None:
         return None
     if isinstance(term, NamedNode):
@@ -186,21 +193,26 @@ def python_value(term) -> Any:
     if dt == str(XSD.integer):
         return int(term.value)
     if dt == str(XSD.boolean):
-        return term.value == "true"
+        return term.value in ("true", "1")
     if dt in (str(XSD.decimal), str(XSD.double), str(XSD.float)):
         return float(term.value)
     return term.value
 
 
 def run_query(
-    store: Store,
+    store: StoreLike,
     spec: QuerySpec,
     params: dict[str, Any] | None = None,
     *,
     resolve: Resolver | None = None,
 ) -> list[dict]:
-    """Run a SELECT query on an embedded store; rows are dicts of plain values."""
+    """Run a SELECT query on an embedded store or a remote backend; rows of plain values."""
     substitutions = bind(spec, params or {}, resolve)
+    return as_backend(store).select(spec, substitutions)
+
+
+def run_embedded(store: Store, spec: QuerySpec, substitutions: Bindings) -> list[dict]:
+    """Run a SELECT query on an embedded store, the default graph being the union of all."""
     try:
         solutions = store.query(
             spec.text, substitutions=substitutions, use_default_graph_as_union=True
