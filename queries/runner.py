@@ -1,9 +1,11 @@
 """Load the ``.rq`` files of this room, bind their parameters safely and run them.
 
 Each query file opens with a comment block of ``# key: value`` lines: ``name``, ``summary``,
-one ``param`` line per parameter (``NAME TYPE [optional] -- description``), ``columns`` and
-``example``. Parameters are typed and bound as RDF terms (pyoxigraph substitutions), never
-formatted into the query text.
+one ``param`` line per parameter (``NAME TYPE [optional] -- description``), ``columns``,
+``example`` and ``concat`` (columns made by ``GROUP_CONCAT(…; separator="; ")``: SPARQL leaves
+the order of their items to the store, so the runner sorts them, and an empty list is null).
+Parameters are typed and bound as RDF terms (pyoxigraph substitutions), never formatted into
+the query text.
 
 >>> spec = load_query("central-directives")
 >>> spec.name, [c for c in spec.columns][:2]
@@ -67,6 +69,7 @@ class QuerySpec:
     columns: tuple[str, ...]
     example: str
     text: str
+    concat: tuple[str, ...] = ()
 
 
 _HEADER = re.compile(r"#\s*(?P<key>[a-z]+)\s*:\s*(?P<value>.*)")
@@ -103,6 +106,7 @@ def parse_query(path: Path) -> QuerySpec:
         columns=columns,
         example=" ".join(fields.get("example", [])),
         text=text,
+        concat=tuple(c.strip() for c in " ".join(fields.get("concat", [])).split(",") if c.strip()),
     )
 
 
@@ -208,7 +212,22 @@ def run_query(
 ) -> list[dict]:
     """Run a SELECT query on an embedded store or a remote backend; rows of plain values."""
     substitutions = bind(spec, params or {}, resolve)
-    return as_backend(store).select(spec, substitutions)
+    rows = as_backend(store).select(spec, substitutions)
+    for column in spec.concat:
+        for row in rows:
+            row[column] = sorted_list(row.get(column))
+    return rows
+
+
+def sorted_list(value: str | None, separator: str = "; ") -> str | None:
+    """A ``GROUP_CONCAT`` value with its items sorted; an empty one is None.
+
+    >>> sorted_list("b; a"), sorted_list("")
+    ('a; b', None)
+    """
+    if not value:
+        return None
+    return separator.join(sorted(value.split(separator)))
 
 
 def run_embedded(store: Store, spec: QuerySpec, substitutions: Bindings) -> list[dict]:
