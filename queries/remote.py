@@ -28,6 +28,7 @@ import re
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,8 +212,10 @@ class RemoteBackend:
     def _read_once(self, text: str) -> bytes:
         url = self.endpoint.query_url
         try:
-            response = self._wrapper(text).query().response
-            body = response.read()
+            # closed at once: Virtuoso holds one of its few HTTP threads per open connection
+            with closing(self._wrapper(text).query().response) as response:
+                body = response.read()
+                headers = response.headers
         except SWE.Unauthorized:
             raise _auth_error(url, 401) from None
         except SWE.QueryBadFormed as e:
@@ -239,7 +242,7 @@ class RemoteBackend:
             raise _unreachable(url, e.reason) from None
         except (ConnectionError, http.client.HTTPException, OSError) as e:
             raise _unreachable(url, e) from None
-        _check_partial(url, response.headers)
+        _check_partial(url, headers)
         return body
 
 

@@ -136,7 +136,8 @@ CaseMode             = 2
 DirsAllowed          = ., {d}
 NumberOfBuffers      = 10000
 MaxDirtyBuffers      = 6000
-ThreadsPerQuery      = 2
+ThreadsPerQuery      = 1
+AsyncQueueMaxThreads = 10
 [HTTPServer]
 ServerPort           = 127.0.0.1:{http}
 ServerRoot           = /var/lib/virtuoso-opensource-7/vsp
