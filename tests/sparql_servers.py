@@ -10,13 +10,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policykg.graph.serve import oxigraph_binary
 from policykg.queries.remote import Endpoint
 
 
@@ -25,14 +25,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def oxigraph_binary() -> str:
-    """The ``oxigraph`` executable of the virtualenv (PyPI package ``oxigraph``)."""
-    here = Path(sys.executable).parent / "oxigraph"
-    found = str(here) if here.exists() else shutil.which("oxigraph")
-    assert found, "the oxigraph server is not installed: run scripts/setup.sh"
-    return found
 
 
 def _wait_ready(url: str, proc: subprocess.Popen, seconds: float, log: Path | None) -> None:
