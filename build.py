@@ -71,7 +71,8 @@ def endpoint_options(command):
             show_default=True,
             expose_value=False,
             callback=_remember,
-            help="With --endpoint: the graph `policykg publish` wrote (env POLICYKG_GRAPH).",
+            help="With --endpoint: the graph `policykg publish` wrote; '' for the store's "
+            "default graph, e.g. of `policykg serve` (env POLICYKG_GRAPH).",
         ),
         click.option(
             "--timeout",

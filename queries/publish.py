@@ -33,6 +33,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, 
 
 from policykg.graph.store import current_build
 from policykg.queries.remote import (
+    BadEndpoint,
     Endpoint,
     EndpointError,
     EndpointHTTPError,
@@ -99,6 +100,8 @@ def publish(
     progress: Callable[[int, int], None] | None = None,
 ) -> PublishReport:
     """Upload the current build of ``out_dir`` into ``endpoint.graph``, atomically replaced."""
+    if not endpoint.graph:
+        raise BadEndpoint("publish needs a named graph to write: give --graph IRI")
     triples = build_triples(out_dir)
     writer = _Writer(endpoint)
     orphans = remove_orphans(endpoint)

@@ -88,7 +88,9 @@ class Endpoint:
     """
 
     query_url: str
-    graph: str = DEFAULT_GRAPH
+    #: the named graph to read (sent as ``default-graph-uri``); None or "": the store's own
+    #: default graph (with `policykg serve`, the union of the build's graphs)
+    graph: str | None = DEFAULT_GRAPH
     update_url: str | None = None
     gsp_url: str | None = None
     timeout: float = DEFAULT_TIMEOUT
@@ -107,7 +109,8 @@ class Endpoint:
                     "host, port and path, e.g. http://127.0.0.1:7878/query"
                 )
         try:
-            NamedNode(self.graph)
+            if self.graph:
+                NamedNode(self.graph)
         except ValueError as e:
             raise BadEndpoint(f"--graph {self.graph!r} is not an IRI ({e})") from None
         if self.auth not in ("basic", "digest"):
@@ -189,7 +192,7 @@ class RemoteBackend:
         sw.setMethod(POST)
         sw.setReturnFormat(JSON)
         sw.timeout = ep.timeout  # setTimeout() would truncate 0.5 s to 0, i.e. no timeout
-        if not self.whole_store:
+        if ep.graph and not self.whole_store:
             sw.addDefaultGraph(ep.graph)
         if ep.user is not None:
             if ep.auth == "digest":

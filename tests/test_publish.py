@@ -201,6 +201,12 @@ def test_serve_answers_queries_and_stops_on_ctrl_c(corpus_build) -> None:
                 ),
                 timeout=10,
             )
+        url = f"http://127.0.0.1:{port}/query"
+        for args in (["tasks", "--format", "json"], ["lineage", "--document", "435/KH-UBND"]):
+            local = CliRunner().invoke(cli, ["--out", str(corpus_build.out_dir), *args])
+            there = CliRunner().invoke(cli, [*args, "--endpoint", url, "--graph", ""])
+            assert there.exit_code == 0, there.output
+            assert there.output == local.output
         proc.send_signal(signal.SIGINT)
         assert proc.wait(20) == 0
         assert "Stopped." in proc.stdout.read()
