@@ -151,11 +151,18 @@ def with_values(text: str, bindings: Bindings) -> str:
     """The query with a ``VALUES`` block opening its outermost WHERE group."""
     if not bindings:
         return text
+    first_brace = None
     for m in _TOKEN.finditer(text):
-        if m["where"] or m["open"]:
-            brace = text.index("{", m.start()) if m["where"] else m.start()
-            return f"{text[: brace + 1]} {values_block(bindings)}\n{text[brace + 1 :]}"
-    raise BadEndpoint("the query has no WHERE group to bind its parameters in")
+        if m["where"]:  # the first WHERE is the outer query's (a sub-select's comes later)
+            brace = text.index("{", m.end())
+            break
+        if m["open"] and first_brace is None:
+            first_brace = m.start()
+    else:
+        brace = first_brace  # `SELECT … { … }` without the WHERE keyword
+    if brace is None:
+        raise BadEndpoint("the query has no WHERE group to bind its parameters in")
+    return f"{text[: brace + 1]} {values_block(bindings)}\n{text[brace + 1 :]}"
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -196,6 +196,10 @@ def test_values_go_inside_the_where_group_past_comments_strings_and_iris() -> No
     )
     bound = with_values(text, {Variable("a"): NamedNode("http://x/a")})
     assert bound.endswith('WHERE { VALUES (?a) { (<http://x/a>) }\n ?a x:p "WHERE {" }')
+    projected = with_values(
+        "SELECT (EXISTS { ?a ?p ?o } AS ?e) WHERE { ?a ?q ?r }", {Variable("a"): Literal("v")}
+    )
+    assert projected.endswith('WHERE { VALUES (?a) { ("v") }\n ?a ?q ?r }')
     literal = with_values("SELECT * { ?s ?p ?o }", {Variable("o"): Literal("a\nb", language="vi")})
     assert literal == 'SELECT * { VALUES (?o) { ("a\\nb"@vi) }\n ?s ?p ?o }'
 
