@@ -7,6 +7,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -61,6 +63,7 @@ def test_killing_the_server_mid_publish_leaves_the_published_graph_intact(
         def kill_after_first_chunk(done: int, total: int) -> None:
             uploads.append((done, total))
             if len(uploads) == 1:
+                assert RemoteBackend(endpoint).count() == expected  # readers see the old graph
                 server.kill()
 
         with pytest.raises(EndpointUnavailable, match="cannot reach"):
@@ -79,6 +82,34 @@ def test_killing_the_server_mid_publish_leaves_the_published_graph_intact(
         assert remote.count() == len(build_triples(small_build.out_dir)) < expected
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("kind", SERVERS)
+def test_readers_see_the_old_graph_or_the_new_one_never_a_mix(
+    kind: str, request, corpus_build: BuildReport, small_build: BuildReport
+) -> None:
+    server = request.getfixturevalue(f"{kind}_server")
+    endpoint = server.endpoint("https://example.org/policykg/swap")
+    old = publish(small_build.out_dir, endpoint).triples
+    new = len(build_triples(corpus_build.out_dir))
+    seen: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        reader = RemoteBackend(endpoint)
+        while not done.is_set():
+            seen.append(reader.count())
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        publish(corpus_build.out_dir, endpoint, chunk_size=2000)
+        time.sleep(0.3)
+    finally:
+        done.set()
+        thread.join(30)
+    assert set(seen) <= {old, new}, sorted(set(seen))
+    assert seen[0] == old and seen[-1] == new and len(seen) > 5
 
 
 def test_publish_by_insert_data_when_there_is_no_gsp_url(oxigraph_server, small_build) -> None:
