@@ -138,7 +138,7 @@ ServerThreads        = 10
 Charset              = UTF-8
 [SPARQL]
 ResultSetMaxRows           = 1000000
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime      = 120
 """
 
