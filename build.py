@@ -16,12 +16,15 @@ from pathlib import Path
 import click
 
 from policykg.graph.pipeline import build as build_graph
+from policykg.graph.serve import DEFAULT_PORT, serve_build
 from policykg.graph.store import current_build, open_store
 from policykg.ontology.check import check_graph, load_export
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
 from policykg.queries import audit as audit_lib
 from policykg.queries.formats import Format, pivot, render, write_xlsx
+from policykg.queries.publish import publish as publish_build
+from policykg.queries.remote import DEFAULT_GRAPH, DEFAULT_TIMEOUT, Endpoint, RemoteBackend
 from policykg.queries.runner import list_queries, load_query
 from policykg.viz import model as viz_model
 from policykg.viz import site as viz_site
@@ -40,6 +43,65 @@ FORMAT = click.option(
     show_default=True,
     help="Output format.",
 )
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    ctx.meta[f"policykg.{param.name}"] = value
+    return value
+
+
+def endpoint_options(command):
+    """``--endpoint URL``, ``--graph IRI`` and ``--timeout SECONDS`` for a read command.
+
+    Put it under ``@cli.command()`` and open the store with :func:`read_store`: the command
+    then reads the local build, or the remote endpoint when ``--endpoint`` is given.
+    """
+    options = [
+        click.option(
+            "--endpoint",
+            envvar="POLICYKG_ENDPOINT",
+            metavar="URL",
+            expose_value=False,
+            callback=_remember,
+            help="Read this remote SPARQL endpoint (its query URL) instead of the local build "
+            "(env POLICYKG_ENDPOINT; credentials from POLICYKG_ENDPOINT_USER/_PASSWORD).",
+        ),
+        click.option(
+            "--graph",
+            envvar="POLICYKG_GRAPH",
+            metavar="IRI",
+            default=DEFAULT_GRAPH,
+            show_default=True,
+            expose_value=False,
+            callback=_remember,
+            help="With --endpoint: the graph `policykg publish` wrote; '' for the store's "
+            "default graph, e.g. of `policykg serve` (env POLICYKG_GRAPH).",
+        ),
+        click.option(
+            "--timeout",
+            envvar="POLICYKG_TIMEOUT",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            expose_value=False,
+            callback=_remember,
+            help="With --endpoint: seconds to wait for each answer (env POLICYKG_TIMEOUT).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def read_store(ctx: click.Context):
+    """The store a read command reads: the remote endpoint if given, else the current build."""
+    url = ctx.meta.get("policykg.endpoint")
+    if not url:
+        return open_store(ctx.obj["out"])
+    endpoint = Endpoint.from_env(
+        url, graph=ctx.meta["policykg.graph"], timeout=ctx.meta["policykg.timeout"]
+    )
+    return RemoteBackend(endpoint)
 
 
 class _Cli(click.Group):
@@ -124,10 +186,11 @@ def build(ctx: click.Context, corpora: tuple[Path, ...]) -> None:
 
 @cli.command()
 @FORMAT
+@endpoint_options
 @click.pass_context
 def documents(ctx: click.Context, fmt: str) -> None:
     """List every document: in the corpus or only cited, with identity and relations."""
-    rows = api.documents(open_store(ctx.obj["out"]))
+    rows = api.documents(read_store(ctx))
     columns = None
     if fmt != "json":
         columns = ["key", "type", "issuer", "date", "in_corpus", "central", "implements", "title"]
@@ -150,6 +213,7 @@ def _day(as_of: datetime | None) -> date:
 @click.option("--document", "document", help="Only the tasks of this plan (number, key or file).")
 @AS_OF
 @FORMAT
+@endpoint_options
 @click.pass_context
 def tasks(ctx: click.Context, document: str | None, as_of: datetime | None, fmt: str) -> None:
     """List tasks with their plan, lead, coordinating agencies, deadline and source span.
@@ -157,7 +221,7 @@ def tasks(ctx: click.Context, document: str | None, as_of: datetime | None, fmt:
     The lead and coordinating agencies are those the text names; "responsible" (in JSON)
     and "lead today" give who holds them on --as-of, after renames, mergers and abolitions.
     """
-    rows = api.tasks(open_store(ctx.obj["out"]), document, as_of=_day(as_of))
+    rows = api.tasks(read_store(ctx), document, as_of=_day(as_of))
     if fmt == "json":
         click.echo(render(rows, fmt), nl=False)
         return
@@ -191,6 +255,7 @@ def _today(responsible: dict, role: str) -> str:
 @click.argument("agency", required=False)
 @AS_OF
 @FORMAT
+@endpoint_options
 @click.pass_context
 def agencies(ctx: click.Context, agency: str | None, as_of: datetime | None, fmt: str) -> None:
     """List the agencies tasks name, with how many tasks each leads, coordinates or is asked,
@@ -199,7 +264,7 @@ def agencies(ctx: click.Context, agency: str | None, as_of: datetime | None, fmt
     With AGENCY (a name, "name@jurisdiction" or IRI): that agency's history of change events,
     with instruments and sources, and its successors on --as-of.
     """
-    store = open_store(ctx.obj["out"])
+    store = read_store(ctx)
     if agency is not None:
         one = api.agency_history(store, agency, _day(as_of))
         if fmt == "json":
@@ -244,10 +309,11 @@ def agencies(ctx: click.Context, agency: str | None, as_of: datetime | None, fmt
 @click.argument("task", required=False)
 @click.option("--document", "document", help="A document's number, key, IRI or file name.")
 @FORMAT
+@endpoint_options
 @click.pass_context
 def lineage(ctx: click.Context, task: str | None, document: str | None, fmt: str) -> None:
     """Paths from a task (or every task) or a document up to the central directives it reaches."""
-    store = open_store(ctx.obj["out"])
+    store = read_store(ctx)
     if document is not None:
         rows = api.lineage(store, document)
         subject = "document"
@@ -297,6 +363,7 @@ def check(ctx: click.Context) -> None:
     help="Exit 4 when a finding of this kind is found.",
 )
 @FORMAT
+@endpoint_options
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -307,7 +374,7 @@ def audit(
 ) -> None:
     """Which tasks lack a legal basis, rest on replaced texts, or miss a lead or deadline."""
     when = as_of.date() if as_of else date.today()
-    findings = audit_lib.audit(open_store(ctx.obj["out"]), as_of=when, kinds=list(kinds) or None)
+    findings = audit_lib.audit(read_store(ctx), as_of=when, kinds=list(kinds) or None)
     rows = [f.as_dict() for f in findings]
     if fmt == "json":
         click.echo(render(rows, fmt), nl=False)
@@ -342,6 +409,7 @@ def audit(
     metavar="COLUMN",
     help="Put the values of COLUMN side by side (its counts become one column per value).",
 )
+@endpoint_options
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -372,7 +440,7 @@ def query(
             raise click.UsageError(f"--param expects NAME=VALUE, got {raw!r}")
         values[key] = value
     spec = load_query(name)
-    rows = api.query(open_store(ctx.obj["out"]), name, values)
+    rows = api.query(read_store(ctx), name, values)
     columns = list(spec.columns) or None
     if pivot_on is not None:
         if rows and pivot_on not in rows[0]:
@@ -405,6 +473,7 @@ def query(
     type=click.Path(path_type=Path, dir_okay=False),
     help="The HTML file to write (default: viz.html).",
 )
+@endpoint_options
 @click.pass_context
 def viz(
     ctx: click.Context,
@@ -430,7 +499,7 @@ def viz(
             "give exactly one of --task KEY, --document NUMBER, --agency NAME or --overview"
             + (f" (got {', '.join(chosen)})" if chosen else "")
         )
-    store = open_store(ctx.obj["out"])
+    store = read_store(ctx)
     corpus = viz_model.load_corpus(store)
     out = output or Path("viz.html")
     if task:
@@ -452,11 +521,12 @@ def viz(
     help="Only this section (csv prints every section under a '# name' line otherwise).",
 )
 @FORMAT
+@endpoint_options
 @click.pass_context
 def stats(ctx: click.Context, top: int, section: str | None, fmt: str) -> None:
     """Network figures: the cascade below each central directive, the most loaded agencies
     by role, and the agencies that most often work together."""
-    result = viz_stats.stats(open_store(ctx.obj["out"]), top)
+    result = viz_stats.stats(read_store(ctx), top)
     if section:
         result = {section: result[section]}
     if fmt == "json":
@@ -478,12 +548,93 @@ def stats(ctx: click.Context, top: int, section: str | None, fmt: str) -> None:
 @cli.command()
 @click.argument("graph", type=click.Choice(viz_stats.GRAPHS))
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@endpoint_options
 @click.pass_context
 def export(ctx: click.Context, graph: str, file: Path) -> None:
     """Write the lineage or coordination graph as GraphML (.graphml) or GEXF (.gexf) for Gephi."""
-    store = open_store(ctx.obj["out"])
+    store = read_store(ctx)
     path = viz_stats.export(store, viz_model.load_corpus(store), graph, file)
     click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The store's SPARQL query URL (Oxigraph: /query, Virtuoso: /sparql).",
+)
+@click.option(
+    "--graph",
+    metavar="IRI",
+    default=DEFAULT_GRAPH,
+    show_default=True,
+    help="The named graph to replace with the build.",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="The SPARQL Update URL, if not the query URL (Oxigraph: /update, Virtuoso: /sparql-auth).",
+)
+@click.option(
+    "--gsp-endpoint",
+    metavar="URL",
+    help="Upload through this Graph Store Protocol URL (Oxigraph: /store, Virtuoso: "
+    "/sparql-graph-crud-auth) rather than by INSERT DATA.",
+)
+@click.option(
+    "--timeout",
+    envvar="POLICYKG_TIMEOUT",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for each request (env POLICYKG_TIMEOUT).",
+)
+@click.pass_context
+def publish(
+    ctx: click.Context,
+    endpoint: str,
+    graph: str,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+    timeout: float,
+) -> None:
+    """Upload the current build into a named graph of a SPARQL 1.1 store, replacing it at once.
+
+    Credentials come from POLICYKG_ENDPOINT_USER and POLICYKG_ENDPOINT_PASSWORD
+    (POLICYKG_ENDPOINT_AUTH=digest for digest authentication), never from the command line.
+    """
+    target = Endpoint.from_env(
+        endpoint, graph=graph, update_url=update_endpoint, gsp_url=gsp_endpoint, timeout=timeout
+    )
+    report = publish_build(ctx.obj["out"], target)
+    click.echo(
+        f"Published {report.triples} triples in {report.chunks} request(s) "
+        f"to <{report.graph}> at {endpoint}"
+    )
+    if report.removed_orphans:
+        click.echo(f"  removed {report.removed_orphans} temporary graph(s) of an earlier publish")
+
+
+@cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port on 127.0.0.1.",
+)
+@click.pass_context
+def serve(ctx: click.Context, port: int) -> None:
+    """Serve the current build read-only with the Oxigraph server and its query editor."""
+    build_dir = current_build(ctx.obj["out"])
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving {build_dir.name} read-only at {url} (SPARQL: {url}query)")
+        click.echo("Press Ctrl-C to stop.")
+
+    serve_build(build_dir / "store", port, on_ready=ready)
+    click.echo("Stopped.")
 
 
 def main() -> None:

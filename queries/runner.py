@@ -1,9 +1,11 @@
 """Load the ``.rq`` files of this room, bind their parameters safely and run them.
 
 Each query file opens with a comment block of ``# key: value`` lines: ``name``, ``summary``,
-one ``param`` line per parameter (``NAME TYPE [optional] -- description``), ``columns`` and
-``example``. Parameters are typed and bound as RDF terms (pyoxigraph substitutions), never
-formatted into the query text.
+one ``param`` line per parameter (``NAME TYPE [optional] -- description``), ``columns``,
+``example`` and ``concat`` (columns made by ``GROUP_CONCAT(…; separator="; ")``: SPARQL leaves
+the order of their items to the store, so the runner sorts them, and an empty list is null).
+Parameters are typed and bound as RDF terms (pyoxigraph substitutions), never formatted into
+the query text.
 
 >>> spec = load_query("central-directives")
 >>> spec.name, [c for c in spec.columns][:2]
@@ -23,6 +25,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Store, Variable
 
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.namespaces import XSD
+from policykg.queries.backend import Bindings, StoreLike, as_backend
 
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("iri", "document", "agency", "task", "string", "date", "integer", "boolean")
@@ -66,6 +69,7 @@ class QuerySpec:
     columns: tuple[str, ...]
     example: str
     text: str
+    concat: tuple[str, ...] = ()
 
 
 _HEADER = re.compile(r"#\s*(?P<key>[a-z]+)\s*:\s*(?P<value>.*)")
@@ -102,6 +106,7 @@ def parse_query(path: Path) -> QuerySpec:
         columns=columns,
         example=" ".join(fields.get("example", [])),
         text=text,
+        concat=tuple(c.strip() for c in " ".join(fields.get("concat", [])).split(",") if c.strip()),
     )
 
 
@@ -175,7 +180,13 @@ def bind(
 
 
 def python_value(term) -> Any:
-    """A result term as a plain Python value (IRIs and strings as str, typed literals typed)."""
+    """A result term as a plain Python value (IRIs and strings as str, typed literals typed).
+
+    Both lexical forms of a boolean count (``"1"`` is how Virtuoso writes ``true``):
+
+    >>> python_value(Literal("1", datatype=NamedNode(str(XSD.boolean))))
+    True
+    """
     if term is None:
         return None
     if isinstance(term, NamedNode):
@@ -186,21 +197,41 @@ def python_value(term) -> Any:
     if dt == str(XSD.integer):
         return int(term.value)
     if dt == str(XSD.boolean):
-        return term.value == "true"
+        return term.value in ("true", "1")
     if dt in (str(XSD.decimal), str(XSD.double), str(XSD.float)):
         return float(term.value)
     return term.value
 
 
 def run_query(
-    store: Store,
+    store: StoreLike,
     spec: QuerySpec,
     params: dict[str, Any] | None = None,
     *,
     resolve: Resolver | None = None,
 ) -> list[dict]:
-    """Run a SELECT query on an embedded store; rows are dicts of plain values."""
+    """Run a SELECT query on an embedded store or a remote backend; rows of plain values."""
     substitutions = bind(spec, params or {}, resolve)
+    rows = as_backend(store).select(spec, substitutions)
+    for column in spec.concat:
+        for row in rows:
+            row[column] = sorted_list(row.get(column))
+    return rows
+
+
+def sorted_list(value: str | None, separator: str = "; ") -> str | None:
+    """A ``GROUP_CONCAT`` value with its items sorted; an empty one is None.
+
+    >>> sorted_list("b; a"), sorted_list("")
+    ('a; b', None)
+    """
+    if not value:
+        return None
+    return separator.join(sorted(value.split(separator)))
+
+
+def run_embedded(store: Store, spec: QuerySpec, substitutions: Bindings) -> list[dict]:
+    """Run a SELECT query on an embedded store, the default graph being the union of all."""
     try:
         solutions = store.query(
             spec.text, substitutions=substitutions, use_default_graph_as_union=True

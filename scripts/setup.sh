@@ -15,6 +15,8 @@ for pkg in "${ALWAYS_APT_PACKAGES[@]}"; do
 done
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+# the real SPARQL server the remote-endpoint tests publish to and query (tests fail without it)
+command -v virtuoso-t >/dev/null 2>&1 || need_apt+=(virtuoso-opensource)
 for pkg in "${EXTRA_APT_PACKAGES[@]:-}"; do
   [ -n "$pkg" ] && ! dpkg -s "$pkg" >/dev/null 2>&1 && need_apt+=("$pkg")
 done

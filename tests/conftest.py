@@ -43,3 +43,23 @@ def mixed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
 def mixed_docs(mixed_build: BuildReport) -> dict[str, dict]:
     """Every document of the mixed build, by key."""
     return {d["key"]: d for d in api.documents(open_store(mixed_build.out_dir))}
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """The Oxigraph server (read-write) on a free loopback port, for the whole session."""
+    from sparql_servers import OxigraphServer, free_port
+
+    server = OxigraphServer("oxigraph", tmp_path_factory.mktemp("oxigraph") / "db", free_port())
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
+    """Virtuoso with a fresh database on free loopback ports, for the whole session."""
+    from sparql_servers import VirtuosoServer, free_port
+
+    server = VirtuosoServer("virtuoso", tmp_path_factory.mktemp("virtuoso"), free_port())
+    yield server.start()
+    server.stop()
