@@ -24,9 +24,36 @@ from policykg.graph.analyse import Analysis
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.resolve import Anomaly, Document, Evidence, Resolution
 from policykg.graph.textview import fold
+from policykg.ontology import namespaces as ns
 from policykg.ontology.load import superterms
-from policykg.ontology.namespaces import DATA_GRAPH, ID, OA, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from policykg.ontology.namespaces import DATA_GRAPH, ID
 
+
+class _Terms:
+    """A namespace whose terms are pyoxigraph nodes, each made once: rdflib's attribute
+    lookup and IRI check cost more than the rest of emission at a million tasks.
+
+    >>> _Terms(ns.PKG).Task.value
+    'https://w3id.org/policykg/ontology#Task'
+    """
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return getattr(self, name)
+
+
+PKG, OA, PROV, RDF, RDFS, SKOS, TIME, XSD = (
+    _Terms(n) for n in (ns.PKG, ns.OA, ns.PROV, ns.RDF, ns.RDFS, ns.SKOS, ns.TIME, ns.XSD)
+)
 _GRAPH = NamedNode(str(DATA_GRAPH))
 _LEVELS = {
     "central-party": PKG.CentralParty,
@@ -44,7 +71,7 @@ _RELATIONS = {
 
 
 def _n(term) -> NamedNode:
-    return NamedNode(str(term))
+    return term if isinstance(term, NamedNode) else NamedNode(str(term))
 
 
 def doc_iri(doc: Document) -> str:
@@ -73,6 +100,7 @@ class Emitter:
     _quads: list[Quad] = field(default_factory=list)
     _seen_spans: set[str] = field(default_factory=set)
     _agency_names: dict[str, Counter] = field(default_factory=dict)
+    _named_issuers: set[str] = field(default_factory=set)
 
     def add(self, s, p, o) -> None:
         """Add one triple to the data graph."""
@@ -148,6 +176,7 @@ class Emitter:
         self.iri(s, RDF.type, PKG.Agency)
         local = jurisdiction != "vn"
         self.lit(s, PKG.name, name, "vi")  # the place is the agency's pkg:jurisdiction
+        self._named_issuers.add(s)
         if issuer is not None:
             self.iri(s, PKG.level, _LEVELS[issuer.level])
             self.lit(s, RDFS.label, issuer.en + (f" ({j.name})" if local else ""), "en")
@@ -197,7 +226,7 @@ class Emitter:
         self.iri(s, p, o)
         ev, fact = link.evidence, link.curated
         where = f"{ev.file}|{ev.start}|{ev.end}" if ev else f"curated|{fact.source}"
-        digest = hashlib.sha1(f"{s}|{p}|{o}|{where}".encode()).hexdigest()
+        digest = hashlib.sha1(f"{s}|{p.value}|{o}|{where}".encode()).hexdigest()
         a = str(ID["assertion/" + digest[:20]])
         self.iri(a, RDF.type, PKG.RelationAssertion)
         self.iri(a, RDF.subject, s)
@@ -333,10 +362,9 @@ class Emitter:
 
     def finish(self) -> None:
         """One name per agency (the most used spelling); the others become alternative names."""
-        issuers = {q.subject.value for q in self._quads if q.predicate.value == str(PKG.name)}
         for s, names in sorted(self._agency_names.items()):
             ranked = sorted(names, key=lambda n: (-names[n], len(n), n))
-            if s not in issuers:
+            if s not in self._named_issuers:
                 self.lit(s, PKG.name, ranked[0], "vi")
             for other in ranked[1:]:
                 self.lit(s, PKG.altName, other, "vi")
@@ -355,9 +383,9 @@ class Emitter:
                     yield Quad(q.subject, prop, q.object, q.graph_name)
 
 
-def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task) -> list[str]:
-    """The documents a task's own text cites (mentions found by position, not by scanning)."""
-    starts = [m.start for m in analysis.mentions]  # mentions are in text order
+def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task, starts) -> list[str]:
+    """The documents a task's own text cites (mentions found by position, not by scanning);
+    ``starts`` are the offsets of the file's mentions, in text order."""
     out: set[str] = set()
     for a, b in task.spans:
         for m in analysis.mentions[bisect_left(starts, a) : bisect_left(starts, b)]:
@@ -367,8 +395,8 @@ def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task) -> li
     return sorted(out)
 
 
-def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
-    """Emit a whole resolution; returns the emitter holding the quads."""
+def emit_shared(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
+    """Emit what is not a plan's own: files, documents, relations, citations, anomalies."""
     em = Emitter({a.name: a for a in analyses})
     docs = resolution.by_key()
     for analysis in em.analyses.values():
@@ -381,13 +409,28 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
         em.citation(docs, c.citing, c.cited, c.file, c.mention)
     for anomaly in resolution.anomalies:
         em.anomaly(docs, anomaly)
-    for analysis in em.analyses.values():
+    return em
+
+
+def emit_plans(em: Emitter, resolution: Resolution, names: Iterable[str]) -> None:
+    """Emit the tasks and targets of the files ``names`` (each file on its own: the unit of
+    work a build process takes)."""
+    docs = resolution.by_key()
+    for name in names:
+        analysis = em.analyses[name]
+        starts = [m.start for m in analysis.mentions]  # mentions are in text order
         for i, found in enumerate(analysis.tasks):
             plan = docs[resolution.part_documents[(analysis.name, i)]]
             for task in found.tasks:
-                cited = _cited_by_task(resolution, docs, analysis, task)
+                cited = _cited_by_task(resolution, docs, analysis, task, starts)
                 em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
+
+
+def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
+    """Emit a whole resolution in one process; returns the emitter holding the quads."""
+    em = emit_shared(resolution, analyses)
+    emit_plans(em, resolution, list(em.analyses))
     em.finish()
     return em
