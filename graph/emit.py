@@ -360,6 +360,11 @@ class Emitter:
             t, PKG.source, self.span(Evidence(file, offset + target.start, offset + target.end))
         )
 
+    def add_agency_names(self, names: dict[str, Counter]) -> None:
+        """Count the agency spellings another emitter saw (a worker's)."""
+        for s, counter in names.items():
+            self._agency_names.setdefault(s, Counter()).update(counter)
+
     def finish(self) -> None:
         """One name per agency (the most used spelling); the others become alternative names."""
         for s, names in sorted(self._agency_names.items()):

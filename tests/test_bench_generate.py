@@ -47,3 +47,11 @@ def test_same_seed_same_corpus(tmp_path) -> None:
         assert (tmp_path / "a/corpus" / name).read_bytes() == (
             tmp_path / "b/corpus" / name
         ).read_bytes()
+
+
+def test_two_processes_give_the_export_of_one(tmp_path) -> None:
+    write_corpus(generate_corpus(2500, seed=13), tmp_path)  # several batches of plans
+    one = build([tmp_path / "corpus"], tmp_path / "one", workers=1)
+    two = build([tmp_path / "corpus"], tmp_path / "two", workers=2)
+    assert one.export_sha256 == two.export_sha256
+    assert (one.build_dir / "graph.nq").read_bytes() == (two.build_dir / "graph.nq").read_bytes()
