@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
@@ -417,9 +417,16 @@ def emit_shared(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter
     return em
 
 
-def emit_plans(em: Emitter, resolution: Resolution, names: Iterable[str]) -> None:
+def emit_plans(
+    em: Emitter,
+    resolution: Resolution,
+    names: Iterable[str],
+    *,
+    after_task: Callable[[], None] | None = None,
+) -> None:
     """Emit the tasks and targets of the files ``names`` (each file on its own: the unit of
-    work a build process takes)."""
+    work a build process takes); ``after_task`` is called after each task (to write out what
+    the emitter holds)."""
     docs = resolution.by_key()
     for name in names:
         analysis = em.analyses[name]
@@ -429,6 +436,8 @@ def emit_plans(em: Emitter, resolution: Resolution, names: Iterable[str]) -> Non
             for task in found.tasks:
                 cited = _cited_by_task(resolution, docs, analysis, task, starts)
                 em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)
+                if after_task is not None:
+                    after_task()
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
 

@@ -284,7 +284,7 @@ def build(corpus_dirs: list[Path], out_dir: Path, *, workers: int | None = None)
         ]
         timings["reason"] = time.perf_counter() - t
         t = time.perf_counter()
-        paths = [write_run(quads, work / "shared.nq")] + [r.path for r in runs]
+        paths = [write_run(quads, work / "shared.nq")] + [p for r in runs for p in r.paths]
         del quads, shared
         export = merge_runs(paths, work / EXPORT_NAME)
         timings["export"] = time.perf_counter() - t

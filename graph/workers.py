@@ -13,8 +13,10 @@ True
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,8 +34,10 @@ from policykg.graph.runs import write_run
 from policykg.graph.textview import make_view
 from policykg.ontology.namespaces import PKG, RDF
 
-#: Tasks (roughly) per batch of plans emitted into one run file.
+#: Tasks (roughly) per batch of plans given to a worker.
 BATCH_TASKS = 20_000
+#: Quads a worker holds before it writes them out as a sorted run.
+FLUSH_QUADS = 1_000_000
 
 _AGENCY = str(PKG.Agency)
 _TYPE = str(RDF.type)
@@ -73,8 +77,22 @@ def _warm() -> None:
     make_view("Ủy ban nhân dân **3**")
 
 
+def _die_with_parent() -> None:
+    """A worker whose build is killed dies with it (Linux), instead of living on holding the
+    build's output pipes and memory."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the line above ran
+        os._exit(1)
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
+    )
 
 
 def ordered_map(fn: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterator[Any]:
@@ -97,32 +115,47 @@ def _slim(analysis: Analysis) -> Analysis:
 
 @dataclass
 class PlanRun:
-    """The plans of a batch of files, emitted: a sorted run, the agency spellings seen, and
+    """The plans of a batch of files, emitted: sorted runs, the agency spellings seen, and
     what the reasoner must see of the agencies tasks name (types and levels)."""
 
-    path: Path
+    paths: list[Path]
     agency_names: dict[str, Counter]
     agency_quads: list[Quad]
 
 
-def _emit_batch(job: tuple[int, list[str]]) -> PlanRun:
-    index, names = job
-    resolution: Resolution = _shared["resolution"]
-    em = Emitter(_shared["analyses"], _shared["registry"])
-    emit_plans(em, resolution, names)
-    quads = list(em.quads())
+def _agency_quads(quads: list[Quad]) -> list[Quad]:
     agencies = {
         q.subject for q in quads if q.predicate.value == _TYPE and q.object.value == _AGENCY
     }
-    agency_quads = [
+    return [
         q
         for q in quads
         if q.subject in agencies
         and isinstance(q.object, NamedNode)
         and q.predicate.value in (_TYPE, _LEVEL)
     ]
-    path = write_run(quads, Path(_shared["work"]) / f"plans-{index:06d}.nq")
-    return PlanRun(path, em._agency_names, agency_quads)
+
+
+def _emit_batch(job: tuple[int, list[str]]) -> PlanRun:
+    """Emit a batch of files into runs of at most about :data:`FLUSH_QUADS` quads each, so
+    that one huge file (a 100,000-row table) does not hold all its quads at once."""
+    index, names = job
+    em = Emitter(_shared["analyses"], _shared["registry"])
+    run = PlanRun([], {}, [])
+
+    def flush(force: bool = False) -> None:
+        if not em._quads or (len(em._quads) < FLUSH_QUADS and not force):
+            return
+        quads = list(em.quads())
+        em._quads.clear()
+        run.agency_quads.extend(_agency_quads(quads))
+        name = f"plans-{index:06d}-{len(run.paths):04d}.nq"
+        run.paths.append(write_run(quads, Path(_shared["work"]) / name))
+
+    emit_plans(em, _shared["resolution"], names, after_task=flush)
+    flush(force=True)
+    run.agency_names = em._agency_names
+    return run
 
 
 def emit_plan_runs(

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from policykg.bench.generate import generate_corpus, write_corpus
+from policykg.graph import workers
 from policykg.graph.pipeline import build
 from policykg.graph.store import open_store
 from policykg.queries import api, audit
@@ -49,9 +50,10 @@ def test_same_seed_same_corpus(tmp_path) -> None:
         ).read_bytes()
 
 
-def test_two_processes_give_the_export_of_one(tmp_path) -> None:
+def test_two_processes_give_the_export_of_one(tmp_path, monkeypatch) -> None:
     write_corpus(generate_corpus(2500, seed=13), tmp_path)  # several batches of plans
     one = build([tmp_path / "corpus"], tmp_path / "one", workers=1)
+    monkeypatch.setattr(workers, "FLUSH_QUADS", 20_000)  # and several runs per batch
     two = build([tmp_path / "corpus"], tmp_path / "two", workers=2)
     assert one.export_sha256 == two.export_sha256
     assert (one.build_dir / "graph.nq").read_bytes() == (two.build_dir / "graph.nq").read_bytes()
