@@ -312,14 +312,15 @@ def _find_task_plan(store: Store, ref: str) -> tuple[str, str]:
     )
     rows = [(r["task"].value, r["plan"].value) for r in found]
     if not rows and ":" in ref and "#" not in ref:  # an IRI
-        text = "SELECT ?task ?plan WHERE { ?task <https://w3id.org/policykg/ontology#partOfPlan> ?plan }"
         try:
             node = NamedNode(ref)
         except ValueError:
             node = None
         if node is not None:
             found = store.query(
-                text, substitutions={Variable("task"): node}, use_default_graph_as_union=True
+                load_query("task-plans").text,
+                substitutions={Variable("task"): node},
+                use_default_graph_as_union=True,
             )
             rows = [(ref, r["plan"].value) for r in found]
     if not rows:  # a key written differently (case, tones): the slow way
@@ -328,10 +329,24 @@ def _find_task_plan(store: Store, ref: str) -> tuple[str, str]:
     return rows[0]
 
 
+def _edges_above(store: Store, start: str) -> list[dict]:
+    """The upward edges reachable from ``start``, walked one document at a time."""
+    spec = load_query("up-edges-from")
+    rows: list[dict] = []
+    seen, todo = {start}, [start]
+    while todo:
+        found = run_query(store, spec, {"from": NamedNode(todo.pop())})
+        rows += found
+        for row in found:
+            if row["to"] not in seen:
+                seen.add(row["to"])
+                todo.append(row["to"])
+    return rows
+
+
 def _one_task_lineage(store: Store, ref: str) -> list[dict]:
     task, plan = _find_task_plan(store, ref)
-    rows = run_query(store, load_query("lineage-edges"), {"document": NamedNode(plan)})
-    edges, central = edge_map(rows)
+    edges, central = edge_map(_edges_above(store, plan))
     (lin,) = all_lineages(edges, central, [plan])
     spec = load_query("document-labels")
     labels: dict[str, tuple[str, str | None]] = {}
