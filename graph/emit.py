@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
@@ -24,9 +24,36 @@ from policykg.graph.analyse import Analysis
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.resolve import Anomaly, Document, Evidence, Resolution
 from policykg.graph.textview import fold
+from policykg.ontology import namespaces as ns
 from policykg.ontology.load import superterms
-from policykg.ontology.namespaces import DATA_GRAPH, ID, OA, PKG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from policykg.ontology.namespaces import DATA_GRAPH, ID
 
+
+class _Terms:
+    """A namespace whose terms are pyoxigraph nodes, each made once: rdflib's attribute
+    lookup and IRI check cost more than the rest of emission at a million tasks.
+
+    >>> _Terms(ns.PKG).Task.value
+    'https://w3id.org/policykg/ontology#Task'
+    """
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return getattr(self, name)
+
+
+PKG, OA, PROV, RDF, RDFS, SKOS, TIME, XSD = (
+    _Terms(n) for n in (ns.PKG, ns.OA, ns.PROV, ns.RDF, ns.RDFS, ns.SKOS, ns.TIME, ns.XSD)
+)
 _GRAPH = NamedNode(str(DATA_GRAPH))
 _LEVELS = {
     "central-party": PKG.CentralParty,
@@ -44,7 +71,7 @@ _RELATIONS = {
 
 
 def _n(term) -> NamedNode:
-    return NamedNode(str(term))
+    return term if isinstance(term, NamedNode) else NamedNode(str(term))
 
 
 def doc_iri(doc: Document) -> str:
@@ -79,6 +106,7 @@ class Emitter:
     agency_seen: dict[str, date] = field(default_factory=dict)
     #: the date of the plan whose tasks are being emitted
     plan_date: date | None = None
+    _named_issuers: set[str] = field(default_factory=set)
 
     def add(self, s, p, o) -> None:
         """Add one triple to the data graph."""
@@ -155,6 +183,7 @@ class Emitter:
         self.iri(s, RDF.type, PKG.Agency)
         local = jurisdiction != "vn"
         self.lit(s, PKG.name, name, "vi")  # the place is the agency's pkg:jurisdiction
+        self._named_issuers.add(s)
         if issuer is not None:
             self.iri(s, PKG.level, _LEVELS[issuer.level])
             self.lit(s, RDFS.label, issuer.en + (f" ({j.name})" if local else ""), "en")
@@ -204,7 +233,7 @@ class Emitter:
         self.iri(s, p, o)
         ev, fact = link.evidence, link.curated
         where = f"{ev.file}|{ev.start}|{ev.end}" if ev else f"curated|{fact.source}"
-        digest = hashlib.sha1(f"{s}|{p}|{o}|{where}".encode()).hexdigest()
+        digest = hashlib.sha1(f"{s}|{p.value}|{o}|{where}".encode()).hexdigest()
         a = str(ID["assertion/" + digest[:20]])
         self.iri(a, RDF.type, PKG.RelationAssertion)
         self.iri(a, RDF.subject, s)
@@ -341,12 +370,24 @@ class Emitter:
             t, PKG.source, self.span(Evidence(file, offset + target.start, offset + target.end))
         )
 
+    def add_agency_names(self, names: dict[str, Counter]) -> None:
+        """Count the agency spellings another emitter saw (a worker's)."""
+        for s, counter in names.items():
+            self._agency_names.setdefault(s, Counter()).update(counter)
+
+    def add_agency_places(self, places: dict[str, tuple[str, str]], seen: dict[str, date]) -> None:
+        """Take in the agencies another emitter (a worker's) emitted: place, name, and the
+        earliest date a text naming them bears."""
+        for s, place in places.items():
+            self.agency_places.setdefault(s, place)
+        for s, when in seen.items():
+            self.agency_seen[s] = min(self.agency_seen.get(s, when), when)
+
     def finish(self) -> None:
         """One name per agency (the most used spelling); the others become alternative names."""
-        issuers = {q.subject.value for q in self._quads if q.predicate.value == str(PKG.name)}
         for s, names in sorted(self._agency_names.items()):
             ranked = sorted(names, key=lambda n: (-names[n], len(n), n))
-            if s not in issuers:
+            if s not in self._named_issuers:
                 self.lit(s, PKG.name, ranked[0], "vi")
             for other in ranked[1:]:
                 self.lit(s, PKG.altName, other, "vi")
@@ -365,9 +406,9 @@ class Emitter:
                     yield Quad(q.subject, prop, q.object, q.graph_name)
 
 
-def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task) -> list[str]:
-    """The documents a task's own text cites (mentions found by position, not by scanning)."""
-    starts = [m.start for m in analysis.mentions]  # mentions are in text order
+def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task, starts) -> list[str]:
+    """The documents a task's own text cites (mentions found by position, not by scanning);
+    ``starts`` are the offsets of the file's mentions, in text order."""
     out: set[str] = set()
     for a, b in task.spans:
         for m in analysis.mentions[bisect_left(starts, a) : bisect_left(starts, b)]:
@@ -377,8 +418,8 @@ def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task) -> li
     return sorted(out)
 
 
-def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
-    """Emit a whole resolution; returns the emitter holding the quads."""
+def emit_shared(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
+    """Emit what is not a plan's own: files, documents, relations, citations, anomalies."""
     em = Emitter({a.name: a for a in analyses})
     docs = resolution.by_key()
     for analysis in em.analyses.values():
@@ -391,20 +432,51 @@ def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
         em.citation(docs, c.citing, c.cited, c.file, c.mention)
     for anomaly in resolution.anomalies:
         em.anomaly(docs, anomaly)
-    for analysis in em.analyses.values():
+    return em
+
+
+def emit_plans(
+    em: Emitter,
+    resolution: Resolution,
+    names: Iterable[str],
+    *,
+    after_task: Callable[[], None] | None = None,
+) -> None:
+    """Emit the tasks and targets of the files ``names`` (each file on its own: the unit of
+    work a build process takes); ``after_task`` is called after each task (to write out what
+    the emitter holds)."""
+    docs = resolution.by_key()
+    for name in names:
+        analysis = em.analyses[name]
+        starts = [m.start for m in analysis.mentions]  # mentions are in text order
         for i, found in enumerate(analysis.tasks):
             plan = docs[resolution.part_documents[(analysis.name, i)]]
             em.plan_date = plan.date or (date(plan.year, 1, 1) if plan.year else None)
             for task in found.tasks:
-                cited = _cited_by_task(resolution, docs, analysis, task)
+                cited = _cited_by_task(resolution, docs, analysis, task, starts)
                 em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)
+                if after_task is not None:
+                    after_task()
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
+
+
+def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
+    """Emit a whole resolution in one process; returns the emitter holding the quads."""
+    em = emit_shared(resolution, analyses)
+    emit_plans(em, resolution, list(em.analyses))
     em.finish()
+    emit_agency_history(em, resolution)
+    return em
+
+
+def emit_agency_history(em: Emitter, resolution: Resolution) -> None:
+    """Add the history of the agencies ``em`` has seen (after every plan is emitted); the
+    instruments of the changes it holds join the resolution's documents."""
     # imported here: the history module builds on this one's Emitter
     from policykg.graph.agency_history import AgencyHistory
     from policykg.graph.emit_history import emit_history
 
-    added = emit_history(em, AgencyHistory(), resolution.instruments, set(docs))
-    resolution.documents.extend(added)  # the instruments of the changes the graph holds
-    return em
+    docs = {d.key for d in resolution.documents}
+    added = emit_history(em, AgencyHistory(), resolution.instruments, docs)
+    resolution.documents.extend(added)

@@ -15,7 +15,8 @@ its name, line and reason, and the build goes on with the others.
 
 from __future__ import annotations
 
-import hashlib
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +25,12 @@ from pyoxigraph import NamedNode, Quad
 from rdflib import Graph, URIRef
 
 from policykg.graph.analyse import Analysis, analyse_source
-from policykg.graph.emit import emit
+from policykg.graph.emit import emit_agency_history, emit_shared
 from policykg.graph.read import UnreadableDocument, read_source
 from policykg.graph.resolve import resolve
-from policykg.graph.store import canonical_nquads, write_build
+from policykg.graph.runs import merge_runs, write_run
+from policykg.graph.store import EXPORT_NAME, write_build
+from policykg.graph.workers import default_workers, emit_plan_runs, ordered_map
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.namespaces import INFERRED_GRAPH, PKG, RDF
 from policykg.ontology.reason import ensure_consistent
@@ -126,37 +129,46 @@ class Duplicate:
         return f"{self.file}: same content as {self.same_as}; read once"
 
 
+def _read_one(item: tuple[str, Path]) -> Analysis | Refused:
+    """Read and analyse one file (in a worker process when the build has several)."""
+    name, path = item
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return Refused(
+            name,
+            None,
+            f"unsupported format {path.suffix or '(none)'}: plain text "
+            "(.txt, .md) only for now; convert the file to UTF-8 text",
+        )
+    try:
+        source = read_source(path, name=name)
+    except UnreadableDocument as e:
+        return Refused(name, e.line, e.reason)
+    analysis = analyse_source(source)
+    analysis.trees = []  # nothing after analysis reads the trees: less to send and keep
+    return analysis
+
+
 def read_corpus(
-    files: list[tuple[str, Path]],
+    files: list[tuple[str, Path]], *, workers: int = 1
 ) -> tuple[list[Analysis], list[Refused], list[Duplicate]]:
     """Read and analyse each file; files that cannot be read are refused, not fatal.
 
     A file with the same bytes as one read before is read once (a duplicate); of two files
-    that state the same number for different texts, the later one is refused.
+    that state the same number for different texts, the later one is refused. With several
+    ``workers`` the files are analysed in that many processes, with the same result.
     """
     analyses, refused, duplicates = [], [], []
     seen: dict[str, str] = {}
-    for name, path in files:
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            refused.append(
-                Refused(
-                    name,
-                    None,
-                    f"unsupported format {path.suffix or '(none)'}: plain text "
-                    "(.txt, .md) only for now; convert the file to UTF-8 text",
-                )
-            )
+    for result in ordered_map(_read_one, files, workers):
+        if isinstance(result, Refused):
+            refused.append(result)
             continue
-        try:
-            source = read_source(path, name=name)
-        except UnreadableDocument as e:
-            refused.append(Refused(name, e.line, e.reason))
+        sha = result.source.sha256 if result.source else ""
+        if sha in seen:
+            duplicates.append(Duplicate(result.name, seen[sha]))
             continue
-        if source.sha256 in seen:
-            duplicates.append(Duplicate(name, seen[source.sha256]))
-            continue
-        seen[source.sha256] = name
-        analyses.append(analyse_source(source))
+        seen[sha] = result.name
+        analyses.append(result)
     return _refuse_conflicts(analyses, refused), refused, duplicates
 
 
@@ -224,15 +236,19 @@ def central_directives(quads: list[Quad]) -> list[str]:
     return sorted(ensure_consistent(data).central_directives)
 
 
-def build(corpus_dirs: list[Path], out_dir: Path) -> BuildReport:
+def build(corpus_dirs: list[Path], out_dir: Path, *, workers: int | None = None) -> BuildReport:
     """Build the graph from the corpus directories into ``out_dir``; returns a report.
 
-    The new build replaces the previous one only once it is completely written.
+    The new build replaces the previous one only once it is completely written. ``workers``
+    processes (default: :func:`~policykg.graph.workers.default_workers`) analyse the files
+    and emit the plans; the export is the same bytes whatever their number. Quads go to
+    sorted runs on disk and are merged into the export, which the store bulk-loads.
     """
     t0 = time.perf_counter()
+    workers = workers or default_workers()
     timings: dict[str, float] = {}
     files = corpus_files(corpus_dirs)
-    analyses, refused, duplicates = read_corpus(files)
+    analyses, refused, duplicates = read_corpus(files, workers=workers)
     if not analyses:
         raise NoCorpus(
             "no readable document in "
@@ -243,38 +259,57 @@ def build(corpus_dirs: list[Path], out_dir: Path) -> BuildReport:
     t = time.perf_counter()
     resolution = resolve(analyses)
     timings["resolve"] = time.perf_counter() - t
-    t = time.perf_counter()
-    quads = list(emit(resolution, analyses).quads())
-    timings["emit"] = time.perf_counter() - t
-    t = time.perf_counter()
-    central = central_directives(quads)
-    inferred = NamedNode(str(INFERRED_GRAPH))
-    quads += [
-        Quad(
-            NamedNode(iri), NamedNode(str(RDF.type)), NamedNode(str(PKG.CentralDirective)), inferred
+    (out_dir / "builds").mkdir(parents=True, exist_ok=True)  # an abandoned one is pruned
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir / "builds"))
+    try:
+        t = time.perf_counter()
+        shared = emit_shared(resolution, analyses)
+        runs = emit_plan_runs(resolution, shared.analyses, work, workers)
+        for run in runs:
+            shared.add_agency_names(run.agency_names)
+            shared.add_agency_places(run.agency_places, run.agency_seen)
+        shared.finish()
+        emit_agency_history(shared, resolution)
+        quads = list(shared.quads())
+        timings["emit"] = time.perf_counter() - t
+        t = time.perf_counter()
+        central = central_directives(quads + [q for r in runs for q in r.agency_quads])
+        inferred = NamedNode(str(INFERRED_GRAPH))
+        quads += [
+            Quad(
+                NamedNode(iri),
+                NamedNode(str(RDF.type)),
+                NamedNode(str(PKG.CentralDirective)),
+                inferred,
+            )
+            for iri in central
+        ]
+        timings["reason"] = time.perf_counter() - t
+        t = time.perf_counter()
+        paths = [write_run(quads, work / "shared.nq")] + [p for r in runs for p in r.paths]
+        del quads, shared
+        export = merge_runs(paths, work / EXPORT_NAME)
+        timings["export"] = time.perf_counter() - t
+        t = time.perf_counter()
+        report = BuildReport(
+            out_dir=out_dir,
+            build_dir=out_dir,
+            files=[a.name for a in analyses],
+            refused=refused,
+            duplicates=duplicates,
+            documents=len(resolution.documents),
+            links=len(resolution.links),
+            citations=len(resolution.citations),
+            anomalies=len(resolution.anomalies),
+            central=central,
+            quads=export.quads,
+            export_sha256=export.sha256,
+            seconds=0.0,
+            timings=timings,
         )
-        for iri in central
-    ]
-    timings["reason"] = time.perf_counter() - t
-    t = time.perf_counter()
-    export = canonical_nquads(quads)
-    report = BuildReport(
-        out_dir=out_dir,
-        build_dir=out_dir,
-        files=[a.name for a in analyses],
-        refused=refused,
-        duplicates=duplicates,
-        documents=len(resolution.documents),
-        links=len(resolution.links),
-        citations=len(resolution.citations),
-        anomalies=len(resolution.anomalies),
-        central=central,
-        quads=export.count(b"\n"),
-        export_sha256=hashlib.sha256(export).hexdigest(),
-        seconds=0.0,
-        timings=timings,
-    )
-    report.build_dir = write_build(out_dir, export, report.manifest())
+        report.build_dir = write_build(out_dir, export.path, report.manifest())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     timings["store"] = time.perf_counter() - t
     report.seconds = time.perf_counter() - t0
     return report

@@ -49,15 +49,21 @@ def canonical_nquads(quads: Iterable[Quad]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
-def write_build(out_dir: Path, export: bytes, manifest: dict) -> Path:
-    """Write a complete build and make it current; returns the build's directory."""
+def write_build(out_dir: Path, export: bytes | Path, manifest: dict) -> Path:
+    """Write a complete build and make it current; returns the build's directory.
+
+    ``export`` is the canonical export, as bytes or as a file (moved into the build).
+    """
     builds = out_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     tmp = builds / f".incomplete-{uuid.uuid4().hex}"
     tmp.mkdir()
-    (tmp / EXPORT_NAME).write_bytes(export)
+    if isinstance(export, Path):
+        shutil.move(export, tmp / EXPORT_NAME)
+    else:
+        (tmp / EXPORT_NAME).write_bytes(export)
     store = Store(str(tmp / "store"))
-    if export:
+    if (tmp / EXPORT_NAME).stat().st_size:
         store.bulk_load(path=str(tmp / EXPORT_NAME), format=RdfFormat.N_QUADS)
     store.load(
         path=str(ONTOLOGY_PATH), format=RdfFormat.TURTLE, to_graph=NamedNode(str(ONTOLOGY_GRAPH))

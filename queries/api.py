@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from urllib.parse import unquote
 
-from pyoxigraph import Store
+from pyoxigraph import Literal, NamedNode, Store, Variable
 
 from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
@@ -311,19 +312,115 @@ def find_task(all_tasks: list[dict], ref: str) -> dict:
 
 
 def task_lineage(store: Store, task: str | None = None) -> list[dict]:
-    """Lineage rows for one task, or every task: the paths of its plan up to central directives."""
-    all_tasks = tasks(store)
-    chosen = all_tasks if task is None else [find_task(all_tasks, task)]
-    plans = sorted({t["document"]["iri"] for t in chosen})
-    docs = documents(store)
-    by_plan = {row["document"]["iri"]: row for row in _lineage_rows(store, docs, plans)}
+    """Lineage rows for one task, or every task: the paths of its plan up to central directives.
+
+    Fast by design at a million tasks: the lineage is computed once per plan over the small
+    graph of documents, and the tasks are joined to it from one two-column query (a task's
+    key is its plan's key, "#" and the path that ends its IRI). One task is found by an index
+    lookup of its key or IRI and only its plan's edges are read. Rows are sorted by task key.
+    """
+    if task is not None:
+        return _one_task_lineage(store, task)
+    pairs = [
+        (row["task"].value, row["plan"].value)
+        for row in store.query(load_query("task-plans").text, use_default_graph_as_union=True)
+    ]
+    labels = _document_labels(store)
+    edges, central = edge_map(run_query(store, load_query("up-edges")))
+    by_plan = {
+        lin.start: (
+            [[_label(labels, iri) for iri in path] for path in lin.paths],
+            [_label(labels, iri) for iri in lin.central],
+        )
+        for lin in all_lineages(edges, central, sorted({plan for _, plan in pairs}))
+    }
+    rows = [
+        {
+            "task": {"iri": t, "key": _task_key(labels, t, plan)},
+            "paths": by_plan[plan][0],
+            "central": by_plan[plan][1],
+        }
+        for t, plan in pairs
+    ]
+    rows.sort(key=lambda r: r["task"]["key"])
+    return rows
+
+
+def _task_key(labels: dict[str, tuple[str, str | None]], task: str, plan: str) -> str:
+    """``<plan key>#<path>``: the path is the end of the task's IRI (see graph/emit.py)."""
+    return labels[plan][0] + "#" + unquote(task[len(plan) + len("/task/") :])
+
+
+def _document_labels(store: Store) -> dict[str, tuple[str, str | None]]:
+    return {
+        r["doc"]: (r["key"], r["number"]) for r in run_query(store, load_query("document-labels"))
+    }
+
+
+def _label(labels: dict[str, tuple[str, str | None]], iri: str) -> dict:
+    key, number = labels.get(iri, (None, None))
+    return {"iri": iri, "number": number, "key": key}
+
+
+def _find_task_plan(store: Store, ref: str) -> tuple[str, str]:
+    """(task IRI, plan IRI) of the task a user means, by an index lookup where possible."""
+    spec = load_query("task-by-key")
+    found = store.query(
+        spec.text, substitutions={Variable("key"): Literal(ref)}, use_default_graph_as_union=True
+    )
+    rows = [(r["task"].value, r["plan"].value) for r in found]
+    if not rows and ":" in ref and "#" not in ref:  # an IRI
+        try:
+            node = NamedNode(ref)
+        except ValueError:
+            node = None
+        if node is not None:
+            found = store.query(
+                load_query("task-plans").text,
+                substitutions={Variable("task"): node},
+                use_default_graph_as_union=True,
+            )
+            rows = [(ref, r["plan"].value) for r in found]
+    if not rows:  # a key written differently (case, tones): the slow way
+        t = find_task(tasks(store), ref)
+        rows = [(t["iri"], t["document"]["iri"])]
+    return rows[0]
+
+
+def _edges_above(store: Store, start: str) -> list[dict]:
+    """The upward edges reachable from ``start``, walked one document at a time."""
+    spec = load_query("up-edges-from")
+    rows: list[dict] = []
+    seen, todo = {start}, [start]
+    while todo:
+        found = run_query(store, spec, {"from": NamedNode(todo.pop())})
+        rows += found
+        for row in found:
+            if row["to"] not in seen:
+                seen.add(row["to"])
+                todo.append(row["to"])
+    return rows
+
+
+def _one_task_lineage(store: Store, ref: str) -> list[dict]:
+    task, plan = _find_task_plan(store, ref)
+    edges, central = edge_map(_edges_above(store, plan))
+    (lin,) = all_lineages(edges, central, [plan])
+    spec = load_query("document-labels")
+    labels: dict[str, tuple[str, str | None]] = {}
+    for iri in {plan, *(n for p in lin.paths for n in p)}:
+        for r in store.query(
+            spec.text,
+            substitutions={Variable("doc"): NamedNode(iri)},
+            use_default_graph_as_union=True,
+        ):
+            labels[iri] = (r["key"].value, r["number"].value if r["number"] else None)
     return [
         {
-            "task": {"iri": t["iri"], "key": t["key"]},
-            "paths": by_plan[t["document"]["iri"]]["paths"],
-            "central": by_plan[t["document"]["iri"]]["central"],
+            "task": {"iri": task, "key": _task_key(labels, task, plan)},
+            "paths": [[_label(labels, iri) for iri in path] for path in lin.paths],
+            "central": [_label(labels, iri) for iri in lin.central],
         }
-        for t in chosen
     ]
 
 

@@ -103,10 +103,17 @@ class _Audit:
         self.successions = SuccessionTable.read(store)
         self.edges, self.central = edge_map(run_query(store, load_query("up-edges")))
         self.out: list[Finding] = []
+        self._bases: dict[str, list[str]] = {}
 
     def plan_bases(self, plan: dict) -> list[str]:
         """What a plan rests on: itself, the decision issuing it, what either names in its
-        "căn cứ" or implements, and every document on their paths to central directives."""
+        "căn cứ" or implements, and every document on their paths to central directives
+        (computed once per plan: a plan has thousands of tasks at national scale)."""
+        if plan["iri"] not in self._bases:
+            self._bases[plan["iri"]] = self._plan_bases(plan)
+        return self._bases[plan["iri"]]
+
+    def _plan_bases(self, plan: dict) -> list[str]:
         starts = [plan["iri"]] + [a["iri"] for a in plan["attached_to"]]
         out: list[str] = list(starts)
         for start in starts:

@@ -1,0 +1,1 @@
+"""The synthetic national corpus generator and the benchmark (``python -m policykg.bench.run``)."""

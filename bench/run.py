@@ -1,0 +1,420 @@
+"""The benchmark: build and query the synthetic national corpus at several sizes, against
+an rdflib baseline, and write ``docs/benchmarks.md``.
+
+    python -m policykg.bench.run --sizes 10k,100k,1M --repeat 3
+
+For each size (tasks), the corpus of :mod:`policykg.bench.generate` is written under
+``--data`` (once; reused while its ``expected.json`` is there). Then, ``--repeat`` times
+each: the full build (read → store) in a child process, with the peak resident memory of
+its whole process tree (sampled); the lineage of all tasks (the task → central directive
+rows computed, not printed), of one task, the audit and the agency workload on the
+embedded store, with the naive property-path SPARQL forms of the lineage next to the
+chosen ones. The same functions then run on the baseline, an rdflib graph holding the
+export's triples (:mod:`policykg.bench.baseline`), in a child process with a time limit,
+for sizes up to ``--baseline-max``. Results are kept in ``docs/benchmarks.json`` by size, so
+a later run at another size adds to the report instead of replacing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import psutil
+
+from policykg.bench.generate import generate_corpus, parse_size, write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 1, 1)
+
+#: The naive forms: one property-path query from tasks to the central directives reached.
+NAIVE_ALL = """
+PREFIX pkg: <https://w3id.org/policykg/ontology#>
+SELECT ?task ?central WHERE {
+  ?task pkg:partOfPlan ?plan .
+  ?plan (pkg:implements|pkg:basedOn)+ ?central .
+  ?central a pkg:CentralDirective .
+}"""
+NAIVE_ONE = """
+PREFIX pkg: <https://w3id.org/policykg/ontology#>
+SELECT ?key ?task ?central WHERE {
+  ?task pkg:key ?key ; pkg:partOfPlan ?plan .
+  ?plan (pkg:implements|pkg:basedOn)+ ?central .
+  ?central a pkg:CentralDirective .
+}"""
+
+_BUILD_CHILD = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from policykg.graph.pipeline import build
+    r = build([Path(sys.argv[1])], Path(sys.argv[2]), workers=int(sys.argv[3]))
+    print(json.dumps({"seconds": r.seconds, "timings": r.timings, "quads": r.quads,
+                      "sha256": r.export_sha256, "build_dir": str(r.build_dir)}))
+    """
+)
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def run_sampled(args: list[str], *, timeout: float) -> tuple[str, int, float]:
+    """Run a child; its stdout, the peak RSS of its process tree (bytes) and wall seconds."""
+    t0 = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, peak = psutil.Process(child.pid), 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(proc))
+        if time.perf_counter() - t0 > timeout:
+            child.kill()
+            break
+        time.sleep(0.1)
+    out, err = child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"child failed ({child.returncode}): {err[-2000:]}")
+    return out, peak, time.perf_counter() - t0
+
+
+def corpus_for(data: Path, tasks: int, seed: int) -> tuple[Path, dict]:
+    """The generated corpus of that size (written once)."""
+    where = data / f"{tasks}-s{seed}"
+    expected = where / "expected.json"
+    if not expected.exists():
+        write_corpus(generate_corpus(tasks, seed=seed), where)
+    return where, json.loads(expected.read_text("utf-8"))
+
+
+def _stats(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[dict, object]:
+    """Median, min and max seconds of ``repeat`` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return _stats(times), result
+
+
+def query_measures(store, repeat: int) -> dict:
+    """The query measures on a store (embedded or baseline), in seconds."""
+    from pyoxigraph import Literal, Variable
+
+    from policykg.queries import api, audit
+
+    out: dict[str, dict] = {}
+    out["lineage_all"], rows = timed(lambda: api.task_lineage(store), repeat)
+    key = rows[len(rows) // 2]["task"]["key"]
+    out["lineage_one"], _ = timed(lambda: api.task_lineage(store, key), max(repeat, 5))
+    out["lineage_all_naive"], _ = timed(
+        lambda: len(list(store.query(NAIVE_ALL, use_default_graph_as_union=True))), repeat
+    )
+    one = {Variable("key"): Literal(key)}
+    out["lineage_one_naive"], _ = timed(
+        lambda: list(store.query(NAIVE_ONE, substitutions=one, use_default_graph_as_union=True)),
+        max(repeat, 5),
+    )
+    out["agencies"], _ = timed(lambda: api.agencies(store), repeat)
+    out["audit"], _ = timed(lambda: audit.audit(store, as_of=AS_OF), repeat)
+    return out
+
+
+_BASELINE_CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from policykg.bench.baseline import RdflibStore
+    from policykg.bench.run import timed
+    from policykg.queries import api, audit
+    from policykg.bench.run import AS_OF
+    t = time.perf_counter()
+    store = RdflibStore.load(Path(sys.argv[1]))
+    print(json.dumps({"load": time.perf_counter() - t, "triples": len(store)}), flush=True)
+    repeat, lean = int(sys.argv[2]), sys.argv[3] == "lean"
+    s, rows = timed(lambda: api.task_lineage(store), repeat)
+    print(json.dumps({"lineage_all": s}), flush=True)
+    key = rows[len(rows) // 2]["task"]["key"]
+    print(json.dumps({"lineage_one": timed(lambda: api.task_lineage(store, key), repeat)[0]}),
+          flush=True)
+    print(json.dumps({"agencies": timed(lambda: api.agencies(store), repeat)[0]}), flush=True)
+    if not lean:
+        print(json.dumps({"audit": timed(lambda: audit.audit(store, as_of=AS_OF), 1)[0]}),
+              flush=True)
+    """
+)
+
+
+def lean_export(export: Path, path: Path) -> Path:
+    """The export without the text-span resources (selectors, quotes): what the lineage and
+    agency queries read, small enough for rdflib at 100,000 tasks. The audit needs the spans."""
+    with open(export, encoding="utf-8") as src, open(path, "w", encoding="utf-8") as out:
+        for line in src:
+            if "/span/" not in line.split(" ", 1)[0]:
+                out.write(line)
+    return path
+
+
+def baseline_measures(export: Path, repeat: int, timeout: float, *, lean: bool) -> dict:
+    """The baseline's measures; those not done within ``timeout`` seconds are missing."""
+    t0 = time.perf_counter()
+    if lean:
+        export = lean_export(export, export.with_name("lean.nq"))
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _BASELINE_CHILD,
+            str(export),
+            str(repeat),
+            "lean" if lean else "full",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    proc, peak, out = psutil.Process(child.pid), 0, {}
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
+    reader.start()
+    while child.poll() is None:
+        if time.perf_counter() - t0 > timeout:
+            child.kill()
+            out["timed_out_after"] = timeout
+            break
+        with contextlib.suppress(psutil.Error):
+            peak = max(peak, proc.memory_info().rss)
+        time.sleep(0.2)
+    reader.join(timeout=5)
+    for line in lines:
+        out.update(json.loads(line))
+    child.wait()
+    out["peak_rss"] = peak
+    out["lean"] = lean
+    return out
+
+
+def measure_size(
+    label: str, tasks: int, args: argparse.Namespace
+) -> dict:  # pragma: no cover - run by hand
+    """Every measure at one size."""
+    where, expected = corpus_for(args.data, tasks, args.seed)
+    corpus, out = where / "corpus", where / "out"
+    builds, peaks, walls, reports = [], [], [], []
+    for i in range(args.repeat):
+        text, peak, wall = run_sampled(
+            [sys.executable, "-c", _BUILD_CHILD, str(corpus), str(out), str(args.workers)],
+            timeout=args.build_timeout,
+        )
+        report = json.loads(text.strip().splitlines()[-1])
+        builds.append(report["seconds"])
+        peaks.append(peak)
+        walls.append(wall)
+        reports.append(report)
+        print(
+            f"{label}: build {i + 1}: {report['seconds']:.1f} s, {peak / 2**30:.2f} GiB", flush=True
+        )
+    from policykg.graph.store import open_store
+
+    store = open_store(out)
+    queries = query_measures(store, args.repeat)
+    print(f"{label}: queries {json.dumps(queries)}", flush=True)
+    del store
+    result = {
+        "tasks": expected["tasks"],
+        "files": expected["files"],
+        "bytes": expected["bytes"],
+        "quads": reports[-1]["quads"],
+        "sha256": sorted({r["sha256"] for r in reports}),
+        "workers": args.workers,
+        "build": _stats(builds),
+        "peak_rss": _stats(peaks),
+        "stages": {
+            k: statistics.median(r["timings"][k] for r in reports) for k in reports[0]["timings"]
+        },
+        "queries": queries,
+    }
+    if tasks <= parse_size(args.baseline_max):
+        export = Path(reports[-1]["build_dir"]) / "graph.nq"
+        lean = tasks > parse_size(args.baseline_full_max)
+        result["baseline"] = baseline_measures(
+            export, args.repeat, args.baseline_timeout, lean=lean
+        )
+        print(f"{label}: baseline {json.dumps(result['baseline'])}", flush=True)
+    return result
+
+
+def machine() -> dict:
+    """CPU, cores, memory, versions and date."""
+    import pyoxigraph
+    import rdflib
+
+    cpu = "unknown"
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        for line in info.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average": os.getloadavg()[0],
+    }
+
+
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+_TARGETS = {
+    "build": ("full build (read → store)", "s", "≤ 300 s at 1M"),
+    "lineage_all": (
+        "lineage of all tasks (chosen: plan lineages ⋈ task-plan rows)",
+        "s",
+        "≤ 2 s at 1M",
+    ),
+    "lineage_all_naive": ("lineage of all tasks, naive property-path SPARQL", "s", ""),
+    "lineage_one": ("lineage of one task (chosen: key lookup + plan edges)", "ms", "≤ 5 ms at 1M"),
+    "lineage_one_naive": ("lineage of one task, naive property-path SPARQL", "ms", ""),
+    "audit": ("audit (every finding kind)", "s", "≤ 10 s at 1M"),
+    "agencies": ("agency workload", "s", ""),
+}
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    value = value * 1000 if unit == "ms" else value
+    return f"{value:.1f}" if value >= 10 else f"{value:.3g}"
+
+
+def render_size(label: str, r: dict) -> str:
+    """The table of one size."""
+    mb = r["bytes"] / 1e6
+    med = r["build"]["median"]
+    lines = [
+        f"### {label}: {r['tasks']:,} tasks",
+        "",
+        f"{r['files']:,} plan files, {mb:.1f} MB of text, {r['quads']:,} quads in the export, "
+        f"build with {r['workers']} worker processes. Throughput (median build): "
+        f"**{mb / med:.2f} MB/s**, **{r['tasks'] / med:,.0f} tasks/s**. Peak resident memory "
+        f"of the build's process tree: median **{r['peak_rss']['median'] / 2**30:.2f} GiB** "
+        f"(min {r['peak_rss']['min'] / 2**30:.2f}, max {r['peak_rss']['max'] / 2**30:.2f}). "
+        "Stages (median s): " + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()) + ".",
+        "",
+        "| measure | unit | median | min | max | rdflib baseline | baseline ÷ embedded | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    base = r.get("baseline", {})
+    for key, (name, unit, target) in _TARGETS.items():
+        m = r["build"] if key == "build" else r["queries"].get(key)
+        if m is None:
+            continue
+        b = base.get(key)
+        bmed = b["median"] if isinstance(b, dict) else None
+        ratio = f"{bmed / m['median']:.1f}×" if bmed else "—"
+        if key in ("lineage_all_naive", "lineage_one_naive"):
+            chosen = r["queries"][key.removesuffix("_naive")]["median"]
+            ratio = f"naive ÷ chosen: {m['median'] / chosen:.1f}×"
+        lines.append(
+            f"| {name} | {unit} | {_fmt(m['median'], unit)} | {_fmt(m['min'], unit)} | "
+            f"{_fmt(m['max'], unit)} | {_fmt(bmed, unit)} | {ratio} | {target} |"
+        )
+    if base:
+        wanted = ("lineage_all", "lineage_one", "agencies") + (
+            () if base.get("lean") else ("audit",)
+        )
+        missing = [k for k in wanted if k not in base]
+        lines += [
+            "",
+            f"Baseline: rdflib `Dataset` holding the export's {base.get('triples', 0):,} triples, "
+            f"loaded in {base.get('load', 0):.0f} s, peak {base.get('peak_rss', 0) / 2**30:.2f} GiB"
+            + (
+                f"; not finished within {base.get('timed_out_after', 0):.0f} s: "
+                + ", ".join(missing)
+                if missing
+                else ""
+            )
+            + ". The baseline runs the same functions (the same SPARQL) as the embedded store"
+            + (
+                "; it holds the export without the text-span resources (selectors and quotes, "
+                "which the lineage and agency queries do not read, and with which rdflib would "
+                "need more memory than the machine could spare), so no audit on it"
+                if base.get("lean")
+                else ""
+            )
+            + ".",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render(results: dict) -> str:
+    """The results part of docs/benchmarks.md."""
+    m = results["machine"]
+    out = [
+        "Machine: " + f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB RAM; Python "
+        f"{m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}; run {m['date']} "
+        f"(load average {m['load_average']:.1f} at the start: the machine was shared).",
+        "",
+    ]
+    sizes = sorted(results["sizes"].items(), key=lambda kv: kv[1]["tasks"])
+    out += [render_size(label, r) for label, r in sizes]
+    return "\n".join(out)
+
+
+def write_report(results: dict, path: Path) -> None:
+    """Put the rendered results between the markers of ``path`` (the rest is kept)."""
+    text = path.read_text("utf-8") if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    path.write_text(f"{head}{START}\n{render(results)}\n{END}{tail}", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - run by hand
+    """Run the benchmark at the given sizes and update docs/benchmarks.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--data", type=Path, default=Path("/work/bench-data"))
+    parser.add_argument("--baseline-max", default="100k")
+    parser.add_argument("--baseline-full-max", default="10k")
+    parser.add_argument("--baseline-timeout", type=float, default=900)
+    parser.add_argument("--build-timeout", type=float, default=3600)
+    parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+    raw = args.report.with_suffix(".json")
+    results = json.loads(raw.read_text("utf-8")) if raw.exists() else {"sizes": {}}
+    results["machine"] = machine()
+    for label in args.sizes.split(","):
+        results["sizes"][label] = measure_size(label, parse_size(label), args)
+        raw.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        write_report(results, args.report)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The canonical export, written without holding every quad: sorted runs on disk, merged.
+
+Each unit of emission (the shared documents, or the plans of a batch of files) is
+serialised to N-Quads lines, de-duplicated and sorted into a *run* file; the runs are merged
+(``heapq.merge``) into the export, dropping lines that several runs share. The result is the
+same bytes as :func:`policykg.graph.store.canonical_nquads` of all the quads at once, however
+the work was cut.
+
+>>> import tempfile, pathlib
+>>> from pyoxigraph import NamedNode, Literal, Quad, DefaultGraph
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> q = lambda s: Quad(NamedNode("http://x/" + s), NamedNode("http://x/p"), Literal(s),
+...                    DefaultGraph())
+>>> runs = [write_run([q("b"), q("a")], d / "1.nq"), write_run([q("c"), q("a")], d / "2.nq")]
+>>> merged = merge_runs(runs, d / "all.nq")
+>>> merged.quads, (d / "all.nq").read_text().count("\\n")
+(3, 3)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Quad, RdfFormat, serialize
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The merged export: where it is, how many quads, its SHA-256."""
+
+    path: Path
+    quads: int
+    sha256: str
+
+
+def write_run(quads: Iterable[Quad], path: Path) -> Path:
+    """Write quads as a sorted, de-duplicated run of N-Quads lines; returns ``path``."""
+    text = serialize(list(quads), format=RdfFormat.N_QUADS).decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        for line in lines:
+            fh.write(line + "\n")
+    return path
+
+
+def merge_runs(runs: list[Path], path: Path) -> Merged:
+    """Merge sorted runs into one sorted file without duplicates; the runs are removed."""
+    digest = hashlib.sha256()
+    count = 0
+    with ExitStack() as stack:
+        handles = [stack.enter_context(open(r, encoding="utf-8", newline="\n")) for r in runs]
+        out = stack.enter_context(open(path, "w", encoding="utf-8", newline="\n"))
+        last = None
+        for line in heapq.merge(*handles):
+            if line == last:
+                continue
+            last = line
+            out.write(line)
+            digest.update(line.encode("utf-8"))
+            count += 1
+    for r in runs:
+        r.unlink()
+    return Merged(path, count, digest.hexdigest())
