@@ -21,7 +21,7 @@ from collections import defaultdict
 from datetime import date
 from urllib.parse import unquote
 
-from pyoxigraph import Literal, NamedNode, Store, Variable
+from pyoxigraph import NamedNode, Store
 
 from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
@@ -321,10 +321,12 @@ def task_lineage(store: Store, task: str | None = None) -> list[dict]:
     """
     if task is not None:
         return _one_task_lineage(store, task)
-    pairs = [
-        (row["task"].value, row["plan"].value)
-        for row in store.query(load_query("task-plans").text, use_default_graph_as_union=True)
-    ]
+    spec = load_query("task-plans")
+    if isinstance(store, Store):  # a million rows: terms read directly, not converted
+        found = store.query(spec.text, use_default_graph_as_union=True)
+        pairs = [(row["task"].value, row["plan"].value) for row in found]
+    else:
+        pairs = [(r["task"], r["plan"]) for r in run_query(store, spec)]
     labels = _document_labels(store)
     edges, central = edge_map(run_query(store, load_query("up-edges")))
     by_plan = {
@@ -364,23 +366,16 @@ def _label(labels: dict[str, tuple[str, str | None]], iri: str) -> dict:
 
 def _find_task_plan(store: Store, ref: str) -> tuple[str, str]:
     """(task IRI, plan IRI) of the task a user means, by an index lookup where possible."""
-    spec = load_query("task-by-key")
-    found = store.query(
-        spec.text, substitutions={Variable("key"): Literal(ref)}, use_default_graph_as_union=True
-    )
-    rows = [(r["task"].value, r["plan"].value) for r in found]
+    found = run_query(store, load_query("task-by-key"), {"key": ref})
+    rows = [(r["task"], r["plan"]) for r in found]
     if not rows and ":" in ref and "#" not in ref:  # an IRI
         try:
             node = NamedNode(ref)
         except ValueError:
             node = None
         if node is not None:
-            found = store.query(
-                load_query("task-plans").text,
-                substitutions={Variable("task"): node},
-                use_default_graph_as_union=True,
-            )
-            rows = [(ref, r["plan"].value) for r in found]
+            found = run_query(store, load_query("task-plans"), {"task": node})
+            rows = [(ref, r["plan"]) for r in found]
     if not rows:  # a key written differently (case, tones): the slow way
         t = find_task(tasks(store), ref)
         rows = [(t["iri"], t["document"]["iri"])]
@@ -409,12 +404,8 @@ def _one_task_lineage(store: Store, ref: str) -> list[dict]:
     spec = load_query("document-labels")
     labels: dict[str, tuple[str, str | None]] = {}
     for iri in {plan, *(n for p in lin.paths for n in p)}:
-        for r in store.query(
-            spec.text,
-            substitutions={Variable("doc"): NamedNode(iri)},
-            use_default_graph_as_union=True,
-        ):
-            labels[iri] = (r["key"].value, r["number"].value if r["number"] else None)
+        for r in run_query(store, spec, {"doc": NamedNode(iri)}):
+            labels[iri] = (r["key"], r["number"])
     return [
         {
             "task": {"iri": task, "key": _task_key(labels, task, plan)},

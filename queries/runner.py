@@ -70,6 +70,10 @@ class QuerySpec:
     example: str
     text: str
     concat: tuple[str, ...] = ()
+    #: False for a query whose rows are a set the caller indexes (header ``# order: none``):
+    #: it has no ORDER BY (sorting a million rows costs more than the query), so stores may
+    #: return its rows in different orders
+    ordered: bool = True
 
 
 _HEADER = re.compile(r"#\s*(?P<key>[a-z]+)\s*:\s*(?P<value>.*)")
@@ -107,6 +111,7 @@ def parse_query(path: Path) -> QuerySpec:
         example=" ".join(fields.get("example", [])),
         text=text,
         concat=tuple(c.strip() for c in " ".join(fields.get("concat", [])).split(",") if c.strip()),
+        ordered=(fields.get("order") or ["as written"])[0] != "none",
     )
 
 
