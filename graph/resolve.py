@@ -222,6 +222,7 @@ class _Resolver:
             self.docs[ident] = doc
             for o in group:
                 self.occ_doc[(o.file, o.mention.start)] = ident
+        self._disambiguate_keys()
         part_docs = self._corpus_documents()
         links = self._links(part_docs) + self._curated_links()
         instruments = self._instruments()
@@ -232,6 +233,17 @@ class _Resolver:
         parts = {k: self.docs[v].key for k, v in part_docs.items()}
         mentions = {k: self.docs[v].key for k, v in self.occ_doc.items()}
         return Resolution(docs, links, citations, self.anomalies, parts, mentions, instruments)
+
+    def _disambiguate_keys(self) -> None:
+        """Two documents with one key (a city's plan numbers restart every year: 53/KH-UBND of
+        2019 and of 2023) both get their year after "@": ``can-tho:53/KH-UBND@2023``."""
+        by_key: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.docs.values():
+            by_key[doc.key].append(doc)
+        for key, docs in by_key.items():
+            if len(docs) > 1 and len({d.year for d in docs}) == len(docs):
+                for d in docs:
+                    d.key = f"{key}@{d.year or 'undated'}"
 
     def _task_anomalies(self, part_docs: dict[tuple[str, int], Key]) -> None:
         for a in self.analyses:

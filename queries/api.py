@@ -91,6 +91,7 @@ def find_document(docs: list[dict], ref: str) -> dict:
                 fold((d["number"] or "").replace(" ", "")),
                 fold(d["key"].replace(" ", "")),
                 fold(d["key"].split(":", 1)[-1].replace(" ", "")),  # key without its place
+                fold(d["key"].rsplit("@", 1)[0].replace(" ", "")),  # key without "@year"
                 fold((d["file"] or "").rsplit(".", 1)[0]),
             }
         ]

@@ -148,3 +148,33 @@ def test_letter_cited_under_two_symbols_is_one_document_and_flagged(corpus_store
     dates = [r for r in rows if r["kind"] == "conflicting-dates"]
     assert {r["key"] for r in dates} == {"ho-chi-minh:3064/QĐ-UBND"}
     assert "2021-08-13" in dates[0]["message"] and "2021-08-23" in dates[0]["message"]
+
+
+def test_plans_reusing_a_number_in_another_year_stay_apart(tmp_path) -> None:
+    """A city's plan numbers restart every year: 53/KH-UBND of 2019 and of 2023 are two plans
+    with their own tasks, told apart by their year after "@"."""
+    from pathlib import Path
+
+    import pytest
+
+    from policykg.graph.pipeline import build
+    from policykg.graph.store import open_store
+    from policykg.queries import api
+
+    unseen = Path(__file__).parent / "golden" / "unseen"
+    text = (unseen / "cantho-2023-kh53.txt").read_text("utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(text, "utf-8")
+    (corpus / "b.txt").write_text(text.replace("2023", "2019"), "utf-8")
+    store = open_store(build([corpus], tmp_path / "out").out_dir)
+    docs = {d["key"]: d for d in api.documents(store) if d["in_corpus"]}
+    assert set(docs) == {"can-tho:53/KH-UBND@2019", "can-tho:53/KH-UBND@2023"}
+    assert {d["date"] for d in docs.values()} == {"2019-03-16", "2023-03-16"}
+    tasks = api.tasks(store)
+    keys = [t["key"] for t in tasks]
+    assert len(keys) == len(set(keys)) > 0
+    per_year = {y: [t for t in tasks if f"@{y}#" in t["key"]] for y in (2019, 2023)}
+    assert len(per_year[2019]) == len(per_year[2023]) == len(tasks) // 2
+    with pytest.raises(api.AmbiguousDocument, match="@2019, can-tho:53/KH-UBND@2023"):
+        api.find_document(list(docs.values()), "can-tho:53/KH-UBND")
