@@ -333,6 +333,19 @@ class Emitter:
             self.iri(s, PKG.taskCites, cited)
         return s
 
+    def task_index(self, plan_iri: str, paths: list[str]) -> None:
+        """The build-time index of a plan's tasks: their paths, sorted, one per line.
+
+        Reading every task of a national graph one row at a time costs a store lookup per
+        row; the index gives a plan's tasks in one row (see ``pkg:taskIndex``). A plan read
+        from two files gets one index per file; readers take their union.
+        """
+        unique = sorted(set(paths))
+        if unique:
+            if any("\n" in p for p in unique):
+                raise ValueError(f"a task path contains a line break: {unique!r}")
+            self.lit(plan_iri, PKG.taskIndex, "\n".join(unique))
+
     def deadline(self, task_iri: str, file: str, deadline, span) -> None:
         """A deadline: the text verbatim, an OWL-Time interval and a recurrence if derivable."""
         d = f"{task_iri}/deadline"
@@ -457,6 +470,7 @@ def emit_plans(
                 em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)
                 if after_task is not None:
                     after_task()
+            em.task_index(doc_iri(plan), [task.path for task in found.tasks])
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
 

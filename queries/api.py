@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode, Store
 
@@ -316,37 +316,51 @@ def task_lineage(store: Store, task: str | None = None) -> list[dict]:
     """Lineage rows for one task, or every task: the paths of its plan up to central directives.
 
     Fast by design at a million tasks: the lineage is computed once per plan over the small
-    graph of documents, and the tasks are joined to it from one two-column query (a task's
-    key is its plan's key, "#" and the path that ends its IRI). One task is found by an index
-    lookup of its key or IRI and only its plan's edges are read. Rows are sorted by task key.
+    graph of documents, and the tasks are joined to it from the plans' task indexes, one row
+    per plan (a task's key is its plan's key, "#" and its path; its IRI the plan's, "/task/"
+    and the path). One task is found by an index lookup of its key or IRI and only its
+    plan's edges are read. Rows are sorted by task key.
     """
     if task is not None:
         return _one_task_lineage(store, task)
-    spec = load_query("task-plans")
-    if isinstance(store, Store):  # a million rows: terms read directly, not converted
-        found = store.query(spec.text, use_default_graph_as_union=True)
-        pairs = [(row["task"].value, row["plan"].value) for row in found]
-    else:
-        pairs = [(r["task"], r["plan"]) for r in run_query(store, spec)]
     labels = _document_labels(store)
+    tasks = _tasks_by_plan(store, labels)
     edges, central = edge_map(run_query(store, load_query("up-edges")))
     by_plan = {
         lin.start: (
             [[_label(labels, iri) for iri in path] for path in lin.paths],
             [_label(labels, iri) for iri in lin.central],
         )
-        for lin in all_lineages(edges, central, sorted({plan for _, plan in pairs}))
+        for lin in all_lineages(edges, central, list(tasks))
     }
     rows = [
-        {
-            "task": {"iri": t, "key": _task_key(labels, t, plan)},
-            "paths": by_plan[plan][0],
-            "central": by_plan[plan][1],
-        }
-        for t, plan in pairs
+        {"task": {"iri": iri, "key": key}, "paths": by_plan[plan][0], "central": by_plan[plan][1]}
+        for plan, found in tasks.items()
+        for key, iri in found
     ]
-    rows.sort(key=lambda r: r["task"]["key"])
+    rows.sort(key=lambda r: r["task"]["key"])  # already in order but for unusual keys: O(n)
     return rows
+
+
+def _tasks_by_plan(
+    store: Store, labels: dict[str, tuple[str, str | None]]
+) -> dict[str, list[tuple[str, str]]]:
+    """Each plan's tasks as (key, IRI), plans and tasks in key order, from the plans' task
+    indexes (one row per plan); from one row per task where a graph has no index."""
+    paths: dict[str, set[str]] = defaultdict(set)
+    for r in run_query(store, load_query("task-index")):
+        paths[r["plan"]].update(r["index"].split("\n"))
+    if not paths:  # a graph built before the index (published by an older version)
+        for r in run_query(store, load_query("task-plans")):
+            paths[r["plan"]].add(unquote(r["task"][len(r["plan"]) + len("/task/") :]))
+    order = sorted(paths, key=lambda plan: labels[plan][0] + "#")
+    return {
+        plan: [
+            (f"{labels[plan][0]}#{path}", f"{plan}/task/{quote(path, safe='')}")
+            for path in sorted(paths[plan])
+        ]
+        for plan in order
+    }
 
 
 def _task_key(labels: dict[str, tuple[str, str | None]], task: str, plan: str) -> str:

@@ -196,3 +196,22 @@ def test_tasks_know_the_documents_their_own_text_cites(tasks) -> None:
     assert {c["number"] for c in plan["22"]["cites"]} == {"116/2018/NĐ-CP", "55/2015/NĐ-CP"}
     assert [c["number"] for c in plan["24"]["cites"]] == ["28/2018/NĐ-CP"]
     assert plan["10"]["cites"] == []
+
+
+def test_the_plans_task_indexes_list_exactly_their_tasks(corpus_store, tasks) -> None:
+    """The build-time index (one literal per plan) and the tasks themselves agree: the
+    lineage of all tasks, read from the indexes, has one row per task, with its IRI and key."""
+    from policykg.queries.runner import load_query, run_query
+
+    indexed = {
+        (r["plan"], path)
+        for r in run_query(corpus_store, load_query("task-index"))
+        for path in r["index"].split("\n")
+    }
+    stated = {
+        (t["document"]["iri"], t["path"]) for t in tasks
+    }  # from the tasks' own pkg:partOfPlan and pkg:path
+    assert indexed == stated and len(stated) > 100
+    rows = api.task_lineage(corpus_store)
+    assert [r["task"]["key"] for r in rows] == sorted({t["key"] for t in tasks})
+    assert {r["task"]["iri"] for r in rows} == {t["iri"] for t in tasks}
