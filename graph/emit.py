@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -84,6 +84,31 @@ def source_iri(file: str) -> str:
     return str(ID["source/" + quote(file, safe="/")])
 
 
+_SOURCE_PREFIX = str(ID["source/"])
+
+
+def span_iri(file: str, start: int, end: int) -> str:
+    """The IRI of a span of a corpus file (offsets in code points of the decoded file).
+
+    >>> span_iri("a b.txt", 3, 9)
+    'https://w3id.org/policykg/id/source/a%20b.txt/span/3-9'
+    >>> span_of_iri(span_iri("a b.txt", 3, 9))
+    ('a b.txt', 3, 9)
+    """
+    return f"{source_iri(file)}/span/{start}-{end}"
+
+
+def span_of_iri(iri: str) -> tuple[str, int, int] | None:
+    """(file, start, end) of a span IRI made by :func:`span_iri`, or None for another IRI:
+    the identity rule of spans, read back (readers of a million tasks skip the selectors)."""
+    head, sep, offsets = iri.rpartition("/span/")
+    prefix = _SOURCE_PREFIX
+    start, dash, end = offsets.partition("-")
+    if not sep or not dash or not head.startswith(prefix) or not (start + end).isdigit():
+        return None
+    return unquote(head[len(prefix) :]), int(start), int(end)
+
+
 def agency_path(jurisdiction: str, name: str) -> str:
     """The IRI path of an agency: its jurisdiction and canonical name."""
     return f"agency/{jurisdiction}/" + "-".join(
@@ -138,7 +163,7 @@ class Emitter:
         """The IRI of a text span (view offsets in ``ev``), emitted once with its selectors."""
         analysis = self.analyses[ev.file]
         a, b = analysis.view.to_original(ev.start, ev.end)
-        iri = f"{source_iri(ev.file)}/span/{a}-{b}"
+        iri = span_iri(ev.file, a, b)
         if iri not in self._seen_spans:
             self._seen_spans.add(iri)
             self.iri(iri, RDF.type, OA.SpecificResource)

@@ -23,6 +23,7 @@ from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode, Store
 
+from policykg.graph.emit import span_of_iri
 from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
 from policykg.queries.lineage import all_lineages, edge_map
@@ -189,45 +190,65 @@ def tasks(store: Store, document: str | None = None, as_of: date | None = None) 
     cites: dict[str, list[dict]] = defaultdict(list)
     for r in run_query(store, load_query("task-citations")):
         cites[r["task"]].append({"iri": r["doc"], "number": r["number"], "key": r["key"]})
-    rows = run_query(store, load_query("tasks"))
+    # the task's own fields, its spans and its deadline are read apart and joined here: one
+    # query joining them all, with its OPTIONALs, is several times slower on the embedded store
+    spans: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for r in run_query(store, load_query("task-sources")):
+        span = span_of_iri(r["span"])
+        if span is not None:
+            spans[r["task"]].append(span)
+    deadlines = {r["task"]: r for r in run_query(store, load_query("task-deadlines"))}
+    files: dict[str, str] = {}
+    for r in run_query(store, load_query("document-files")):
+        files.setdefault(r["doc"], r["file"])
+    labels = _document_labels(store)
+    rows = {r["task"]: r for r in run_query(store, load_query("task-rows"))}
     if document is not None:
         docs = documents(store)
         plan = find_document(docs, document)["iri"]
         # a decision's tasks are those of the plan issued with it
         plans = {plan} | {d["iri"] for d in docs if any(a["iri"] == plan for a in d["attached_to"])}
-        rows = [r for r in rows if r["plan"] in plans]
+        rows = {t: r for t, r in rows.items() if r["plan"] in plans}
     out = []
-    for r in rows:
+    for task, r in rows.items():
+        own = sorted(spans.get(task, ()))
+        file = own[0][0] if own else files.get(r["plan"])
+        d = deadlines.get(task)
         out.append(
             {
-                "iri": r["task"],
+                "iri": task,
                 "key": r["key"],
                 "document": {
                     "iri": r["plan"],
-                    "number": r["plan_number"],
-                    "key": r["plan_key"],
-                    "file": r["file"],
+                    "number": labels.get(r["plan"], (None, None))[1],
+                    "key": labels.get(r["plan"], (None, None))[0],
+                    "file": file,
                 },
                 "path": r["path"],
                 "parent": r["parent_key"],
                 "kind": r["kind"],
                 "text": r["text"],
-                "lead": roles[r["task"]].get("lead", []),
-                "coordinating": roles[r["task"]].get("coordinating", []),
-                "requested": roles[r["task"]].get("requested", []),
+                "lead": roles[task].get("lead", []),
+                "coordinating": roles[task].get("coordinating", []),
+                "requested": roles[task].get("requested", []),
                 "deadline": None
-                if r["deadline_text"] is None
+                if d is None
                 else {
-                    "text": r["deadline_text"],
-                    "start": r["deadline_start"],
-                    "end": r["deadline_end"],
-                    "recurrence": r["recurrence"],
-                    "requester": r["requester"],
+                    "text": d["deadline_text"],
+                    "start": d["deadline_start"],
+                    "end": d["deadline_end"],
+                    "recurrence": d["recurrence"],
+                    "requester": d["requester"],
                 },
-                "cites": cites[r["task"]],
-                "source": {"file": r["file"], "start": r["start"], "end": r["end"]},
+                "cites": cites[task],
+                "source": {
+                    "file": file,
+                    "start": min((a for f, a, _ in own if f == file), default=None),
+                    "end": max((b for f, _, b in own if f == file), default=None),
+                },
             }
         )
+    out.sort(key=lambda t: (t["document"]["file"] or "", t["source"]["start"] or 0, t["key"]))
     table = SuccessionTable.read(store)
     when = as_of or date.today()
     for t in out:

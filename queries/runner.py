@@ -2,8 +2,11 @@
 
 Each query file opens with a comment block of ``# key: value`` lines: ``name``, ``summary``,
 one ``param`` line per parameter (``NAME TYPE [optional] -- description``), ``columns``,
-``example`` and ``concat`` (columns made by ``GROUP_CONCAT(…; separator="; ")``: SPARQL leaves
-the order of their items to the store, so the runner sorts them, and an empty list is null).
+``example``, ``concat`` (columns made by ``GROUP_CONCAT(…; separator="; ")``: SPARQL leaves
+the order of their items to the store, so the runner sorts them, and an empty list is null)
+and ``sort`` (``COLUMN [desc], …``: the runner sorts the rows by these columns, then by all
+the others, instead of an ``ORDER BY``; stores sort a million rows by ``STR()`` many times
+slower than Python, and the order is then the same on every store).
 Parameters are typed and bound as RDF terms (pyoxigraph substitutions), never formatted into
 the query text.
 
@@ -74,6 +77,8 @@ class QuerySpec:
     #: it has no ORDER BY (sorting a million rows costs more than the query), so stores may
     #: return its rows in different orders
     ordered: bool = True
+    #: columns the runner sorts the rows by (header ``# sort:``), each with "descending"
+    sort: tuple[tuple[str, bool], ...] = ()
 
 
 _HEADER = re.compile(r"#\s*(?P<key>[a-z]+)\s*:\s*(?P<value>.*)")
@@ -112,7 +117,47 @@ def parse_query(path: Path) -> QuerySpec:
         text=text,
         concat=tuple(c.strip() for c in " ".join(fields.get("concat", [])).split(",") if c.strip()),
         ordered=(fields.get("order") or ["as written"])[0] != "none",
+        sort=_sort_columns(path, fields.get("sort", []), columns),
     )
+
+
+def _sort_columns(
+    path: Path, lines: list[str], columns: tuple[str, ...]
+) -> tuple[tuple[str, bool], ...]:
+    """The ``# sort: COLUMN [desc], …`` header: columns that must be among ``columns``."""
+    out = []
+    for item in ",".join(lines).split(","):
+        words = item.split()
+        if not words:
+            continue
+        if len(words) > 2 or words[0] not in columns or words[1:] not in ([], ["desc"]):
+            raise UnknownQuery(
+                f"{path}: bad sort item {item.strip()!r}; expected 'COLUMN [desc]' with COLUMN "
+                f"one of the columns ({', '.join(columns)})"
+            )
+        out.append((words[0], words[1:] == ["desc"]))
+    return tuple(out)
+
+
+def sort_rows(rows: list[dict], sort: tuple[tuple[str, bool], ...]) -> None:
+    """Sort rows in place by the ``sort`` columns (an unbound value first), then by every
+    column (as text), so that the order does not depend on the store.
+
+    >>> rows = [{"a": 2, "b": "x"}, {"a": None, "b": "y"}, {"a": 2, "b": "w"}]
+    >>> sort_rows(rows, (("a", False),)); [r["b"] for r in rows]
+    ['y', 'w', 'x']
+    >>> sort_rows(rows, (("a", True),)); [r["b"] for r in rows]
+    ['w', 'x', 'y']
+    """
+    if not rows:
+        return
+    names = sorted(rows[0])
+    rows.sort(key=lambda r: [(r[n] is not None, str(r[n] if r[n] is not None else "")) for n in names])
+    for column, descending in reversed(sort):
+        rows.sort(
+            key=lambda r: (r[column] is not None, r[column] if r[column] is not None else ""),
+            reverse=descending,
+        )
 
 
 def list_queries() -> list[QuerySpec]:
@@ -192,20 +237,30 @@ def python_value(term) -> Any:
     >>> python_value(Literal("1", datatype=NamedNode(str(XSD.boolean))))
     True
     """
+    kind = type(term)
+    if kind is NamedNode:
+        return term.value
     if term is None:
         return None
-    if isinstance(term, NamedNode):
-        return term.value
-    if isinstance(term, BlankNode):
+    if kind is BlankNode:
         return f"_:{term.value}"
-    dt = term.datatype.value if term.datatype else ""
-    if dt == str(XSD.integer):
+    dt = term.datatype.value
+    if dt in _PLAIN:
+        return term.value
+    if dt == _INTEGER:
         return int(term.value)
-    if dt == str(XSD.boolean):
+    if dt == _BOOLEAN:
         return term.value in ("true", "1")
-    if dt in (str(XSD.decimal), str(XSD.double), str(XSD.float)):
+    if dt in _FLOATS:
         return float(term.value)
     return term.value
+
+
+_INTEGER, _BOOLEAN = str(XSD.integer), str(XSD.boolean)
+_FLOATS = frozenset({str(XSD.decimal), str(XSD.double), str(XSD.float)})
+_PLAIN = frozenset(
+    {str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", str(XSD.date)}
+)
 
 
 def run_query(
@@ -221,6 +276,8 @@ def run_query(
     for column in spec.concat:
         for row in rows:
             row[column] = sorted_list(row.get(column))
+    if spec.sort:
+        sort_rows(rows, spec.sort)
     return rows
 
 
