@@ -152,7 +152,9 @@ def sort_rows(rows: list[dict], sort: tuple[tuple[str, bool], ...]) -> None:
     if not rows:
         return
     names = sorted(rows[0])
-    rows.sort(key=lambda r: [(r[n] is not None, str(r[n] if r[n] is not None else "")) for n in names])
+    rows.sort(
+        key=lambda r: [(r[n] is not None, str(r[n] if r[n] is not None else "")) for n in names]
+    )
     for column, descending in reversed(sort):
         rows.sort(
             key=lambda r: (r[column] is not None, r[column] if r[column] is not None else ""),
