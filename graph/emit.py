@@ -11,14 +11,16 @@ materialised, so a query written against ELI, ORG or PROV alone finds the data.
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from urllib.parse import quote, unquote
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode
 
 from policykg.graph.analyse import Analysis
 from policykg.graph.registry import Registry, load_registry
@@ -116,13 +118,56 @@ def agency_path(jurisdiction: str, name: str) -> str:
     )
 
 
+#: Characters an IRI reference cannot hold (N-Quads ``IRIREF``).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+#: Characters a quoted literal escapes, as pyoxigraph's N-Quads serialiser writes them, so
+#: the export is the same bytes as pyoxigraph would write (tested).
+_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]} | {
+    0x08: "\\b",
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0C: "\\f",
+    0x0D: "\\r",
+    0x22: '\\"',
+    0x5C: "\\\\",
+}
+_TO_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_XSD_STRING = str(ns.XSD.string)
+_TYPE, _ISSUED_BY, _LEVEL = str(ns.RDF.type), str(ns.PKG.issuedBy), str(ns.PKG.level)
+_GRAPH_TAIL = f" <{DATA_GRAPH}> ."
+
+
+def literal_text(value: str, datatype: str | None = None, language: str | None = None) -> str:
+    """A literal as N-Quads writes it.
+
+    >>> literal_text('a "b"\\n'), literal_text("x", language="vi")
+    ('"a \\\\"b\\\\"\\\\n"', '"x"@vi')
+    >>> literal_text("1", str(ns.XSD.integer))
+    '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    quoted = '"' + (value.translate(_ESCAPES) if _TO_ESCAPE.search(value) else value) + '"'
+    if language:
+        return f"{quoted}@{language}"
+    if datatype and datatype != _XSD_STRING:
+        return f"{quoted}^^<{datatype}>"
+    return quoted
+
+
+def _value(term) -> str:
+    return term if type(term) is str else term.value if isinstance(term, NamedNode) else str(term)
+
+
 @dataclass
 class Emitter:
-    """Collects quads for one build; :meth:`quads` yields them with super-terms added."""
+    """Collects a build's triples as N-Quads lines of the data graph, each with the lines of
+    the ontology's super-classes and super-properties (:meth:`take_lines`)."""
 
     analyses: dict[str, Analysis]
     registry: Registry = field(default_factory=load_registry)
-    _quads: list[Quad] = field(default_factory=list)
+    _lines: list[str] = field(default_factory=list)
+    _refs: dict[str, str] = field(default_factory=dict)
+    #: (subject, predicate, object) of the types, issuers and levels: what the reasoner reads
+    facts: list[tuple[str, str, str]] = field(default_factory=list)
     _seen_spans: set[str] = field(default_factory=set)
     _agency_names: dict[str, Counter] = field(default_factory=dict)
     #: every agency emitted, by IRI: its jurisdiction slug and a name (for its history)
@@ -133,29 +178,66 @@ class Emitter:
     plan_date: date | None = None
     _named_issuers: set[str] = field(default_factory=set)
 
+    def _ref(self, iri: str) -> str:
+        ref = self._refs.get(iri)
+        if ref is None:
+            if _NOT_IN_IRI.search(iri) or ":" not in iri:
+                raise ValueError(f"not an absolute IRI: {iri!r}")
+            ref = self._refs[iri] = f"<{iri}>"
+        return ref
+
+    def _emit(self, s: str, p: str, obj: str, obj_iri: str | None = None) -> None:
+        subject = self._ref(s)
+        line = f"{subject} <{p}> {obj}{_GRAPH_TAIL}"
+        self._lines.append(line)
+        if p == _TYPE:
+            supers = _supers().get(obj_iri or "", ())
+            for cls in supers:
+                self._lines.append(f"{subject} <{p}> <{cls}>{_GRAPH_TAIL}")
+            self.facts.append((s, p, obj_iri or ""))
+            self.facts.extend((s, p, cls) for cls in supers)
+        else:
+            for prop in _supers().get(p, ()):
+                self._lines.append(f"{subject} <{prop}> {obj}{_GRAPH_TAIL}")
+            if obj_iri is not None and p in (_ISSUED_BY, _LEVEL):
+                self.facts.append((s, p, obj_iri))
+
     def add(self, s, p, o) -> None:
-        """Add one triple to the data graph."""
-        self._quads.append(Quad(_n(s) if not isinstance(s, NamedNode) else s, _n(p), o, _GRAPH))
+        """Add one triple to the data graph (``o`` a pyoxigraph term)."""
+        if isinstance(o, NamedNode):
+            self.iri(s, p, o.value)
+        else:
+            language = o.language
+            self._emit(
+                _value(s), _value(p), literal_text(o.value, o.datatype.value, language), None
+            )
 
     def iri(self, s, p, o) -> None:
         """Add a triple whose object is an IRI."""
-        self.add(s, p, _n(o))
+        o = _value(o)
+        self._emit(_value(s), _value(p), self._ref(o), o)
 
     def lit(self, s, p, value, lang: str | None = None) -> None:
         """Add a triple whose object is a literal (typed from the Python value)."""
         if value is None:
             return
         if isinstance(value, bool):
-            o = Literal("true" if value else "false", datatype=_n(XSD.boolean))
+            text = literal_text("true" if value else "false", _BOOLEAN)
         elif isinstance(value, int):
-            o = Literal(str(value), datatype=_n(XSD.integer))
+            text = literal_text(str(value), _INTEGER)
         elif isinstance(value, date):
-            o = Literal(value.isoformat(), datatype=_n(XSD.date))
+            text = literal_text(value.isoformat(), _DATE)
         elif lang:
-            o = Literal(str(value), language=lang)
+            text = literal_text(str(value), language=lang)
         else:
-            o = Literal(str(value))
-        self.add(s, p, o)
+            text = literal_text(str(value))
+        self._emit(_value(s), _value(p), text)
+
+    def take_lines(self) -> list[str]:
+        """The lines emitted since the last call (the emitter forgets them)."""
+        lines, self._lines = self._lines, []
+        self._refs.clear()
+        return lines
 
     # spans ---------------------------------------------------------------------------------
 
@@ -430,18 +512,14 @@ class Emitter:
             for other in ranked[1:]:
                 self.lit(s, PKG.altName, other, "vi")
 
-    def quads(self) -> Iterator[Quad]:
-        """Every quad, with the ontology's super-classes and super-properties materialised."""
-        supers = {str(k): [_n(v) for v in sorted(vs)] for k, vs in superterms().items()}
-        rdf_type = _n(RDF.type)
-        for q in self._quads:
-            yield q
-            if q.predicate == rdf_type:
-                for cls in supers.get(q.object.value, ()):
-                    yield Quad(q.subject, rdf_type, cls, q.graph_name)
-            else:
-                for prop in supers.get(q.predicate.value, ()):
-                    yield Quad(q.subject, prop, q.object, q.graph_name)
+
+_BOOLEAN, _INTEGER, _DATE = str(ns.XSD.boolean), str(ns.XSD.integer), str(ns.XSD.date)
+
+
+@cache
+def _supers() -> dict[str, tuple[str, ...]]:
+    """Each class's super-classes and each property's super-properties, by IRI."""
+    return {str(k): tuple(sorted(str(v) for v in vs)) for k, vs in superterms().items()}
 
 
 def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task, starts) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from policykg.graph.analyse import Analysis, analyse_source
 from policykg.graph.emit import emit_agency_history, emit_shared
 from policykg.graph.read import UnreadableDocument, read_source
 from policykg.graph.resolve import resolve
-from policykg.graph.runs import merge_runs, write_run
+from policykg.graph.runs import merge_runs, quad_lines, write_run
 from policykg.graph.store import EXPORT_NAME, write_build
 from policykg.graph.workers import default_workers, emit_plan_runs, ordered_map
 from policykg.ontology.errors import PolicyKGError
@@ -215,24 +216,24 @@ def _refuse_conflicts(analyses: list[Analysis], refused: list[Refused]) -> list[
     return kept
 
 
-def central_directives(quads: list[Quad]) -> list[str]:
+def central_directives(facts: Iterable[tuple[str, str, str]]) -> list[str]:
     """Ask HermiT which documents are central directives (from types and issuer levels).
 
-    Only documents and agencies, their types, issuers and levels are sent: tasks, spans and
-    citations say nothing about centrality, and a national corpus has millions of them.
+    ``facts`` are (subject, predicate, object) IRIs; only documents and agencies, their
+    types, issuers and levels are sent: tasks, spans and citations say nothing about
+    centrality, and a national corpus has millions of them.
     Raises :class:`~policykg.ontology.reason.InconsistentGraph` when the extracted graph
     contradicts the ontology (for instance a document typed both Party and State).
     """
-    rdf_type = NamedNode(str(RDF.type))
+    facts = list(facts)
+    rdf_type = str(RDF.type)
     kinds = {str(PKG.Document), str(PKG.Agency)}
-    nodes = {q.subject for q in quads if q.predicate == rdf_type and q.object.value in kinds}
-    wanted = {str(PKG.issuedBy), str(PKG.level)}
+    nodes = {s for s, p, o in facts if p == rdf_type and o in kinds}
+    wanted = {rdf_type, str(PKG.issuedBy), str(PKG.level)}
     data = Graph()
-    for q in quads:
-        if q.subject not in nodes or not isinstance(q.object, NamedNode):
-            continue
-        if q.predicate == rdf_type or q.predicate.value in wanted:
-            data.add((URIRef(q.subject.value), URIRef(q.predicate.value), URIRef(q.object.value)))
+    for s, p, o in facts:
+        if s in nodes and p in wanted:
+            data.add((URIRef(s), URIRef(p), URIRef(o)))
     return sorted(ensure_consistent(data).central_directives)
 
 
@@ -270,24 +271,23 @@ def build(corpus_dirs: list[Path], out_dir: Path, *, workers: int | None = None)
             shared.add_agency_places(run.agency_places, run.agency_seen)
         shared.finish()
         emit_agency_history(shared, resolution)
-        quads = list(shared.quads())
+        lines = shared.take_lines()
         timings["emit"] = time.perf_counter() - t
         t = time.perf_counter()
-        central = central_directives(quads + [q for r in runs for q in r.agency_quads])
-        inferred = NamedNode(str(INFERRED_GRAPH))
-        quads += [
+        central = central_directives(shared.facts + [f for r in runs for f in r.agency_facts])
+        lines += quad_lines(
             Quad(
                 NamedNode(iri),
                 NamedNode(str(RDF.type)),
                 NamedNode(str(PKG.CentralDirective)),
-                inferred,
+                NamedNode(str(INFERRED_GRAPH)),
             )
             for iri in central
-        ]
+        )
         timings["reason"] = time.perf_counter() - t
         t = time.perf_counter()
-        paths = [write_run(quads, work / "shared.nq")] + [p for r in runs for p in r.paths]
-        del quads, shared
+        paths = [write_run(lines, work / "shared.nq")] + [p for r in runs for p in r.paths]
+        del lines, shared
         export = merge_runs(paths, work / EXPORT_NAME)
         timings["export"] = time.perf_counter() - t
         t = time.perf_counter()

@@ -11,7 +11,8 @@ the work was cut.
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> q = lambda s: Quad(NamedNode("http://x/" + s), NamedNode("http://x/p"), Literal(s),
 ...                    DefaultGraph())
->>> runs = [write_run([q("b"), q("a")], d / "1.nq"), write_run([q("c"), q("a")], d / "2.nq")]
+>>> runs = [write_run(quad_lines([q("b"), q("a")]), d / "1.nq"),
+...         write_run(quad_lines([q("c"), q("a")]), d / "2.nq")]
 >>> merged = merge_runs(runs, d / "all.nq")
 >>> merged.quads, (d / "all.nq").read_text().count("\\n")
 (3, 3)
@@ -38,14 +39,19 @@ class Merged:
     sha256: str
 
 
-def write_run(quads: Iterable[Quad], path: Path) -> Path:
-    """Write quads as a sorted, de-duplicated run of N-Quads lines; returns ``path``."""
-    text = serialize(list(quads), format=RdfFormat.N_QUADS).decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+def write_run(lines: Iterable[str], path: Path) -> Path:
+    """Write N-Quads lines (without their line ends) as a sorted, de-duplicated run;
+    returns ``path``."""
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        for line in lines:
+        for line in sorted(set(lines)):
             fh.write(line + "\n")
     return path
+
+
+def quad_lines(quads: Iterable[Quad]) -> list[str]:
+    """Quads as N-Quads lines, as pyoxigraph writes them (without line ends)."""
+    text = serialize(list(quads), format=RdfFormat.N_QUADS).decode("utf-8")
+    return [line for line in text.split("\n") if line.strip()]  # not splitlines(): U+2028
 
 
 def merge_runs(runs: list[Path], path: Path) -> Merged:

@@ -45,7 +45,7 @@ def canonical_nquads(quads: Iterable[Quad]) -> bytes:
     '<http://x/b> <http://x/p> "é" .\\n'
     """
     text = serialize(list(quads), format=RdfFormat.N_QUADS).decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    lines = sorted({line for line in text.split("\n") if line.strip()})  # U+2028 is no line end
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 

@@ -25,8 +25,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad
-
 from policykg.graph.analyse import Analysis
 from policykg.graph.emit import Emitter, emit_plans
 from policykg.graph.registry import load_registry
@@ -121,22 +119,15 @@ class PlanRun:
 
     paths: list[Path]
     agency_names: dict[str, Counter]
-    agency_quads: list[Quad]
+    agency_facts: list[tuple[str, str, str]]
     agency_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     agency_seen: dict[str, date] = field(default_factory=dict)
 
 
-def _agency_quads(quads: list[Quad]) -> list[Quad]:
-    agencies = {
-        q.subject for q in quads if q.predicate.value == _TYPE and q.object.value == _AGENCY
-    }
-    return [
-        q
-        for q in quads
-        if q.subject in agencies
-        and isinstance(q.object, NamedNode)
-        and q.predicate.value in (_TYPE, _LEVEL)
-    ]
+def _agency_facts(facts: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The types and levels of the agencies among ``facts`` (tasks' types left out)."""
+    agencies = {s for s, p, o in facts if p == _TYPE and o == _AGENCY}
+    return [f for f in facts if f[0] in agencies and f[1] in (_TYPE, _LEVEL)]
 
 
 def _emit_batch(job: tuple[int, list[str]]) -> PlanRun:
@@ -147,13 +138,12 @@ def _emit_batch(job: tuple[int, list[str]]) -> PlanRun:
     run = PlanRun([], {}, [])
 
     def flush(force: bool = False) -> None:
-        if not em._quads or (len(em._quads) < FLUSH_QUADS and not force):
+        if not em._lines or (len(em._lines) < FLUSH_QUADS and not force):
             return
-        quads = list(em.quads())
-        em._quads.clear()
-        run.agency_quads.extend(_agency_quads(quads))
+        run.agency_facts.extend(_agency_facts(em.facts))
+        em.facts.clear()
         name = f"plans-{index:06d}-{len(run.paths):04d}.nq"
-        run.paths.append(write_run(quads, Path(_shared["work"]) / name))
+        run.paths.append(write_run(em.take_lines(), Path(_shared["work"]) / name))
 
     emit_plans(em, _shared["resolution"], names, after_task=flush)
     flush(force=True)

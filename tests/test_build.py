@@ -170,3 +170,33 @@ def test_two_texts_claiming_one_number_refuse_the_later_file(tmp_path: Path) -> 
     assert refused.file == "b.txt"
     assert refused.line == text[: text.index("435 /KH-UBND")].count("\n") + 1
     assert "states number 435/KH-UBND, as a.txt does" in refused.reason
+
+
+def test_emitted_lines_are_what_pyoxigraph_would_write() -> None:
+    """The emitter writes N-Quads lines itself (no term objects: a million tasks); every
+    character a literal can hold is escaped as pyoxigraph escapes it, and a bad IRI fails."""
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    from policykg.graph.emit import Emitter
+    from policykg.graph.runs import quad_lines
+    from policykg.ontology.namespaces import DATA_GRAPH
+
+    text = "".join(chr(i) for i in range(0x2100) if not 0xD800 <= i < 0xE000) + "\U0001f600"
+    em = Emitter({})
+    em.lit("http://x/s", "http://x/p", text, "vi")
+    em.lit("http://x/s", "http://x/q", text)
+    em.lit("http://x/s", "http://x/n", 42)
+    mine = sorted(em.take_lines())
+    s, g = NamedNode("http://x/s"), NamedNode(str(DATA_GRAPH))
+    theirs = sorted(
+        quad_lines(
+            [
+                Quad(s, NamedNode("http://x/p"), Literal(text, language="vi"), g),
+                Quad(s, NamedNode("http://x/q"), Literal(text), g),
+                Quad(s, NamedNode("http://x/n"), Literal(42), g),
+            ]
+        )
+    )
+    assert mine == theirs
+    with pytest.raises(ValueError, match="not an absolute IRI"):
+        em.iri("http://x/s", "http://x/p", "http://x/a b")
