@@ -5,14 +5,15 @@ an rdflib baseline, and write ``docs/benchmarks.md``.
 
 For each size (tasks), the corpus of :mod:`policykg.bench.generate` is written under
 ``--data`` (once; reused while its ``expected.json`` is there). Then, ``--repeat`` times
-each: the full build (read → store) in a child process, with the peak resident memory of
-its whole process tree (sampled); the lineage of all tasks (the task → central directive
-rows computed, not printed), of one task, the audit and the agency workload on the
-embedded store, with the naive property-path SPARQL forms of the lineage next to the
-chosen ones. The same functions then run on the baseline, an rdflib graph holding the
-export's triples (:mod:`policykg.bench.baseline`), in a child process with a time limit,
-for sizes up to ``--baseline-max``. Results are kept in ``docs/benchmarks.json`` by size, so
-a later run at another size adds to the report instead of replacing it.
+each: the full build (read → store) in a child process, with the peak memory of its whole
+process tree (the sum of the processes' proportional set sizes, sampled); the lineage of all
+tasks (the task → central directive rows computed, not printed), of one task, the audit and
+the agency workload on the embedded store, with the naive property-path SPARQL forms of the
+lineage next to the chosen ones. The same functions then run on the baseline, an rdflib
+graph holding the export's triples (:mod:`policykg.bench.baseline`), in a child process with
+a time limit, for sizes up to ``--baseline-max``. Results are kept in
+``docs/benchmarks.json`` by size, so a later run at another size adds to the report instead
+of replacing it.
 """
 
 from __future__ import annotations
@@ -57,15 +58,19 @@ _BUILD_CHILD = textwrap.dedent(
 
 
 def _tree_rss(proc: psutil.Process) -> int:
+    """The memory the process tree holds: the sum of each process's proportional set size
+    (PSS: a page shared by the forked workers and their parent counts once in all, not once
+    per process as the sum of their RSS would count it)."""
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
+            total += p.memory_full_info().pss
     return total
 
 
 def run_sampled(args: list[str], *, timeout: float) -> tuple[str, int, float]:
-    """Run a child; its stdout, the peak RSS of its process tree (bytes) and wall seconds."""
+    """Run a child; its stdout, the peak memory (PSS) of its process tree (bytes) and wall
+    seconds."""
     t0 = time.perf_counter()
     child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     proc, peak = psutil.Process(child.pid), 0
@@ -304,7 +309,7 @@ def render_size(label: str, r: dict) -> str:
         "",
         f"{r['files']:,} plan files, {mb:.1f} MB of text, {r['quads']:,} quads in the export, "
         f"build with {r['workers']} worker processes. Throughput (median build): "
-        f"**{mb / med:.2f} MB/s**, **{r['tasks'] / med:,.0f} tasks/s**. Peak resident memory "
+        f"**{mb / med:.2f} MB/s**, **{r['tasks'] / med:,.0f} tasks/s**. Peak memory (PSS) "
         f"of the build's process tree: median **{r['peak_rss']['median'] / 2**30:.2f} GiB** "
         f"(min {r['peak_rss']['min'] / 2**30:.2f}, max {r['peak_rss']['max'] / 2**30:.2f}). "
         "Stages (median s): " + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()) + ".",
