@@ -127,20 +127,7 @@ def test_readers_never_see_the_upload(kind: str, request, corpus_build, small_bu
     assert seen[-1][1] == new
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "oxigraph",
-        pytest.param(
-            "virtuoso",
-            marks=pytest.mark.xfail(
-                reason="Virtuoso 7 commits a MOVE in parts: readers saw counts between the "
-                "old and the new graph during the swap (see docs/NOTES.md)",
-                strict=False,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("kind", SERVERS)
 def test_readers_see_the_old_graph_or_the_new_one_never_a_mix(
     kind: str, request, corpus_build, small_build
 ) -> None:
