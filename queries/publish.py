@@ -76,6 +76,10 @@ class SwapUnsupported(EndpointError):
     """The chosen swap cannot be done on this server or graph; nothing was replaced."""
 
 
+class SwapNotVisible(EndpointError):
+    """The swap ran, but readers of the graph do not see the new triples."""
+
+
 @dataclass(frozen=True)
 class PublishReport:
     """What a publish did."""
@@ -155,10 +159,18 @@ def publish(
         _check_count(endpoint, tmp, len(triples))
         if group is None:
             writer.update(_move(tmp, endpoint.graph))
-            return PublishReport(endpoint.graph, len(triples), len(parts), orphans)
     except BaseException:
         writer.drop_quietly(tmp)
         raise
+    if group is None:
+        seen = RemoteBackend(endpoint).count()
+        if seen != len(triples):
+            raise SwapNotVisible(
+                f"after MOVE, readers of <{endpoint.graph}> count {seen} triples, not the "
+                f"build's {len(triples)}: if it is a Virtuoso graph group (made by "
+                "--swap virtuoso-group), publish with --swap virtuoso-group or auto"
+            )
+        return PublishReport(endpoint.graph, len(triples), len(parts), orphans)
     removed = group.swap(tmp, len(triples))
     return PublishReport(
         endpoint.graph, len(triples), len(parts), orphans, "virtuoso-group", removed
@@ -262,7 +274,11 @@ class VirtuosoGroupSwap:
     def check(self) -> None:
         """Fail before any upload if the user lacks the rights or the graph is not ours."""
         try:
-            self._exec("select 1")
+            # an UPDATE that changes nothing: refused without the rights the swap needs
+            self._exec(
+                "update DB.DBA.RDF_GRAPH_GROUP_MEMBER set RGGM_MEMBER_IID = RGGM_MEMBER_IID "
+                "where 0 = 1"
+            )
             self.members()
         except EndpointHTTPError as e:  # refused; wrong credentials and timeouts pass on
             raise SwapUnsupported(
