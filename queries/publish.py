@@ -217,7 +217,7 @@ class VirtuosoGroupSwap:
     at run time from an in-memory list; replacing that list is one assignment.
 
     How, over the authenticated SPARQL endpoint (the user needs Virtuoso's SQL rights,
-    ``dba``: Virtuoso offers no SPARQL form for it). Each statement is SQL text fixed here,
+    ``dba``: Virtuoso offers no SPARQL form for it). Its SQL statements are text fixed here,
     run by ``bif:exec`` with the IRIs as parameters bound from a ``VALUES`` block of
     pyoxigraph-serialised literals, never formatted into any text:
 
