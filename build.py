@@ -23,6 +23,7 @@ from policykg.ontology.errors import PolicyKGError
 from policykg.queries import api
 from policykg.queries import audit as audit_lib
 from policykg.queries.formats import Format, pivot, render, write_xlsx
+from policykg.queries.publish import SWAPS
 from policykg.queries.publish import publish as publish_build
 from policykg.queries.remote import DEFAULT_GRAPH, DEFAULT_TIMEOUT, Endpoint, RemoteBackend
 from policykg.queries.runner import list_queries, load_query
@@ -583,6 +584,16 @@ def export(ctx: click.Context, graph: str, file: Path) -> None:
     "/sparql-graph-crud-auth) rather than by INSERT DATA.",
 )
 @click.option(
+    "--swap",
+    type=click.Choice(SWAPS),
+    default="auto",
+    show_default=True,
+    help="How the new graph replaces the old one: `move` (one SPARQL MOVE; atomic for readers "
+    "on Oxigraph), `virtuoso-group` (the graph is a Virtuoso graph group of one version "
+    "graph, switched at once; needs the dba user), `auto` (virtuoso-group if the server says "
+    "it is Virtuoso, else move).",
+)
+@click.option(
     "--timeout",
     envvar="POLICYKG_TIMEOUT",
     type=click.FloatRange(min=0, min_open=True),
@@ -597,6 +608,7 @@ def publish(
     graph: str,
     update_endpoint: str | None,
     gsp_endpoint: str | None,
+    swap: str,
     timeout: float,
 ) -> None:
     """Upload the current build into a named graph of a SPARQL 1.1 store, replacing it at once.
@@ -607,13 +619,15 @@ def publish(
     target = Endpoint.from_env(
         endpoint, graph=graph, update_url=update_endpoint, gsp_url=gsp_endpoint, timeout=timeout
     )
-    report = publish_build(ctx.obj["out"], target)
+    report = publish_build(ctx.obj["out"], target, swap=swap)
     click.echo(
         f"Published {report.triples} triples in {report.chunks} request(s) "
-        f"to <{report.graph}> at {endpoint}"
+        f"to <{report.graph}> at {endpoint} (swap: {report.swap})"
     )
     if report.removed_orphans:
         click.echo(f"  removed {report.removed_orphans} temporary graph(s) of an earlier publish")
+    if report.removed_versions:
+        click.echo(f"  removed {report.removed_versions} version graph(s) of earlier publishes")
 
 
 @cli.command()

@@ -21,8 +21,17 @@ from sparql_servers import OxigraphServer, VirtuosoServer, free_port
 from policykg.build import cli
 from policykg.graph.pipeline import BuildReport, build
 from policykg.queries import api
-from policykg.queries.publish import TMP_MARK, build_triples, publish
+from policykg.queries.publish import (
+    TMP_MARK,
+    VERSION_MARK,
+    SwapNotVisible,
+    SwapUnsupported,
+    build_triples,
+    publish,
+)
 from policykg.queries.remote import (
+    BadEndpoint,
+    Endpoint,
     EndpointAuthFailed,
     EndpointUnavailable,
     RemoteBackend,
@@ -127,20 +136,7 @@ def test_readers_never_see_the_upload(kind: str, request, corpus_build, small_bu
     assert seen[-1][1] == new
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "oxigraph",
-        pytest.param(
-            "virtuoso",
-            marks=pytest.mark.xfail(
-                reason="Virtuoso 7 commits a MOVE in parts: readers saw counts between the "
-                "old and the new graph during the swap (see docs/NOTES.md)",
-                strict=False,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("kind", SERVERS)
 def test_readers_see_the_old_graph_or_the_new_one_never_a_mix(
     kind: str, request, corpus_build, small_build
 ) -> None:
@@ -151,10 +147,69 @@ def test_readers_see_the_old_graph_or_the_new_one_never_a_mix(
     assert counts[0] == old and counts[-1] == new
 
 
+def test_virtuoso_turns_a_plain_graph_into_a_group_under_its_readers(
+    virtuoso_server, corpus_build, small_build
+) -> None:
+    """A graph published by MOVE, read (so Virtuoso has compiled the reader's query against
+    the plain graph), then published by the group swap: the reader sees the old count, then
+    the new one, never a mix; one previous version is kept, older ones are dropped."""
+    graph = "https://example.org/policykg/convert"
+    endpoint = virtuoso_server.endpoint(graph)
+    old = publish(small_build.out_dir, endpoint, swap="move")
+    assert old.swap == "move"
+    reader = RemoteBackend(endpoint)
+    assert reader.count() == old.triples
+    seen: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            seen.append(reader.count())
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        new = publish(corpus_build.out_dir, endpoint)
+        time.sleep(0.3)
+    finally:
+        done.set()
+        thread.join(30)
+    assert new.swap == "virtuoso-group"
+    assert set(seen) <= {old.triples, new.triples} and seen[-1] == new.triples, sorted(set(seen))
+    assert reader.count() == new.triples  # the same query text, compiled before: recompiled
+    assert len(graphs_with_prefix(virtuoso_server, graph + VERSION_MARK)) == 1
+    again = publish(small_build.out_dir, endpoint)
+    assert again.removed_versions == 0 and reader.count() == old.triples
+    assert len(graphs_with_prefix(virtuoso_server, graph + VERSION_MARK)) == 2
+    assert graphs_with_prefix(virtuoso_server, graph + TMP_MARK) == []
+    assert graph not in graphs_with_prefix(virtuoso_server, graph), "the plain graph is dropped"
+    third = publish(corpus_build.out_dir, endpoint)
+    assert third.removed_versions == 1 and reader.count() == new.triples
+    assert len(graphs_with_prefix(virtuoso_server, graph + VERSION_MARK)) == 2
+    with pytest.raises(SwapNotVisible, match="--swap virtuoso-group"):
+        publish(small_build.out_dir, endpoint, swap="move")  # into the plain graph, unread
+    assert reader.count() == new.triples
+
+
+def test_the_group_swap_needs_virtuoso_sql_rights(virtuoso_server, small_build) -> None:
+    graph = "https://example.org/policykg/no-rights"
+    url = f"http://127.0.0.1:{virtuoso_server.port}/sparql"
+    anonymous = Endpoint(url, graph=graph)  # updates through /sparql as Virtuoso's SPARQL user
+    with pytest.raises(SwapUnsupported, match=r"SQL rights \(dba\).*--swap move"):
+        publish(small_build.out_dir, anonymous, swap="virtuoso-group")
+    assert graphs_with_prefix(virtuoso_server, graph) == [], "refused before any upload"
+
+
+def test_an_unknown_swap_is_refused_before_any_request(small_build) -> None:
+    endpoint = Endpoint(f"http://127.0.0.1:{free_port()}/q", graph="https://example.org/g")
+    with pytest.raises(BadEndpoint, match="expected one of auto, move, virtuoso-group"):
+        publish(small_build.out_dir, endpoint, swap="rename")
+
+
 def test_publish_by_insert_data_when_there_is_no_gsp_url(oxigraph_server, small_build) -> None:
     endpoint = oxigraph_server.endpoint("https://example.org/policykg/insert-data", gsp_url=None)
     report = publish(small_build.out_dir, endpoint, chunk_size=700)
-    assert report.chunks > 3
+    assert report.chunks > 3 and report.swap == "move"
     assert RemoteBackend(endpoint).count() == report.triples
 
 
