@@ -24,6 +24,27 @@ def test_every_query_has_a_full_header() -> None:
         assert spec.path.stem == spec.name
 
 
+def test_sorted_queries_have_no_order_by_and_come_out_sorted(corpus_store) -> None:
+    """A ``# sort:`` header replaces ORDER BY (the store sorts a million rows by STR() many
+    times slower): the rows come out in that order, and a bad header is refused."""
+    sorted_specs = [s for s in list_queries() if s.sort]
+    assert {"tasks", "task-roles", "tasks-without-deadline"} <= {s.name for s in sorted_specs}
+    for spec in sorted_specs:
+        assert "ORDER BY" not in spec.text, spec.name
+    rows = run_query(corpus_store, load_query("tasks-without-deadline"))
+    keys = [(r["plan_key"], r["task_key"]) for r in rows]
+    assert len(keys) > 10 and keys == sorted(keys)
+
+
+def test_a_bad_sort_header_names_the_file_and_the_columns(tmp_path: Path) -> None:
+    from policykg.queries.runner import UnknownQuery, parse_query
+
+    rq = tmp_path / "x.rq"
+    rq.write_text("# name: x\n# columns: a, b\n# sort: c\nSELECT ?a ?b WHERE {}\n")
+    with pytest.raises(UnknownQuery, match=r"x\.rq: bad sort item 'c'.*\(a, b\)"):
+        parse_query(rq)
+
+
 def test_lineage_of_one_task(corpus_store) -> None:
     rows = q(corpus_store, "task-lineage-edges", task="hai-phong:435/KH-UBND#XV.1")
     doc = "https://w3id.org/policykg/id/doc/"
