@@ -12,6 +12,9 @@ so that the project's own functions (``api.task_lineage``, ``audit.audit``,
 >>> store = RdflibStore.load(p)
 >>> [r["o"].value for r in store.query("SELECT ?o WHERE { ?s ?p ?o }")]
 ['v']
+>>> from policykg.queries.runner import load_query, run_query
+>>> run_query(store, load_query("central-directives"))
+[]
 """
 
 from __future__ import annotations
@@ -76,6 +79,13 @@ class RdflibStore:
 
     def __len__(self) -> int:
         return len(self.dataset)
+
+    def select(self, spec, bindings) -> list[dict]:
+        """Rows of plain values, as the embedded backend gives them (the runner's
+        :class:`~policykg.queries.backend.Backend` method)."""
+        from policykg.queries.runner import run_embedded
+
+        return run_embedded(self, spec, bindings)  # type: ignore[arg-type]
 
     def query(self, text: str, *, substitutions=None, use_default_graph_as_union=True):
         """Run a SELECT query with bound variables; rows hold pyoxigraph terms."""

@@ -178,10 +178,12 @@ def baseline_measures(export: Path, repeat: int, timeout: float, *, lean: bool) 
             "lean" if lean else "full",
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
     )
     proc, peak, out = psutil.Process(child.pid), 0, {}
+    errors: list[str] = []
+    threading.Thread(target=lambda: errors.extend(child.stderr), daemon=True).start()
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
     reader.start()
@@ -197,6 +199,9 @@ def baseline_measures(export: Path, repeat: int, timeout: float, *, lean: bool) 
     for line in lines:
         out.update(json.loads(line))
     child.wait()
+    if child.returncode not in (0, None) and "timed_out_after" not in out:
+        # a failure must not pass for "not measured": say what it was
+        out["failed"] = "".join(errors)[-2000:]
     out["peak_rss"] = peak
     out["lean"] = lean
     return out
@@ -342,7 +347,9 @@ def render_size(label: str, r: dict) -> str:
             f"Baseline: rdflib `Dataset` holding the export's {base.get('triples', 0):,} triples, "
             f"loaded in {base.get('load', 0):.0f} s, peak {base.get('peak_rss', 0) / 2**30:.2f} GiB"
             + (
-                f"; not finished within {base.get('timed_out_after', 0):.0f} s: "
+                f"; failed before {', '.join(missing)}: " + base["failed"].strip().splitlines()[-1]
+                if missing and base.get("failed")
+                else f"; not finished within {base.get('timed_out_after', 0):.0f} s: "
                 + ", ".join(missing)
                 if missing
                 else ""
