@@ -99,14 +99,21 @@ def _stats(values: list[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[dict, object]:
-    """Median, min and max seconds of ``repeat`` calls, and the last result."""
+#: Seconds after which a measure is not repeated (a naive form at a million tasks).
+BUDGET = 300.0
+
+
+def timed(fn: Callable[[], object], repeat: int, budget: float = BUDGET) -> tuple[dict, object]:
+    """Median, min and max seconds of ``repeat`` calls (fewer once ``budget`` seconds are
+    spent; ``runs`` says how many), and the last result."""
     times, result = [], None
     for _ in range(repeat):
         t = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t)
-    return _stats(times), result
+        if sum(times) > budget:
+            break
+    return {**_stats(times), "runs": len(times)}, result
 
 
 def query_measures(store, repeat: int) -> dict:
@@ -333,6 +340,8 @@ def render_size(label: str, r: dict) -> str:
         if key in ("lineage_all_naive", "lineage_one_naive"):
             chosen = r["queries"][key.removesuffix("_naive")]["median"]
             ratio = f"naive ÷ chosen: {m['median'] / chosen:.1f}×"
+        if m.get("runs", 3) < 3:  # fewer repeats asked, or stopped after BUDGET seconds
+            name += f" ({m['runs']} run{'s' if m['runs'] > 1 else ''})"
         lines.append(
             f"| {name} | {unit} | {_fmt(m['median'], unit)} | {_fmt(m['min'], unit)} | "
             f"{_fmt(m['max'], unit)} | {_fmt(bmed, unit)} | {ratio} | {target} |"
