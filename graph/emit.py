@@ -441,7 +441,8 @@ class Emitter:
         return s
 
     def task_index(self, plan_iri: str, paths: list[str]) -> None:
-        """The build-time index of a plan's tasks: their paths, sorted, one per line.
+        """The build-time index of a plan's tasks: their paths, sorted, percent-encoded as
+        they end the tasks' IRIs (so no line break can hide in one), one per line.
 
         Reading every task of a national graph one row at a time costs a store lookup per
         row; the index gives a plan's tasks in one row (see ``pkg:taskIndex``). A plan read
@@ -449,9 +450,7 @@ class Emitter:
         """
         unique = sorted(set(paths))
         if unique:
-            if any("\n" in p for p in unique):
-                raise ValueError(f"a task path contains a line break: {unique!r}")
-            self.lit(plan_iri, PKG.taskIndex, "\n".join(unique))
+            self.lit(plan_iri, PKG.taskIndex, "\n".join(quote(p, safe="") for p in unique))
 
     def deadline(self, task_iri: str, file: str, deadline, span) -> None:
         """A deadline: the text verbatim, an OWL-Time interval and a recurrence if derivable."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from pyoxigraph import NamedNode, Store
 
@@ -368,17 +368,17 @@ def _tasks_by_plan(
 ) -> dict[str, list[tuple[str, str]]]:
     """Each plan's tasks as (key, IRI), plans and tasks in key order, from the plans' task
     indexes (one row per plan); from one row per task where a graph has no index."""
-    paths: dict[str, set[str]] = defaultdict(set)
+    encoded: dict[str, set[str]] = defaultdict(set)  # paths as they end the task IRIs
     for r in run_query(store, load_query("task-index")):
-        paths[r["plan"]].update(r["index"].split("\n"))
-    if not paths:  # a graph built before the index (published by an older version)
+        encoded[r["plan"]].update(r["index"].split("\n"))
+    if not encoded:  # a graph built before the index (published by an older version)
         for r in run_query(store, load_query("task-plans")):
-            paths[r["plan"]].add(unquote(r["task"][len(r["plan"]) + len("/task/") :]))
-    order = sorted(paths, key=lambda plan: labels[plan][0] + "#")
+            encoded[r["plan"]].add(r["task"][len(r["plan"]) + len("/task/") :])
+    order = sorted(encoded, key=lambda plan: labels[plan][0] + "#")
     return {
         plan: [
-            (f"{labels[plan][0]}#{path}", f"{plan}/task/{quote(path, safe='')}")
-            for path in sorted(paths[plan])
+            (f"{labels[plan][0]}#{path}", f"{plan}/task/{enc}")
+            for path, enc in sorted((unquote(e), e) for e in encoded[plan])
         ]
         for plan in order
     }

@@ -201,10 +201,12 @@ def test_tasks_know_the_documents_their_own_text_cites(tasks) -> None:
 def test_the_plans_task_indexes_list_exactly_their_tasks(corpus_store, tasks) -> None:
     """The build-time index (one literal per plan) and the tasks themselves agree: the
     lineage of all tasks, read from the indexes, has one row per task, with its IRI and key."""
+    from urllib.parse import unquote
+
     from policykg.queries.runner import load_query, run_query
 
     indexed = {
-        (r["plan"], path)
+        (r["plan"], unquote(path))
         for r in run_query(corpus_store, load_query("task-index"))
         for path in r["index"].split("\n")
     }
