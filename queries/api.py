@@ -354,11 +354,13 @@ def task_lineage(store: Store, task: str | None = None) -> list[dict]:
         )
         for lin in all_lineages(edges, central, list(tasks))
     }
-    rows = [
-        {"task": {"iri": iri, "key": key}, "paths": by_plan[plan][0], "central": by_plan[plan][1]}
-        for plan, found in tasks.items()
-        for key, iri in found
-    ]
+    rows: list[dict] = []
+    for plan, found in tasks.items():
+        paths, reached = by_plan[plan]
+        rows += [
+            {"task": {"iri": iri, "key": key}, "paths": paths, "central": reached}
+            for key, iri in found
+        ]
     rows.sort(key=lambda r: r["task"]["key"])  # already in order but for unusual keys: O(n)
     return rows
 
@@ -368,20 +370,22 @@ def _tasks_by_plan(
 ) -> dict[str, list[tuple[str, str]]]:
     """Each plan's tasks as (key, IRI), plans and tasks in key order, from the plans' task
     indexes (one row per plan); from one row per task where a graph has no index."""
-    encoded: dict[str, set[str]] = defaultdict(set)  # paths as they end the task IRIs
+    indexes: dict[str, list[str]] = defaultdict(list)  # paths as they end the task IRIs
     for r in run_query(store, load_query("task-index")):
-        encoded[r["plan"]].update(r["index"].split("\n"))
-    if not encoded:  # a graph built before the index (published by an older version)
+        indexes[r["plan"]].append(r["index"])
+    if not indexes:  # a graph built before the index (published by an older version)
         for r in run_query(store, load_query("task-plans")):
-            encoded[r["plan"]].add(r["task"][len(r["plan"]) + len("/task/") :])
-    order = sorted(encoded, key=lambda plan: labels[plan][0] + "#")
-    return {
-        plan: [
-            (f"{labels[plan][0]}#{path}", f"{plan}/task/{enc}")
-            for path, enc in sorted((unquote(e), e) for e in encoded[plan])
-        ]
-        for plan in order
-    }
+            indexes[r["plan"]].append(r["task"][len(r["plan"]) + len("/task/") :])
+    out = {}
+    for plan in sorted(indexes, key=lambda plan: labels[plan][0] + "#"):
+        found = indexes[plan]
+        if len(found) == 1:  # the usual case: one index, sorted by the build
+            encoded = found[0].split("\n")
+        else:
+            encoded = sorted(set("\n".join(found).split("\n")), key=unquote)
+        key, iri = labels[plan][0] + "#", plan + "/task/"
+        out[plan] = [(key + (unquote(e) if "%" in e else e), iri + e) for e in encoded]
+    return out
 
 
 def _task_key(labels: dict[str, tuple[str, str | None]], task: str, plan: str) -> str:
