@@ -84,6 +84,7 @@ from policykg.graph.textview import (
     collapse_spaces,
     fold,
     make_view,
+    memo_by_text,
 )
 
 __all__ = [
@@ -171,19 +172,40 @@ class _Tok:
     expanded: bool
 
 
+_TokenInfo = tuple[str, str, bool, bool, bool]  # (folded as matched, f, word, upper, title)
+# What a token's text says about it, by display text: a plan repeats a few thousand words, so
+# most tokens are looked up, not read letter by letter. Emptied when it grows past the bound.
+_TOKEN_INFO: dict[str, _TokenInfo] = {}
+_TOKEN_INFO_MAX = 200_000
+
+
+def _token_info(f: str, d: str) -> _TokenInfo:
+    """(``f``, folded form, word?, in capitals?, titled?) of a token folded ``f``, shown ``d``."""
+    word = f[0].isalnum()
+    raw = f
+    if not word and f in _DASHES:
+        f = "-"
+    letters = [c for c in d if c.isalpha()]
+    upper = bool(letters) and all(c.isupper() for c in letters)
+    title = word and (d[0].isupper() or d[0].isdigit())
+    return raw, f, word, upper, title
+
+
 def _raw_tokens(norm: str, folded: str) -> list[_Tok]:
     out: list[_Tok] = []
+    append = out.append
+    known = _TOKEN_INFO
     for m in _TOKEN_RE.finditer(folded):
         a, b = m.span()
         f = m.group()
         d = norm[a:b]
-        word = f[0].isalnum()
-        if not word and f in _DASHES:
-            f = "-"
-        letters = [c for c in d if c.isalpha()]
-        upper = bool(letters) and all(c.isupper() for c in letters)
-        title = word and (d[0].isupper() or d[0].isdigit())
-        out.append(_Tok(f, d, a, b, word, upper, title, False))
+        info = known.get(d)
+        if info is None or info[0] != f:  # (the same text folds alike, but for odd inputs)
+            info = _token_info(f, d)
+            if len(known) >= _TOKEN_INFO_MAX:
+                known.clear()
+            known[d] = info
+        append(_Tok(info[1], d, a, b, info[2], info[3], info[4], False))
     return out
 
 
@@ -293,7 +315,12 @@ class _Phrases:
             return None
         for seq in self._by_first.get(toks[k].f, ()):
             j = k + len(seq)
-            if j <= end and all(toks[k + i].f == seq[i] for i in range(1, len(seq))):
+            if j > end:
+                continue
+            for i in range(1, len(seq)):
+                if toks[k + i].f != seq[i]:
+                    break
+            else:
                 return j
         return None
 
@@ -593,6 +620,18 @@ def _compiled() -> _Compiled:
     return _Compiled(curated, entries, sectors, nouns, classes, heads, places)
 
 
+@cache
+def _first_words() -> frozenset[str]:
+    """Every word an agency phrase can start with: the first words of the curated names,
+    collective nouns and name heads, and the words the other readers of :func:`_agency_at`
+    look for first ("các", "sở", "bộ", "ủy", "trung")."""
+    c = _compiled()
+    words = {"cac", "so", "bo", "uy", "trung"}
+    for trie in (c.curated, c.nouns, c.heads):
+        words.update(w for w in trie.root if w is not None)
+    return frozenset(words)
+
+
 # --------------------------------------------------------------------------- matches
 
 
@@ -632,7 +671,13 @@ class _Match:
 
 def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
     """Do the words at ``k`` read ``words``?"""
-    return k + len(words) <= end and all(toks[k + i].f == w for i, w in enumerate(words))
+    if k + len(words) > end:
+        return False
+    for w in words:
+        if toks[k].f != w:
+            return False
+        k += 1
+    return True
 
 
 def _is_stop(toks: list[_Tok], k: int, end: int) -> bool:
@@ -1269,8 +1314,8 @@ def _agency_at(
     """The agency (or the agencies of one collective phrase) that starts at token ``i``;
     ``in_list``: after a list separator, where a lone "đơn vị" or "địa phương" is one;
     ``prefix``: "Trung ương" before a name makes it the national body (once)."""
-    if i >= end or not toks[i].word:
-        return []
+    if i >= end or not toks[i].word or toks[i].f not in _first_words():
+        return []  # (most words of a sentence: no reader below could start there)
     if (
         prefix
         and _at(toks, i, end, "trung", "uong")
@@ -1442,6 +1487,7 @@ class _Text:
         return out
 
 
+@memo_by_text(maxsize=64)  # one text is often read by several of the functions below in turn
 def _read(text: str) -> _Text:
     view = make_view(text)
     toks = _expand(_raw_tokens(view.norm, view.fold))
@@ -1487,6 +1533,7 @@ def _skip_enum(toks: list[_Tok], k: int, end: int) -> tuple[int, bool]:
 # --------------------------------------------------------------------------- API
 
 
+@memo_by_text()
 def normalize_agency(text: str) -> AgencyName | None:
     """The canonical identity of one agency phrase; ``None`` when it is not one agency.
 
@@ -1540,13 +1587,18 @@ def split_agencies(text: str) -> list[AgencySpan]:
     >>> [text[s.start:s.end] for s in split_agencies(text)]
     ['Sở Tư pháp', 'Bảo hiểm xã hội Thành phố']
     """
+    return list(_split_agencies(text))
+
+
+@memo_by_text()
+def _split_agencies(text: str) -> tuple[AgencySpan, ...]:
     t = _read(text)
     toks, end = t.toks, len(t.toks)
     k, _bullet = _skip_enum(toks, 0, end)
     if _at(toks, k, end, "giao") or _at(toks, k, end, "de", "nghi"):
         k += 1 if toks[k].f == "giao" else 2
     items, _ = _list_at(toks, k, end, lenient=True)
-    return t.spans(items)
+    return tuple(t.spans(items))
 
 
 def _dedupe(spans: list[AgencySpan]) -> list[AgencySpan]:
@@ -1612,6 +1664,15 @@ def roles_in_sentence(text: str) -> Roles:
     >>> [s.agency.name for s in r.requested], r.lead
     (['Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố', 'Các tổ chức chính trị - xã hội'], [])
     """
+    lead, coord, req = _roles_in_sentence(text)
+    return Roles(list(lead), list(coord), list(req))
+
+
+_RolesTuple = tuple[tuple[AgencySpan, ...], tuple[AgencySpan, ...], tuple[AgencySpan, ...]]
+
+
+@memo_by_text()
+def _roles_in_sentence(text: str) -> _RolesTuple:
     t = _read(text)
     toks = t.toks
     lead: list[_Match] = []
@@ -1619,7 +1680,11 @@ def roles_in_sentence(text: str) -> Roles:
     req: list[_Match] = []
     for a, b, numbered in _sentences(toks):
         _sentence_roles(toks, a, b, numbered, lead, coord, req)
-    return Roles(_dedupe(t.spans(lead)), _dedupe(t.spans(coord)), _dedupe(t.spans(req)))
+    return (
+        tuple(_dedupe(t.spans(lead))),
+        tuple(_dedupe(t.spans(coord))),
+        tuple(_dedupe(t.spans(req))),
+    )
 
 
 def _list_after(toks: list[_Tok], k: int, b: int) -> tuple[list[_Match], int]:
@@ -1790,6 +1855,11 @@ def agency_heading(text: str) -> list[AgencySpan]:
     >>> agency_heading("5. Củng cố, đổi mới tổ chức và hoạt động của Liên minh Hợp tác xã")
     []
     """
+    return list(_agency_heading(text))
+
+
+@memo_by_text()
+def _agency_heading(text: str) -> tuple[AgencySpan, ...]:
     t = _read(text)
     toks = t.toks
     a, b = 0, len(toks)
@@ -1805,16 +1875,16 @@ def agency_heading(text: str) -> list[AgencySpan]:
                     cells.append((s, j))
                 s = j + 1
         if len(cells) != 1:
-            return []
+            return ()
         a, b = cells[0]
     k, bullet = _skip_enum(toks, a, b)
     if bullet:
-        return []
+        return ()
     if (j := _ASSIGN.match(toks, k, b)) is not None or (j := _FOR.match(toks, k, b)) is not None:
         k = j
     items, e = _list_at(toks, k, b, titles=False)
     if not items:
-        return []
+        return ()
     e = _skip_description(toks, e, b)
     rest = [x for x in toks[e:b] if x.f not in ("\n", "\t")]
     ok = (
@@ -1823,7 +1893,7 @@ def agency_heading(text: str) -> list[AgencySpan]:
         or rest[0].f == ":"
         or ((_ROLE_LEAD.match(toks, e, b) or _ROLE_COORD.match(toks, e, b)) and rest[-1].f == ":")
     )
-    return t.spans(items) if ok else []
+    return tuple(t.spans(items)) if ok else ()
 
 
 def is_agency_heading(text: str) -> AgencyName | None:

@@ -71,7 +71,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from policykg.graph.citations import NUMBER_WORDS
-from policykg.graph.textview import canonical_spelling, collapse_spaces, make_view
+from policykg.graph.textview import canonical_spelling, collapse_spaces, make_view, memo_by_text
 
 __all__ = ["Deadline", "DeadlineMention", "find_deadlines", "parse_deadline"]
 
@@ -559,6 +559,7 @@ def _read(
 # --- public API ----------------------------------------------------------------------------------
 
 
+@memo_by_text()
 def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
     """Read a deadline cell ("Quý II/2018", "Hàng năm", "Theo đề nghị từ Bộ Nội vụ").
 
@@ -600,10 +601,15 @@ def find_deadlines(text: str, *, context_year: int | None = None) -> list[Deadli
     >>> find_deadlines("Phấn đấu đến năm 2020: 80% HTX hoạt động khá")
     []
     """
+    return list(_find_deadlines(text, context_year))
+
+
+@memo_by_text()
+def _find_deadlines(text: str, context_year: int | None) -> tuple[DeadlineMention, ...]:
     view = make_view(text)
     out = []
     for found in _scan(view.norm, view.fold, cell=False, context_year=context_year):
         a, b = view.to_original(found.start, found.end)
         phrase = collapse_spaces(canonical_spelling(view.norm[found.start : found.end]))
         out.append(DeadlineMention(a, b, Deadline(text=phrase, **found.fields)))
-    return out
+    return tuple(out)
