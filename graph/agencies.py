@@ -73,7 +73,8 @@ cooperatives, which no authority assigns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from policykg.graph.registry import load_registry
@@ -91,6 +92,7 @@ __all__ = [
     "AgencyName",
     "AgencySpan",
     "Roles",
+    "agencies_cover",
     "agency_heading",
     "is_agency_heading",
     "normalize_agency",
@@ -191,13 +193,20 @@ def _token_info(f: str, d: str) -> _TokenInfo:
     return raw, f, word, upper, title
 
 
+# The tokens of _TOKEN_RE, each with what a scan for it skips first (spaces other than line
+# ends and tabs, and "_", the only characters no token starts with): ``findall`` gives the
+# same tokens as ``finditer`` without a match object each, the positions being running sums.
+_SKIP_TOKEN_RE = re.compile(r"((?:[^\S\n\t]|_)*)(" + _TOKEN_RE.pattern + ")")
+
+
 def _raw_tokens(norm: str, folded: str) -> list[_Tok]:
     out: list[_Tok] = []
     append = out.append
     known = _TOKEN_INFO
-    for m in _TOKEN_RE.finditer(folded):
-        a, b = m.span()
-        f = m.group()
+    b = 0
+    for skip, f in _SKIP_TOKEN_RE.findall(folded):
+        a = b + len(skip)
+        b = a + len(f)
         d = norm[a:b]
         info = known.get(d)
         if info is None or info[0] != f:  # (the same text folds alike, but for odd inputs)
@@ -307,6 +316,7 @@ class _Phrases:
                 self._by_first.setdefault(words[0], []).append(words)
         for seqs in self._by_first.values():
             seqs.sort(key=lambda s: -len(s))
+        self.first = frozenset(self._by_first)  # the words a phrase can start with
 
     def match(self, toks: list[_Tok], k: int, end: int | None = None) -> int | None:
         """The end of the longest phrase starting at ``k``, or ``None``."""
@@ -652,6 +662,12 @@ class _Match:
     form: str = "city"
     cls: str | None = None  # collective class
 
+    def copy(self) -> _Match:
+        """A copy (as :func:`dataclasses.replace` with no change makes, but faster)."""
+        new = object.__new__(_Match)
+        new.__dict__.update(self.__dict__)
+        return new
+
     def agency(self) -> AgencyName:
         name = self.base
         if self.place:
@@ -722,9 +738,22 @@ class _Place:
     local: str | None = None  # "quận 1", "huyện Củ Chi"
 
 
+@cache
+def _place_words() -> frozenset[str]:
+    """Every word :func:`_place_at` can start with: "của", "trên", "cấp", the first word of a
+    level word, a place or a district or commune noun."""
+    c = _compiled()
+    words = {"cua", "tren", "cap", *(w[0] for w in _LEVEL_WORDS)}
+    for trie in (c.places, c.nouns):
+        words.update(w for w in trie.root if w is not None)
+    return frozenset(words)
+
+
 def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
     """A place after a name: "thành phố", "TP Hải Phòng", "tỉnh Bắc Ninh", "Hà Nội",
     "của Thành phố", "trên địa bàn thành phố", "huyện Củ Chi"."""
+    if k >= end or toks[k].f not in _place_words():
+        return None  # (most words: no place, level word or "của" starts there)
     c = _compiled()
     j = k
     if _at(toks, j, end, "cua"):
@@ -1349,7 +1378,7 @@ def _agency_at(
             return []
         cands.append([gen])
     best = max(cands, key=lambda ms: ms[-1].end)  # first of the longest
-    best = [replace(m) for m in best]
+    best = [m.copy() for m in best]
     best[-1] = _mods(toks, best[-1], end)
     return best
 
@@ -1424,16 +1453,36 @@ def _separator(toks: list[_Tok], k: int, end: int, lenient: bool) -> int | None:
     return j if seen else None
 
 
+class _GiveUp(Exception):
+    """Raised by a ``give_up`` check of :func:`_list_at` to stop reading a list."""
+
+
 def _list_at(
-    toks: list[_Tok], i: int, end: int, lenient: bool = False, titles: bool = True
+    toks: list[_Tok],
+    i: int,
+    end: int,
+    lenient: bool = False,
+    titles: bool = True,
+    give_up: Callable[[int, list[_Match]], bool] | None = None,
 ) -> tuple[list[_Match], int]:
-    """The agencies listed from token ``i``; strict lists end before anything else."""
+    """The agencies listed from token ``i``; strict lists end before anything else.
+
+    ``give_up(k, items)`` is asked before each agency is looked for at token ``k``; when it
+    says so, :class:`_GiveUp` is raised.
+    """
     items: list[_Match] = []
     k = i
     last_end = i
+    ahead: tuple[int, list[_Match]] | None = None  # what a strict list read after a separator
     while k < end:
-        start = _skip_title(toks, k, end) if titles or items else k
-        found = _agency_at(toks, start, end, in_list=bool(items))
+        if give_up is not None and give_up(k, items):
+            raise _GiveUp
+        if ahead is not None:  # read at k already (k is that separator's end, items non-empty)
+            start, found = ahead
+            ahead = None
+        else:
+            start = _skip_title(toks, k, end) if titles or items else k
+            found = _agency_at(toks, start, end, in_list=bool(items))
         if not found:
             if not lenient:
                 break
@@ -1448,8 +1497,12 @@ def _list_at(
                 break
             k = _skip_to_separator(toks, k, end)
             continue
-        if not lenient and not _agency_at(toks, _skip_title(toks, s, end), end, in_list=True):
-            break
+        if not lenient:
+            nxt = _skip_title(toks, s, end)
+            found = _agency_at(toks, nxt, end, in_list=True)
+            if not found:
+                break
+            ahead = (nxt, found)
         k = s
     return items, last_end
 
@@ -1487,11 +1540,43 @@ class _Text:
         return out
 
 
+# Texts read lately whose view is the text itself, with their tokens before abbreviations are
+# expanded, by the text without its trailing " :.;" (a heading is read with and without them).
+_PLAIN_READS: dict[str, tuple[str, list[_Tok]]] = {}
+_PLAIN_READS_MAX = 256
+_TRAILING = " :.;"
+
+
+def _raw_of_prefix(text: str) -> list[_Tok] | None:
+    """The tokens of ``text`` taken from a plain text read lately that is ``text`` followed by
+    some of " :.;" (``text`` plain too), or ``None``.
+
+    No token runs across the cut, since none of " :.;" continues a token: those of ``text``
+    are the longer text's tokens that end before the cut.
+    """
+    seen = _PLAIN_READS.get(text)
+    if seen is None or not seen[0].startswith(text):
+        return None
+    n = len(text)
+    raw = seen[1]
+    k = len(raw)
+    while k and raw[k - 1].b > n:
+        k -= 1
+    return raw[:k]
+
+
 @memo_by_text(maxsize=64)  # one text is often read by several of the functions below in turn
 def _read(text: str) -> _Text:
     view = make_view(text)
-    toks = _expand(_raw_tokens(view.norm, view.fold))
-    return _Text(view, toks)
+    plain = not view._maps  # the view is the text itself
+    raw = _raw_of_prefix(text) if plain else None
+    if raw is None:
+        raw = _raw_tokens(view.norm, view.fold)
+        if plain:
+            if len(_PLAIN_READS) >= _PLAIN_READS_MAX:
+                _PLAIN_READS.clear()
+            _PLAIN_READS[text.rstrip(_TRAILING)] = (text, raw)
+    return _Text(view, _expand(raw))
 
 
 _ROMAN = re.compile(r"[ivxlc]{1,7}")
@@ -1599,6 +1684,47 @@ def _split_agencies(text: str) -> tuple[AgencySpan, ...]:
         k += 1 if toks[k].f == "giao" else 2
     items, _ = _list_at(toks, k, end, lenient=True)
     return tuple(t.spans(items))
+
+
+def agencies_cover(text: str, need: float) -> bool:
+    """Do the agencies :func:`split_agencies` finds in ``text`` cover at least ``need`` of its
+    characters (the sum of their spans' lengths)?
+
+    The same answer as summing the spans, but reading stops as soon as the agencies found so
+    far and all the text still unread could not make ``need``: a task sentence is known not
+    to be an agency heading after its first words.
+
+    >>> agencies_cover("Sở Tài chính, Sở Xây dựng", 20), agencies_cover("Sở Tài chính chủ trì", 15)
+    (True, False)
+    """
+    if need <= 0:
+        return True
+    return _agencies_cover(text, need)
+
+
+@memo_by_text()
+def _agencies_cover(text: str, need: float) -> bool:
+    t = _read(text)
+    toks, end = t.toks, len(t.toks)
+    k, _bullet = _skip_enum(toks, 0, end)
+    if _at(toks, k, end, "giao") or _at(toks, k, end, "de", "nghi"):
+        k += 1 if toks[k].f == "giao" else 2
+    give_up = None
+    if not t.view._maps:  # spans are token offsets: disjoint, each after the ones before it
+        n = len(text)
+        counted = [0, 0]  # items counted, characters they cover
+
+        def give_up(pos: int, items: list[_Match]) -> bool:
+            for m in items[counted[0] :]:
+                counted[1] += toks[m.end - 1].b - toks[m.start].a
+            counted[0] = len(items)
+            return counted[1] + n - toks[pos].a < need
+
+    try:
+        items, _ = _list_at(toks, k, end, lenient=True, give_up=give_up)
+    except _GiveUp:
+        return False
+    return sum(b - a for a, b in map(t.span, items)) >= need
 
 
 def _dedupe(spans: list[AgencySpan]) -> list[AgencySpan]:
@@ -1763,6 +1889,15 @@ def _inside_collective(toks: list[_Tok], j: int, b: int) -> bool:
     return j > 0 and toks[j - 1].f in lasts and nxt < b and toks[nxt].f in firsts
 
 
+@cache
+def _role_words() -> frozenset[str]:
+    """The words at which :func:`_sentence_roles` may act: the first words of its phrases,
+    "," and ";"."""
+    return frozenset({",", ";"}).union(
+        _ROLE_LEAD.first, _ROLE_COORD.first, _REQUEST.first, _OBJECT.first
+    )
+
+
 def _sentence_roles(
     toks: list[_Tok],
     a: int,
@@ -1773,8 +1908,12 @@ def _sentence_roles(
     req: list[_Match],
 ) -> None:
     j = covered = _subject(toks, a, b, heading, lead, req)
+    starts = _role_words()
     while j < b:
         f = toks[j].f
+        if f not in starts:  # nothing below can start at this word
+            j += 1
+            continue
         if f == ";":
             j = covered = _subject(toks, j + 1, b, False, lead, req)
             continue

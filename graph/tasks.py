@@ -22,7 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from policykg.graph.agencies import AgencySpan, agency_heading, roles_in_sentence, split_agencies
+from policykg.graph.agencies import (
+    AgencySpan,
+    agencies_cover,
+    agency_heading,
+    roles_in_sentence,
+    split_agencies,
+)
 from policykg.graph.citations import int_to_roman, roman_to_int
 from policykg.graph.deadlines import Deadline, find_deadlines, parse_deadline
 from policykg.graph.segment import Node, Row, Table
@@ -249,8 +255,8 @@ def _is_pure_heading(texts: _NodeTexts, node: Node) -> bool:
     text = texts.text(node).rstrip(" :.;")
     if not text:
         return True
-    covered = sum(s.end - s.start for s in split_agencies(text))
-    return covered >= 0.85 * len(text.replace(" ", "")) or covered >= len(text) - 6
+    # the agencies cover 85 % of the non-blank characters, or all but 6 characters
+    return agencies_cover(text, min(0.85 * len(text.replace(" ", "")), len(text) - 6))
 
 
 def _excluded(texts: _NodeTexts, node: Node) -> bool:
