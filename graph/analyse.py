@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from policykg.graph.citations import Mention, find_mentions
@@ -46,8 +49,31 @@ class Analysis:
         return self.view.original.count("\n", 0, original) + 1
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector (when it runs) for the block, and resume it after.
+
+    Analysis allocates millions of small objects (tokens, matches, spans) and leaves no
+    reference cycle behind but the trees it keeps, so the collector's passes find nothing
+    to free; on a big file they cost a sixth of the time, growing with the objects alive.
+    Memory is unchanged: without cycles, reference counting frees everything as before.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyse_text(name: str, text: str, registry: Registry | None = None) -> Analysis:
     """Analyse decoded text; ``name`` is how provenance will refer to the file."""
+    with _no_cycle_collection():
+        return _analyse_text(name, text, registry)
+
+
+def _analyse_text(name: str, text: str, registry: Registry | None) -> Analysis:
     reg = registry or load_registry()
     view = make_view(text)
     mentions = find_mentions(view, reg)

@@ -165,6 +165,25 @@ _COMPILED = {
     name: re.compile(_rx(rx, **_PIECES))
     for name, rx in {**_PERIOD_SHAPES, **_RECURRENCE_SHAPES, **_CELL_SHAPES}.items()
 }
+# Strings one of which every match of a shape contains (a literal its pattern cannot do
+# without): a shape is not run on a text that has none of them.
+_NEEDS = {
+    "date-words": ("ngay",),
+    "date-num": ("/",),
+    "part-year": ("thang",),
+    "quarter": ("qu",),
+    "month": ("thang",),
+    "year-range": ("-", "–", "—"),
+    "year": ("nam",),
+    "annual": ("nam",),
+    "quarterly": ("quy",),
+    "monthly": ("thang",),
+    "ongoing": ("xuyen",),
+    "every": ("lan",),
+    "date-bare": ("thang",),
+    "bare-year": ("19", "20"),
+    "request": ("theo", "khi"),
+}
 _DAY_SHAPES = ("date-words", "date-num", "date-bare")
 _TEXT_SHAPES = (*_PERIOD_SHAPES, *_RECURRENCE_SHAPES)
 _ALL_SHAPES = (*_TEXT_SHAPES, *_CELL_SHAPES)
@@ -281,6 +300,7 @@ def _atoms(norm: str, fold_text: str, shapes: tuple[str, ...]) -> list[_Atom]:
     found = [
         atom
         for shape in shapes
+        if any(needed in fold_text for needed in _NEEDS[shape])
         for m in _COMPILED[shape].finditer(fold_text)
         if _plausible(atom := _Atom(shape, m.start(), m.end(), m), norm, fold_text, accented)
     ]

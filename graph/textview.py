@@ -33,6 +33,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, wraps
+from itertools import compress
 from typing import ParamSpec, TypeVar
 
 __all__ = [
@@ -172,6 +173,58 @@ def _class_alternation(code_points: set[int]) -> str:
     return f"(?:{bmp}|(?=[\\U00010000-\\U0010FFFF]){_char_class(astral)})"
 
 
+def _code_point_chunks(size: int = 4096) -> list[range]:
+    """Every code point but the surrogates, in ranges of at most ``size``."""
+    return [
+        range(lo, min(lo + size, hi))
+        for start, hi in ((0, 0xD800), (0xE000, 0x110000))
+        for lo in range(start, hi, size)
+    ]
+
+
+def _nfc_classes() -> tuple[set[int], set[int]]:
+    """The *backward* and *changed* code points of :func:`_nfc_cluster_re`.
+
+    Each code point's class is read from :mod:`unicodedata`, but a chunk of consecutive code
+    points is looked at one by one only where it can hold one that counts: a character whose
+    NFD (or NFC) differs from it never occurs in an NFD (or NFC) string, so a chunk that is
+    NFD (NFC) as a string has none. The work is done by C loops (``map``), which matters:
+    this runs once per process, before the first text that is not NFC.
+    """
+    combining, normalize, is_normalized = (
+        unicodedata.combining,
+        unicodedata.normalize,
+        unicodedata.is_normalized,
+    )
+    second: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    for chunk in _code_point_chunks():
+        decompositions = list(map(unicodedata.decomposition, map(chr, chunk)))
+        for decomposition in filter(None, decompositions):
+            if not decomposition.startswith("<"):
+                parts = decomposition.split()
+                if len(parts) == 2:
+                    second.add(int(parts[1], 16))
+
+    def attaches_backward(c: str) -> bool:
+        return combining(c) != 0 or ord(c) in second
+
+    backward: set[int] = {cp for cp in second if not 0xD800 <= cp <= 0xDFFF}
+    changed: set[int] = set()
+    for chunk in _code_point_chunks():
+        text = "".join(map(chr, chunk))
+        backward.update(compress(chunk, map(combining, text)))
+        if not is_normalized("NFD", text):  # some character decomposes: its first part counts
+            for cp, c in zip(chunk, text, strict=True):
+                first = normalize("NFD", c)[0]
+                if first != c and attaches_backward(first):
+                    backward.add(cp)
+        if not is_normalized("NFC", text):
+            for cp, c in zip(chunk, text, strict=True):
+                if cp not in backward and not is_normalized("NFC", c):
+                    changed.add(cp)
+    return backward, changed
+
+
 @cache
 def _nfc_cluster_re() -> re.Pattern[str]:
     """Stretches of text whose NFC may differ from them, each independent of its neighbours.
@@ -187,27 +240,7 @@ def _nfc_cluster_re() -> re.Pattern[str]:
     * ``changed backward*`` (the group ``changed``), or
     * ``backward+``, to which the caller adds the one character before it.
     """
-    second: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
-    for cp in range(0x110000):
-        decomposition = unicodedata.decomposition(chr(cp))
-        if decomposition and not decomposition.startswith("<"):
-            parts = decomposition.split()
-            if len(parts) == 2:
-                second.add(int(parts[1], 16))
-
-    def attaches_backward(c: str) -> bool:
-        return unicodedata.combining(c) != 0 or ord(c) in second
-
-    backward: set[int] = set()
-    changed: set[int] = set()
-    for cp in range(0x110000):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        c = chr(cp)
-        if attaches_backward(c) or attaches_backward(unicodedata.normalize("NFD", c)[0]):
-            backward.add(cp)
-        elif not unicodedata.is_normalized("NFC", c):
-            changed.add(cp)
+    backward, changed = _nfc_classes()
     marks = _class_alternation(backward)
     return re.compile(f"(?P<changed>{_class_alternation(changed)}){marks}*|{marks}+")
 

@@ -22,6 +22,7 @@ from policykg.graph.agencies import (
     AgencyName,
     AgencySpan,
     Roles,
+    agencies_cover,
     agency_heading,
     is_agency_heading,
     normalize_agency,
@@ -444,3 +445,31 @@ def test_bounded_time_on_200kb(unit: str) -> None:
         t0 = time.perf_counter()
         fn(text)
         assert time.perf_counter() - t0 < 10.0, fn.__name__
+
+
+def test_agencies_cover_says_what_summing_the_spans_says() -> None:
+    """The early stop of agencies_cover never changes its answer."""
+    texts = [
+        "Sở Tài chính, Sở Xây dựng",
+        "Sở Tài chính chủ trì, phối hợp với các sở, ngành",
+        "Ủy ban nhân dân các quận, huyện; các đơn vị có liên quan",
+        "c) Sở Thông tin và Truyền thông",
+        "Xây dựng kế hoạch triển khai, Sở Nội vụ",
+        "<b>SỞ KẾ HOẠCH VÀ ĐẦU TƯ</b>",
+        "",
+    ]
+    for text in texts:
+        covered = sum(s.end - s.start for s in split_agencies(text))
+        for need in range(-1, len(text) + 2):
+            assert agencies_cover(text, need) == (covered >= need), (text, need)
+            assert agencies_cover(text, need + 0.5) == (covered >= need + 0.5), (text, need)
+
+
+def test_remembered_results_are_fresh_lists() -> None:
+    """Results are remembered per text; changing a returned list changes nothing later."""
+    first = split_agencies("Sở Tài chính, Sở Xây dựng")
+    first.clear()
+    assert len(split_agencies("Sở Tài chính, Sở Xây dựng")) == 2
+    roles = roles_in_sentence("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính")
+    roles.lead.clear()
+    assert roles_in_sentence("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính").lead
