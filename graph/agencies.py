@@ -84,6 +84,7 @@ from policykg.graph.textview import (
     canonical_spelling,
     collapse_spaces,
     fold,
+    is_plain,
     make_view,
     memo_by_text,
 )
@@ -176,9 +177,11 @@ class _Tok:
 
 _TokenInfo = tuple[str, str, bool, bool, bool]  # (folded as matched, f, word, upper, title)
 # What a token's text says about it, by display text: a plan repeats a few thousand words, so
-# most tokens are looked up, not read letter by letter. Emptied when it grows past the bound.
+# most tokens are looked up, not read letter by letter. Only short tokens are kept, and the
+# table is emptied when it grows past the bound.
 _TOKEN_INFO: dict[str, _TokenInfo] = {}
 _TOKEN_INFO_MAX = 200_000
+_TOKEN_INFO_CHARS = 40
 
 
 def _token_info(f: str, d: str) -> _TokenInfo:
@@ -211,9 +214,10 @@ def _raw_tokens(norm: str, folded: str) -> list[_Tok]:
         info = known.get(d)
         if info is None or info[0] != f:  # (the same text folds alike, but for odd inputs)
             info = _token_info(f, d)
-            if len(known) >= _TOKEN_INFO_MAX:
-                known.clear()
-            known[d] = info
+            if len(d) <= _TOKEN_INFO_CHARS:
+                if len(known) >= _TOKEN_INFO_MAX:
+                    known.clear()
+                known[d] = info
         append(_Tok(info[1], d, a, b, info[2], info[3], info[4], False))
     return out
 
@@ -1540,43 +1544,53 @@ class _Text:
         return out
 
 
-# Texts read lately whose view is the text itself, with their tokens before abbreviations are
-# expanded, by the text without its trailing " :.;" (a heading is read with and without them).
-_PLAIN_READS: dict[str, tuple[str, list[_Tok]]] = {}
-_PLAIN_READS_MAX = 256
+# Texts read lately whose view is the text itself, by the text without its trailing " :.;"
+# (a heading is read with them for its roles, and without them to see if it only names
+# agencies).
+_PLAIN_READS: dict[str, _Text] = {}
+_PLAIN_READS_MAX = 256  # texts kept, each of at most _PLAIN_READ_CHARS characters
+_PLAIN_READ_CHARS = 1000
 _TRAILING = " :.;"
 
 
-def _raw_of_prefix(text: str) -> list[_Tok] | None:
-    """The tokens of ``text`` taken from a plain text read lately that is ``text`` followed by
-    some of " :.;" (``text`` plain too), or ``None``.
+def _read_prefix(text: str) -> _Text | None:
+    """The reading of ``text`` taken from a plain text read lately that is ``text`` followed
+    by some of " :.;", or ``None``.
 
-    No token runs across the cut, since none of " :.;" continues a token: those of ``text``
-    are the longer text's tokens that end before the cut.
+    When ``text`` is plain too, its view is the longer one cut. Its tokens are the longer
+    text's tokens that end before the cut, unless one runs across it: none of " :.;" continues
+    a word, and the abbreviations spelled out before the cut are the same, each one at a
+    token being the longest that matches from there.
     """
-    seen = _PLAIN_READS.get(text)
-    if seen is None or not seen[0].startswith(text):
+    whole = _PLAIN_READS.get(text)
+    if whole is None:
         return None
+    if whole.view.original == text:
+        return whole
     n = len(text)
-    raw = seen[1]
-    k = len(raw)
-    while k and raw[k - 1].b > n:
-        k -= 1
-    return raw[:k]
+    if not whole.view.original.startswith(text) or not is_plain(text):
+        return None
+    toks = []
+    for t in whole.toks:
+        if t.b <= n:
+            toks.append(t)
+        elif t.a < n:
+            return None  # an abbreviation spelled out across the cut
+    return _Text(TextView(text, text, whole.view.fold[:n]), toks)
 
 
 @memo_by_text(maxsize=64)  # one text is often read by several of the functions below in turn
 def _read(text: str) -> _Text:
+    read = _read_prefix(text)
+    if read is not None:
+        return read
     view = make_view(text)
-    plain = not view._maps  # the view is the text itself
-    raw = _raw_of_prefix(text) if plain else None
-    if raw is None:
-        raw = _raw_tokens(view.norm, view.fold)
-        if plain:
-            if len(_PLAIN_READS) >= _PLAIN_READS_MAX:
-                _PLAIN_READS.clear()
-            _PLAIN_READS[text.rstrip(_TRAILING)] = (text, raw)
-    return _Text(view, _expand(raw))
+    read = _Text(view, _expand(_raw_tokens(view.norm, view.fold)))
+    if not view._maps and len(text) <= _PLAIN_READ_CHARS:  # the view is the text itself
+        if len(_PLAIN_READS) >= _PLAIN_READS_MAX:
+            _PLAIN_READS.clear()
+        _PLAIN_READS[text.rstrip(_TRAILING)] = read
+    return read
 
 
 _ROMAN = re.compile(r"[ivxlc]{1,7}")

@@ -41,6 +41,7 @@ __all__ = [
     "canonical_spelling",
     "collapse_spaces",
     "fold",
+    "is_plain",
     "make_view",
     "memo_by_text",
 ]
@@ -504,6 +505,19 @@ class TextView:
         """
         a, b = self.to_original(start, end)
         return self.original[a:b]
+
+
+_MARKUP_START = re.compile(rf"[#<&*_{_SPACES}]")  # where a markup match can start
+
+
+def is_plain(text: str) -> bool:
+    """Is ``text`` its own view (NFC, and nothing markup removal could change)? Then
+    ``make_view(text)`` is ``TextView(text, text, fold(text))``.
+
+    >>> is_plain("Sở Tài chính"), is_plain("**Sở**"), is_plain("Sở\u00a0Tài"), is_plain("So\u031b")
+    (True, False, False, False)
+    """
+    return unicodedata.is_normalized("NFC", text) and _MARKUP_START.search(text) is None
 
 
 def make_view(text: str) -> TextView:
