@@ -1251,11 +1251,26 @@ def _make_central(m: _Match) -> None:
     m.kind, m.central, m.level, m.requestable, m.place = "central", True, "central", True, False
 
 
+@cache
+def _qualifier_words() -> frozenset[str]:
+    """Every word a qualifier read by :func:`_mods` can start with."""
+    c = _compiled()
+    return frozenset(
+        {"cac", "cap", "trung", "viet", "cua"}
+        | _RELATED.first
+        | _place_words()
+        | {w for w in c.nouns.root if w is not None}
+    )
+
+
 def _mods(toks: list[_Tok], m: _Match, end: int) -> _Match:
     """Words after a name that qualify it: place, "liên quan", "các cấp", a district scope,
     "Việt Nam" (the national body), "của Thành ủy"."""
     j = m.end
+    qualifiers = _qualifier_words()
     for _ in range(6):
+        if j >= end or toks[j].f not in qualifiers:
+            break  # nothing below could read a qualifier here
         k = _related_at(toks, j, end)
         if k != j:
             j = k

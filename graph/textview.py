@@ -49,6 +49,45 @@ __all__ = [
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
+# --------------------------------------------------------------------------- memo
+
+
+def memo_by_text(
+    maxsize: int = 4096, max_chars: int = 1000
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Remember the results of a pure function of a short text (and hashable options).
+
+    Plans repeat their cells and phrases ("Sở Tài chính", "Hàng năm", "Các sở, ngành"), so
+    reading each distinct text once saves most of the work. Only texts of at most
+    ``max_chars`` characters are remembered, and at most ``maxsize`` of them (least recently
+    used go first): memory stays bounded whatever the input. The function must return a
+    value nobody changes (a tuple, a frozen dataclass), since callers share it.
+
+    >>> calls = []
+    >>> @memo_by_text(maxsize=2, max_chars=5)
+    ... def shout(text: str) -> str:
+    ...     calls.append(text)
+    ...     return text.upper()
+    >>> [shout(t) for t in ("ab", "ab", "abcdefg", "abcdefg")], calls
+    (['AB', 'AB', 'ABCDEFG', 'ABCDEFG'], ['ab', 'abcdefg', 'abcdefg'])
+    """
+
+    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        cached = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            text = args[0]
+            if isinstance(text, str) and len(text) <= max_chars:
+                return cached(*args, **kwargs)
+            return fn(*args, **kwargs)
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
+
+
 # --------------------------------------------------------------------------- offset maps
 
 
@@ -520,6 +559,7 @@ def is_plain(text: str) -> bool:
     return unicodedata.is_normalized("NFC", text) and _MARKUP_START.search(text) is None
 
 
+@memo_by_text(maxsize=32)  # a short text is often viewed by several readers in turn
 def make_view(text: str) -> TextView:
     """Build the :class:`TextView` of ``text`` (linear time).
 
@@ -575,42 +615,3 @@ def collapse_spaces(s: str) -> str:
     'Sở Tài chính và'
     """
     return " ".join(s.split())
-
-
-# --------------------------------------------------------------------------- memo
-
-
-def memo_by_text(
-    maxsize: int = 4096, max_chars: int = 1000
-) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
-    """Remember the results of a pure function of a short text (and hashable options).
-
-    Plans repeat their cells and phrases ("Sở Tài chính", "Hàng năm", "Các sở, ngành"), so
-    reading each distinct text once saves most of the work. Only texts of at most
-    ``max_chars`` characters are remembered, and at most ``maxsize`` of them (least recently
-    used go first): memory stays bounded whatever the input. The function must return a
-    value nobody changes (a tuple, a frozen dataclass), since callers share it.
-
-    >>> calls = []
-    >>> @memo_by_text(maxsize=2, max_chars=5)
-    ... def shout(text: str) -> str:
-    ...     calls.append(text)
-    ...     return text.upper()
-    >>> [shout(t) for t in ("ab", "ab", "abcdefg", "abcdefg")], calls
-    (['AB', 'AB', 'ABCDEFG', 'ABCDEFG'], ['ab', 'abcdefg', 'abcdefg'])
-    """
-
-    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-        cached = lru_cache(maxsize=maxsize)(fn)
-
-        @wraps(fn)
-        def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-            text = args[0]
-            if isinstance(text, str) and len(text) <= max_chars:
-                return cached(*args, **kwargs)
-            return fn(*args, **kwargs)
-
-        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-        return call
-
-    return decorate
