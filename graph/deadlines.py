@@ -133,25 +133,28 @@ _YWORD = f"(?:{_YEAR_WORDS})?"
 _YSLASH = _rx(r"(?:~[/-]~(?P<ys>@YR)|@WORDS)?", YR=_YR, WORDS=_YEAR_WORDS)
 _PIECES = {"YR": _YR, "REL": _REL, "ANN": _ANN, "YWORD": _YWORD, "YSLASH": _YSLASH}
 
+# A pattern that starts with a literal word has its word-boundary check right after the word
+# ("ngay(?<![a-z]ngay)" for "(?<![a-z])ngay"): the same matches, but the regex engine then
+# looks for the word itself instead of trying the pattern at every position.
 _PERIOD_SHAPES = {
-    "date-words": r"(?<![a-z])ngay (?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
+    "date-words": r"ngay(?<![a-z]ngay) (?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
     "date-num": r"(?<![\w/.])(?:(?P<ngay>ngay) )?(?P<d>\d{1,2})~/~(?P<m>\d{1,2})"
     r"(?:~/~(?P<ys>@YR))?(?![\d/])@ANN",
     "part-year": r"(?<![a-z\d])(?P<n>\d{1,2}|sau|chin|ba) thang (?P<pos>dau|cuoi) nam(?![a-z])"
     r"(?: (?:(?P<yw>@YR)|(?P<rel>@REL)))?",
-    "quarter": r"(?<![a-z])qu[yi] (?P<q>iv|iii|ii|i|[1-4])(?![a-z\d])"
+    "quarter": r"qu(?<![a-z]qu)[yi] (?P<q>iv|iii|ii|i|[1-4])(?![a-z\d])"
     r"(?:(?:~[,-]~| va )(?:qu[yi] )?(?P<q2>iv|iii|ii|i|[1-4])(?![a-z\d]))?@YSLASH@ANN",
-    "month": r"(?<![a-z\d])thang (?P<m>\d{1,2})(?!\d)@YSLASH@ANN",
+    "month": r"thang(?<![a-z\d]thang) (?P<m>\d{1,2})(?!\d)@YSLASH@ANN",
     "year-range": r"(?<![a-z\d/])(?:(?:giai doan|cac nam|nam) )?(?P<y1>@YR)~[-–—]~(?:nam )?"
     r"(?P<y2>@YR)(?!/)",
-    "year": r"(?<![a-z])nam (?:(?P<yw>@YR)|(?P<rel>@REL))",
+    "year": r"nam(?<![a-z]nam) (?:(?P<yw>@YR)|(?P<rel>@REL))",
 }
 _RECURRENCE_SHAPES = {
     "annual": r"(?<![a-z])(?:dinh ky )?(?:hang|moi) nam(?![a-z])(?!~\d)",
     "quarterly": r"(?<![a-z])(?:dinh ky )?hang quy(?![a-z])"
     r"(?:(?:~[,/]~| va )(?:hang )?nam(?![a-z])(?!~\d))?",
     "monthly": r"(?<![a-z])(?:dinh ky )?hang thang(?![a-z])(?!~\d)",
-    "ongoing": r"(?<![a-z])thuong xuyen(?![a-z])",
+    "ongoing": r"thuong(?<![a-z]thuong) xuyen(?![a-z])",
     "every": r"(?<![a-z\d])(?:(?:it nhat|toi thieu|dinh ky) )?"
     r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|muoi) nam(?:~/~| (?:mot|1) )lan(?![a-z])",
 }
