@@ -1720,8 +1720,8 @@ def agencies_cover(text: str, need: float) -> bool:
     characters (the sum of their spans' lengths)?
 
     The same answer as summing the spans, but reading stops as soon as the agencies found so
-    far and all the text still unread could not make ``need``: a task sentence is known not
-    to be an agency heading after its first words.
+    far and all the text from the next word an agency can start with could not make ``need``:
+    a task sentence is known not to be an agency heading after its first words.
 
     >>> agencies_cover("Sở Tài chính, Sở Xây dựng", 20), agencies_cover("Sở Tài chính chủ trì", 15)
     (True, False)
@@ -1741,13 +1741,20 @@ def _agencies_cover(text: str, need: float) -> bool:
     give_up = None
     if not t.view._maps:  # spans are token offsets: disjoint, each after the ones before it
         n = len(text)
+        # Every agency still to be found starts at or after a word an agency can start with:
+        # ahead[k] is the offset of the first such word from token k on (n if none).
+        firsts = _first_words()
+        ahead = [n] * (end + 1)
+        for i in range(end - 1, -1, -1):
+            tok = toks[i]
+            ahead[i] = tok.a if tok.word and tok.f in firsts else ahead[i + 1]
         counted = [0, 0]  # items counted, characters they cover
 
         def give_up(pos: int, items: list[_Match]) -> bool:
             for m in items[counted[0] :]:
                 counted[1] += toks[m.end - 1].b - toks[m.start].a
             counted[0] = len(items)
-            return counted[1] + n - toks[pos].a < need
+            return counted[1] + n - ahead[pos] < need
 
     try:
         items, _ = _list_at(toks, k, end, lenient=True, give_up=give_up)

@@ -218,8 +218,11 @@ _PLENUM_AFTER = re.compile(
     + _S
     + r")?khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])"
 )
+# Patterns that start with a word check the boundary after it ("luat(?<!\wluat)" for
+# "(?<!\w)luat"): the same matches, but the regex engine looks for the word itself instead of
+# trying the pattern at every position of the text.
 _PLENUM = re.compile(
-    r"(?<![a-z])nghi quyet\s{1,3}(?:hoi nghi\s{1,3})?(?:lan thu\s{1,3})?"
+    r"nghi(?<![a-z]nghi) quyet\s{1,3}(?:hoi nghi\s{1,3})?(?:lan thu\s{1,3})?"
     r"(?:ban chap hanh\s{1,3})?trung uong\s{1,3}(?:dang\s{1,3})?(?:lan thu\s{1,3})?"
     + _PLENUM_NO
     + r"(?![\w/-])"
@@ -230,7 +233,7 @@ _PLENUM = re.compile(
     + _S
     + r"\)?)?"
 )
-_LAW = re.compile(r"(?<![\w])luat\s{1,3}")
+_LAW = re.compile(r"luat(?<!\wluat)\s{1,3}")
 _AMENDING = re.compile(r"sua doi\s?,?\s{1,3}bo sung\s{1,3}(?:mot so dieu\s{1,3})?cua\s{1,3}")
 _LAW_STOP_WORDS = frozenset(
     [
