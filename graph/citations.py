@@ -125,7 +125,10 @@ class Mention:
 
 # --- patterns ------------------------------------------------------------------------------
 
-_NUM = r"(?<![\w./-])(?P<num>\d{1,5})"
+# A number not glued to a word, a dot, a slash or a dash before it; the check follows the first
+# digit (the same matches), so that the regex engine skips to digits instead of trying every
+# position of the text.
+_NUM = r"(?P<num>\d(?<![\w./-]\d)\d{0,4})"
 _PARTY = re.compile(
     _NUM
     + _S
