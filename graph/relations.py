@@ -90,9 +90,13 @@ def _clause_relations(
     b: int,
     mentions: list[Mention],
     in_preamble: bool,
+    starts: list[int],
 ) -> list[Relation]:
-    lo = bisect_left(mentions, a, key=lambda m: m.start)
-    hi = bisect_left(mentions, b, key=lambda m: m.start)
+    """The relations of the clause ``[a, b)``; ``starts`` are the mentions' starts."""
+    lo = bisect_left(starts, a)
+    hi = bisect_left(starts, b)
+    if lo == hi:
+        return []  # every relation has a mention for object: none without one
     inside = mentions[lo:hi]
     verbs = [
         v
@@ -162,7 +166,8 @@ def find_relations(
     reg = registry or load_registry()
     start, end = span or (0, len(view.fold))
     out: list[Relation] = []
+    starts = [m.start for m in mentions]
     for a, b in _clause_bounds(view.fold, start, end):
         in_preamble = preamble[0] <= a < preamble[1]
-        out.extend(_clause_relations(reg, view.fold, a, b, mentions, in_preamble))
+        out.extend(_clause_relations(reg, view.fold, a, b, mentions, in_preamble, starts))
     return out
