@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gc
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,12 +98,20 @@ def _analyse_text(name: str, text: str, registry: Registry | None) -> Analysis:
     return analysis
 
 
+def _folded_head(text: str, n: int = 40) -> str:
+    """``fold(text)[:n]``, folding only the head when that gives the same (both NFC)."""
+    head = text[:n]
+    if unicodedata.is_normalized("NFC", head) and unicodedata.is_normalized("NFC", text):
+        return fold(head)  # fold is then one character for one: its head is the head's fold
+    return fold(text)[:n]
+
+
 def _targets(view: TextView, tree: Node) -> list[tuple[int, Target]]:
     """Measurable targets stated under a "Mục tiêu" heading, with the offset of their text."""
     out: list[tuple[int, Target]] = []
     taken: list[tuple[int, int]] = []
     for node in tree.walk():
-        if node.kind in ("document", "table") or "muc tieu" not in fold(node.text(view))[:40]:
+        if node.kind in ("document", "table") or "muc tieu" not in _folded_head(node.text(view)):
             continue
         start, end = node.extent
         if any(a <= start < b for a, b in taken):
