@@ -180,7 +180,7 @@ _TokenInfo = tuple[str, str, bool, bool, bool]  # (folded as matched, f, word, u
 # most tokens are looked up, not read letter by letter. Only short tokens are kept, and the
 # table is emptied when it grows past the bound.
 _TOKEN_INFO: dict[str, _TokenInfo] = {}
-_TOKEN_INFO_MAX = 200_000
+_TOKEN_INFO_MAX = 50_000
 _TOKEN_INFO_CHARS = 40
 
 

@@ -223,8 +223,9 @@ def is_task_section(view: TextView, node: Node) -> bool:
 
 
 class _NodeTexts:
-    """Each node's text (:meth:`Node.text`) and its fold, computed once per body: the visit
-    asks for them several times per node (as a child, then as the node visited)."""
+    """Each node's text (:meth:`Node.text`) and its fold, computed once: the visit asks for
+    them several times per node (as a child, then as the node visited). A node's children
+    are forgotten once it has been visited, so only the nodes along one path are kept."""
 
     __slots__ = ("_folded", "_text", "view")
 
@@ -244,6 +245,11 @@ class _NodeTexts:
         if folded is None:
             folded = self._folded[node] = fold(self.text(node))
         return folded
+
+    def forget(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            self._text.pop(node, None)
+            self._folded.pop(node, None)
 
 
 def _is_deadline_note(texts: _NodeTexts, node: Node) -> bool:
@@ -377,6 +383,7 @@ def _body_visit(
     below = task.path if is_task else parent_task
     for child in children:
         _body_visit(texts, child, here, section, out, below)
+    texts.forget(node.children)
 
 
 def body_tasks(view: TextView, root: Node) -> PlanTasks:
@@ -389,11 +396,13 @@ def body_tasks(view: TextView, root: Node) -> PlanTasks:
         for child in root.children:
             if child.kind == "item" and not _excluded(texts, child):
                 _body_visit(texts, child, _Context(), root, out)
+            texts.forget([child])
         return out
     for section in (s for s in sections if is_task_section(view, s)):
         for child in section.children:
             if not _excluded(texts, child):
                 _body_visit(texts, child, _Context(), section, out)
+            texts.forget([child])
     return out
 
 
