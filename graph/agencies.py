@@ -73,7 +73,8 @@ cooperatives, which no authority assigns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from policykg.graph.registry import load_registry
@@ -83,13 +84,16 @@ from policykg.graph.textview import (
     canonical_spelling,
     collapse_spaces,
     fold,
+    is_plain,
     make_view,
+    memo_by_text,
 )
 
 __all__ = [
     "AgencyName",
     "AgencySpan",
     "Roles",
+    "agencies_cover",
     "agency_heading",
     "is_agency_heading",
     "normalize_agency",
@@ -171,19 +175,50 @@ class _Tok:
     expanded: bool
 
 
+_TokenInfo = tuple[str, str, bool, bool, bool]  # (folded as matched, f, word, upper, title)
+# What a token's text says about it, by display text: a plan repeats a few thousand words, so
+# most tokens are looked up, not read letter by letter. Only short tokens are kept, and the
+# table is emptied when it grows past the bound.
+_TOKEN_INFO: dict[str, _TokenInfo] = {}
+_TOKEN_INFO_MAX = 50_000
+_TOKEN_INFO_CHARS = 40
+
+
+def _token_info(f: str, d: str) -> _TokenInfo:
+    """(``f``, folded form, word?, in capitals?, titled?) of a token folded ``f``, shown ``d``."""
+    word = f[0].isalnum()
+    raw = f
+    if not word and f in _DASHES:
+        f = "-"
+    letters = [c for c in d if c.isalpha()]
+    upper = bool(letters) and all(c.isupper() for c in letters)
+    title = word and (d[0].isupper() or d[0].isdigit())
+    return raw, f, word, upper, title
+
+
+# The tokens of _TOKEN_RE, each with what a scan for it skips first (spaces other than line
+# ends and tabs, and "_", the only characters no token starts with): ``findall`` gives the
+# same tokens as ``finditer`` without a match object each, the positions being running sums.
+_SKIP_TOKEN_RE = re.compile(r"((?:[^\S\n\t]|_)*)(" + _TOKEN_RE.pattern + ")")
+
+
 def _raw_tokens(norm: str, folded: str) -> list[_Tok]:
     out: list[_Tok] = []
-    for m in _TOKEN_RE.finditer(folded):
-        a, b = m.span()
-        f = m.group()
+    append = out.append
+    known = _TOKEN_INFO
+    b = 0
+    for skip, f in _SKIP_TOKEN_RE.findall(folded):
+        a = b + len(skip)
+        b = a + len(f)
         d = norm[a:b]
-        word = f[0].isalnum()
-        if not word and f in _DASHES:
-            f = "-"
-        letters = [c for c in d if c.isalpha()]
-        upper = bool(letters) and all(c.isupper() for c in letters)
-        title = word and (d[0].isupper() or d[0].isdigit())
-        out.append(_Tok(f, d, a, b, word, upper, title, False))
+        info = known.get(d)
+        if info is None or info[0] != f:  # (the same text folds alike, but for odd inputs)
+            info = _token_info(f, d)
+            if len(d) <= _TOKEN_INFO_CHARS:
+                if len(known) >= _TOKEN_INFO_MAX:
+                    known.clear()
+                known[d] = info
+        append(_Tok(info[1], d, a, b, info[2], info[3], info[4], False))
     return out
 
 
@@ -285,6 +320,7 @@ class _Phrases:
                 self._by_first.setdefault(words[0], []).append(words)
         for seqs in self._by_first.values():
             seqs.sort(key=lambda s: -len(s))
+        self.first = frozenset(self._by_first)  # the words a phrase can start with
 
     def match(self, toks: list[_Tok], k: int, end: int | None = None) -> int | None:
         """The end of the longest phrase starting at ``k``, or ``None``."""
@@ -293,7 +329,12 @@ class _Phrases:
             return None
         for seq in self._by_first.get(toks[k].f, ()):
             j = k + len(seq)
-            if j <= end and all(toks[k + i].f == seq[i] for i in range(1, len(seq))):
+            if j > end:
+                continue
+            for i in range(1, len(seq)):
+                if toks[k + i].f != seq[i]:
+                    break
+            else:
                 return j
         return None
 
@@ -593,6 +634,18 @@ def _compiled() -> _Compiled:
     return _Compiled(curated, entries, sectors, nouns, classes, heads, places)
 
 
+@cache
+def _first_words() -> frozenset[str]:
+    """Every word an agency phrase can start with: the first words of the curated names,
+    collective nouns and name heads, and the words the other readers of :func:`_agency_at`
+    look for first ("các", "sở", "bộ", "ủy", "trung")."""
+    c = _compiled()
+    words = {"cac", "so", "bo", "uy", "trung"}
+    for trie in (c.curated, c.nouns, c.heads):
+        words.update(w for w in trie.root if w is not None)
+    return frozenset(words)
+
+
 # --------------------------------------------------------------------------- matches
 
 
@@ -613,6 +666,12 @@ class _Match:
     form: str = "city"
     cls: str | None = None  # collective class
 
+    def copy(self) -> _Match:
+        """A copy (as :func:`dataclasses.replace` with no change makes, but faster)."""
+        new = object.__new__(_Match)
+        new.__dict__.update(self.__dict__)
+        return new
+
     def agency(self) -> AgencyName:
         name = self.base
         if self.place:
@@ -632,7 +691,13 @@ class _Match:
 
 def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
     """Do the words at ``k`` read ``words``?"""
-    return k + len(words) <= end and all(toks[k + i].f == w for i, w in enumerate(words))
+    if k + len(words) > end:
+        return False
+    for w in words:
+        if toks[k].f != w:
+            return False
+        k += 1
+    return True
 
 
 def _is_stop(toks: list[_Tok], k: int, end: int) -> bool:
@@ -677,9 +742,22 @@ class _Place:
     local: str | None = None  # "quận 1", "huyện Củ Chi"
 
 
+@cache
+def _place_words() -> frozenset[str]:
+    """Every word :func:`_place_at` can start with: "của", "trên", "cấp", the first word of a
+    level word, a place or a district or commune noun."""
+    c = _compiled()
+    words = {"cua", "tren", "cap", *(w[0] for w in _LEVEL_WORDS)}
+    for trie in (c.places, c.nouns):
+        words.update(w for w in trie.root if w is not None)
+    return frozenset(words)
+
+
 def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
     """A place after a name: "thành phố", "TP Hải Phòng", "tỉnh Bắc Ninh", "Hà Nội",
     "của Thành phố", "trên địa bàn thành phố", "huyện Củ Chi"."""
+    if k >= end or toks[k].f not in _place_words():
+        return None  # (most words: no place, level word or "của" starts there)
     c = _compiled()
     j = k
     if _at(toks, j, end, "cua"):
@@ -1173,11 +1251,26 @@ def _make_central(m: _Match) -> None:
     m.kind, m.central, m.level, m.requestable, m.place = "central", True, "central", True, False
 
 
+@cache
+def _qualifier_words() -> frozenset[str]:
+    """Every word a qualifier read by :func:`_mods` can start with."""
+    c = _compiled()
+    return frozenset(
+        {"cac", "cap", "trung", "viet", "cua"}
+        | _RELATED.first
+        | _place_words()
+        | {w for w in c.nouns.root if w is not None}
+    )
+
+
 def _mods(toks: list[_Tok], m: _Match, end: int) -> _Match:
     """Words after a name that qualify it: place, "liên quan", "các cấp", a district scope,
     "Việt Nam" (the national body), "của Thành ủy"."""
     j = m.end
+    qualifiers = _qualifier_words()
     for _ in range(6):
+        if j >= end or toks[j].f not in qualifiers:
+            break  # nothing below could read a qualifier here
         k = _related_at(toks, j, end)
         if k != j:
             j = k
@@ -1269,8 +1362,8 @@ def _agency_at(
     """The agency (or the agencies of one collective phrase) that starts at token ``i``;
     ``in_list``: after a list separator, where a lone "đơn vị" or "địa phương" is one;
     ``prefix``: "Trung ương" before a name makes it the national body (once)."""
-    if i >= end or not toks[i].word:
-        return []
+    if i >= end or not toks[i].word or toks[i].f not in _first_words():
+        return []  # (most words of a sentence: no reader below could start there)
     if (
         prefix
         and _at(toks, i, end, "trung", "uong")
@@ -1304,7 +1397,7 @@ def _agency_at(
             return []
         cands.append([gen])
     best = max(cands, key=lambda ms: ms[-1].end)  # first of the longest
-    best = [replace(m) for m in best]
+    best = [m.copy() for m in best]
     best[-1] = _mods(toks, best[-1], end)
     return best
 
@@ -1379,16 +1472,36 @@ def _separator(toks: list[_Tok], k: int, end: int, lenient: bool) -> int | None:
     return j if seen else None
 
 
+class _GiveUp(Exception):
+    """Raised by a ``give_up`` check of :func:`_list_at` to stop reading a list."""
+
+
 def _list_at(
-    toks: list[_Tok], i: int, end: int, lenient: bool = False, titles: bool = True
+    toks: list[_Tok],
+    i: int,
+    end: int,
+    lenient: bool = False,
+    titles: bool = True,
+    give_up: Callable[[int, list[_Match]], bool] | None = None,
 ) -> tuple[list[_Match], int]:
-    """The agencies listed from token ``i``; strict lists end before anything else."""
+    """The agencies listed from token ``i``; strict lists end before anything else.
+
+    ``give_up(k, items)`` is asked before each agency is looked for at token ``k``; when it
+    says so, :class:`_GiveUp` is raised.
+    """
     items: list[_Match] = []
     k = i
     last_end = i
+    ahead: tuple[int, list[_Match]] | None = None  # what a strict list read after a separator
     while k < end:
-        start = _skip_title(toks, k, end) if titles or items else k
-        found = _agency_at(toks, start, end, in_list=bool(items))
+        if give_up is not None and give_up(k, items):
+            raise _GiveUp
+        if ahead is not None:  # read at k already (k is that separator's end, items non-empty)
+            start, found = ahead
+            ahead = None
+        else:
+            start = _skip_title(toks, k, end) if titles or items else k
+            found = _agency_at(toks, start, end, in_list=bool(items))
         if not found:
             if not lenient:
                 break
@@ -1403,8 +1516,12 @@ def _list_at(
                 break
             k = _skip_to_separator(toks, k, end)
             continue
-        if not lenient and not _agency_at(toks, _skip_title(toks, s, end), end, in_list=True):
-            break
+        if not lenient:
+            nxt = _skip_title(toks, s, end)
+            found = _agency_at(toks, nxt, end, in_list=True)
+            if not found:
+                break
+            ahead = (nxt, found)
         k = s
     return items, last_end
 
@@ -1442,10 +1559,53 @@ class _Text:
         return out
 
 
+# Texts read lately whose view is the text itself, by the text without its trailing " :.;"
+# (a heading is read with them for its roles, and without them to see if it only names
+# agencies).
+_PLAIN_READS: dict[str, _Text] = {}
+_PLAIN_READS_MAX = 256  # texts kept, each of at most _PLAIN_READ_CHARS characters
+_PLAIN_READ_CHARS = 1000
+_TRAILING = " :.;"
+
+
+def _read_prefix(text: str) -> _Text | None:
+    """The reading of ``text`` taken from a plain text read lately that is ``text`` followed
+    by some of " :.;", or ``None``.
+
+    When ``text`` is plain too, its view is the longer one cut. Its tokens are the longer
+    text's tokens that end before the cut, unless one runs across it: none of " :.;" continues
+    a word, and the abbreviations spelled out before the cut are the same, each one at a
+    token being the longest that matches from there.
+    """
+    whole = _PLAIN_READS.get(text)
+    if whole is None:
+        return None
+    if whole.view.original == text:
+        return whole
+    n = len(text)
+    if not whole.view.original.startswith(text) or not is_plain(text):
+        return None
+    toks = []
+    for t in whole.toks:
+        if t.b <= n:
+            toks.append(t)
+        elif t.a < n:
+            return None  # an abbreviation spelled out across the cut
+    return _Text(TextView(text, text, whole.view.fold[:n]), toks)
+
+
+@memo_by_text(maxsize=64)  # one text is often read by several of the functions below in turn
 def _read(text: str) -> _Text:
+    read = _read_prefix(text)
+    if read is not None:
+        return read
     view = make_view(text)
-    toks = _expand(_raw_tokens(view.norm, view.fold))
-    return _Text(view, toks)
+    read = _Text(view, _expand(_raw_tokens(view.norm, view.fold)))
+    if not view._maps and len(text) <= _PLAIN_READ_CHARS:  # the view is the text itself
+        if len(_PLAIN_READS) >= _PLAIN_READS_MAX:
+            _PLAIN_READS.clear()
+        _PLAIN_READS[text.rstrip(_TRAILING)] = read
+    return read
 
 
 _ROMAN = re.compile(r"[ivxlc]{1,7}")
@@ -1487,6 +1647,7 @@ def _skip_enum(toks: list[_Tok], k: int, end: int) -> tuple[int, bool]:
 # --------------------------------------------------------------------------- API
 
 
+@memo_by_text()
 def normalize_agency(text: str) -> AgencyName | None:
     """The canonical identity of one agency phrase; ``None`` when it is not one agency.
 
@@ -1540,13 +1701,66 @@ def split_agencies(text: str) -> list[AgencySpan]:
     >>> [text[s.start:s.end] for s in split_agencies(text)]
     ['Sở Tư pháp', 'Bảo hiểm xã hội Thành phố']
     """
+    return list(_split_agencies(text))
+
+
+@memo_by_text()
+def _split_agencies(text: str) -> tuple[AgencySpan, ...]:
     t = _read(text)
     toks, end = t.toks, len(t.toks)
     k, _bullet = _skip_enum(toks, 0, end)
     if _at(toks, k, end, "giao") or _at(toks, k, end, "de", "nghi"):
         k += 1 if toks[k].f == "giao" else 2
     items, _ = _list_at(toks, k, end, lenient=True)
-    return t.spans(items)
+    return tuple(t.spans(items))
+
+
+def agencies_cover(text: str, need: float) -> bool:
+    """Do the agencies :func:`split_agencies` finds in ``text`` cover at least ``need`` of its
+    characters (the sum of their spans' lengths)?
+
+    The same answer as summing the spans, but reading stops as soon as the agencies found so
+    far and all the text from the next word an agency can start with could not make ``need``:
+    a task sentence is known not to be an agency heading after its first words.
+
+    >>> agencies_cover("Sở Tài chính, Sở Xây dựng", 20), agencies_cover("Sở Tài chính chủ trì", 15)
+    (True, False)
+    """
+    if need <= 0:
+        return True
+    return _agencies_cover(text, need)
+
+
+@memo_by_text()
+def _agencies_cover(text: str, need: float) -> bool:
+    t = _read(text)
+    toks, end = t.toks, len(t.toks)
+    k, _bullet = _skip_enum(toks, 0, end)
+    if _at(toks, k, end, "giao") or _at(toks, k, end, "de", "nghi"):
+        k += 1 if toks[k].f == "giao" else 2
+    give_up = None
+    if not t.view._maps:  # spans are token offsets: disjoint, each after the ones before it
+        n = len(text)
+        # Every agency still to be found starts at or after a word an agency can start with:
+        # ahead[k] is the offset of the first such word from token k on (n if none).
+        firsts = _first_words()
+        ahead = [n] * (end + 1)
+        for i in range(end - 1, -1, -1):
+            tok = toks[i]
+            ahead[i] = tok.a if tok.word and tok.f in firsts else ahead[i + 1]
+        counted = [0, 0]  # items counted, characters they cover
+
+        def give_up(pos: int, items: list[_Match]) -> bool:
+            for m in items[counted[0] :]:
+                counted[1] += toks[m.end - 1].b - toks[m.start].a
+            counted[0] = len(items)
+            return counted[1] + n - ahead[pos] < need
+
+    try:
+        items, _ = _list_at(toks, k, end, lenient=True, give_up=give_up)
+    except _GiveUp:
+        return False
+    return sum(b - a for a, b in map(t.span, items)) >= need
 
 
 def _dedupe(spans: list[AgencySpan]) -> list[AgencySpan]:
@@ -1612,6 +1826,15 @@ def roles_in_sentence(text: str) -> Roles:
     >>> [s.agency.name for s in r.requested], r.lead
     (['Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố', 'Các tổ chức chính trị - xã hội'], [])
     """
+    lead, coord, req = _roles_in_sentence(text)
+    return Roles(list(lead), list(coord), list(req))
+
+
+_RolesTuple = tuple[tuple[AgencySpan, ...], tuple[AgencySpan, ...], tuple[AgencySpan, ...]]
+
+
+@memo_by_text()
+def _roles_in_sentence(text: str) -> _RolesTuple:
     t = _read(text)
     toks = t.toks
     lead: list[_Match] = []
@@ -1619,7 +1842,11 @@ def roles_in_sentence(text: str) -> Roles:
     req: list[_Match] = []
     for a, b, numbered in _sentences(toks):
         _sentence_roles(toks, a, b, numbered, lead, coord, req)
-    return Roles(_dedupe(t.spans(lead)), _dedupe(t.spans(coord)), _dedupe(t.spans(req)))
+    return (
+        tuple(_dedupe(t.spans(lead))),
+        tuple(_dedupe(t.spans(coord))),
+        tuple(_dedupe(t.spans(req))),
+    )
 
 
 def _list_after(toks: list[_Tok], k: int, b: int) -> tuple[list[_Match], int]:
@@ -1698,6 +1925,15 @@ def _inside_collective(toks: list[_Tok], j: int, b: int) -> bool:
     return j > 0 and toks[j - 1].f in lasts and nxt < b and toks[nxt].f in firsts
 
 
+@cache
+def _role_words() -> frozenset[str]:
+    """The words at which :func:`_sentence_roles` may act: the first words of its phrases,
+    "," and ";"."""
+    return frozenset({",", ";"}).union(
+        _ROLE_LEAD.first, _ROLE_COORD.first, _REQUEST.first, _OBJECT.first
+    )
+
+
 def _sentence_roles(
     toks: list[_Tok],
     a: int,
@@ -1708,8 +1944,12 @@ def _sentence_roles(
     req: list[_Match],
 ) -> None:
     j = covered = _subject(toks, a, b, heading, lead, req)
+    starts = _role_words()
     while j < b:
         f = toks[j].f
+        if f not in starts:  # nothing below can start at this word
+            j += 1
+            continue
         if f == ";":
             j = covered = _subject(toks, j + 1, b, False, lead, req)
             continue
@@ -1790,6 +2030,11 @@ def agency_heading(text: str) -> list[AgencySpan]:
     >>> agency_heading("5. Củng cố, đổi mới tổ chức và hoạt động của Liên minh Hợp tác xã")
     []
     """
+    return list(_agency_heading(text))
+
+
+@memo_by_text()
+def _agency_heading(text: str) -> tuple[AgencySpan, ...]:
     t = _read(text)
     toks = t.toks
     a, b = 0, len(toks)
@@ -1805,16 +2050,16 @@ def agency_heading(text: str) -> list[AgencySpan]:
                     cells.append((s, j))
                 s = j + 1
         if len(cells) != 1:
-            return []
+            return ()
         a, b = cells[0]
     k, bullet = _skip_enum(toks, a, b)
     if bullet:
-        return []
+        return ()
     if (j := _ASSIGN.match(toks, k, b)) is not None or (j := _FOR.match(toks, k, b)) is not None:
         k = j
     items, e = _list_at(toks, k, b, titles=False)
     if not items:
-        return []
+        return ()
     e = _skip_description(toks, e, b)
     rest = [x for x in toks[e:b] if x.f not in ("\n", "\t")]
     ok = (
@@ -1823,7 +2068,7 @@ def agency_heading(text: str) -> list[AgencySpan]:
         or rest[0].f == ":"
         or ((_ROLE_LEAD.match(toks, e, b) or _ROLE_COORD.match(toks, e, b)) and rest[-1].f == ":")
     )
-    return t.spans(items) if ok else []
+    return tuple(t.spans(items)) if ok else ()
 
 
 def is_agency_heading(text: str) -> AgencyName | None:

@@ -7,7 +7,11 @@
 
 from __future__ import annotations
 
+import gc
+import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from policykg.graph.citations import Mention, find_mentions
@@ -46,8 +50,31 @@ class Analysis:
         return self.view.original.count("\n", 0, original) + 1
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector (when it runs) for the block, and resume it after.
+
+    Analysis allocates millions of small objects (tokens, matches, spans) and leaves no
+    reference cycle behind but the trees it keeps, so the collector's passes find nothing
+    to free; on a big file they cost a sixth of the time, growing with the objects alive.
+    Memory is unchanged: without cycles, reference counting frees everything as before.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyse_text(name: str, text: str, registry: Registry | None = None) -> Analysis:
     """Analyse decoded text; ``name`` is how provenance will refer to the file."""
+    with _no_cycle_collection():
+        return _analyse_text(name, text, registry)
+
+
+def _analyse_text(name: str, text: str, registry: Registry | None) -> Analysis:
     reg = registry or load_registry()
     view = make_view(text)
     mentions = find_mentions(view, reg)
@@ -71,12 +98,20 @@ def analyse_text(name: str, text: str, registry: Registry | None = None) -> Anal
     return analysis
 
 
+def _folded_head(text: str, n: int = 40) -> str:
+    """``fold(text)[:n]``, folding only the head when that gives the same (both NFC)."""
+    head = text[:n]
+    if unicodedata.is_normalized("NFC", head) and unicodedata.is_normalized("NFC", text):
+        return fold(head)  # fold is then one character for one: its head is the head's fold
+    return fold(text)[:n]
+
+
 def _targets(view: TextView, tree: Node) -> list[tuple[int, Target]]:
     """Measurable targets stated under a "Mục tiêu" heading, with the offset of their text."""
     out: list[tuple[int, Target]] = []
     taken: list[tuple[int, int]] = []
     for node in tree.walk():
-        if node.kind in ("document", "table") or "muc tieu" not in fold(node.text(view))[:40]:
+        if node.kind in ("document", "table") or "muc tieu" not in _folded_head(node.text(view)):
             continue
         start, end = node.extent
         if any(a <= start < b for a, b in taken):

@@ -22,14 +22,38 @@ view; :mod:`policykg.graph.resolve` turns mentions into document identities.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
+from itertools import accumulate
 
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.textview import TextView, canonical_spelling, collapse_spaces, fold
 
 _S = r"\s{0,3}"  # bounded optional space: keeps every pattern linear
+
+
+class _Cover:
+    """Spans ``[a, b)`` (in any order, possibly overlapping), asked whether they cover a
+    position in logarithmic time, so that checking every match of a text stays linear.
+
+    >>> c = _Cover([(10, 20), (0, 5), (3, 12)])
+    >>> [p for p in (0, 4, 11, 12, 19, 20, 25) if c.covers(p)]
+    [0, 4, 11, 12, 19]
+    """
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._ends = list(accumulate((b for _, b in ordered), max))  # furthest end so far
+
+    def covers(self, pos: int) -> bool:
+        """Does some span ``[a, b)`` have ``a <= pos < b``?"""
+        i = bisect_right(self._starts, pos)
+        return i > 0 and self._ends[i - 1] > pos
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,10 @@ class Mention:
 
 # --- patterns ------------------------------------------------------------------------------
 
-_NUM = r"(?<![\w./-])(?P<num>\d{1,5})"
+# A number not glued to a word, a dot, a slash or a dash before it; the check follows the first
+# digit (the same matches), so that the regex engine skips to digits instead of trying every
+# position of the text.
+_NUM = r"(?P<num>\d(?<![\w./-]\d)\d{0,4})"
 _PARTY = re.compile(
     _NUM
     + _S
@@ -194,8 +221,11 @@ _PLENUM_AFTER = re.compile(
     + _S
     + r")?khoa\s{1,3}(?P<t>[ivxl]{1,5})(?![a-z])"
 )
+# Patterns that start with a word check the boundary after it ("luat(?<!\wluat)" for
+# "(?<!\w)luat"): the same matches, but the regex engine looks for the word itself instead of
+# trying the pattern at every position of the text.
 _PLENUM = re.compile(
-    r"(?<![a-z])nghi quyet\s{1,3}(?:hoi nghi\s{1,3})?(?:lan thu\s{1,3})?"
+    r"nghi(?<![a-z]nghi) quyet\s{1,3}(?:hoi nghi\s{1,3})?(?:lan thu\s{1,3})?"
     r"(?:ban chap hanh\s{1,3})?trung uong\s{1,3}(?:dang\s{1,3})?(?:lan thu\s{1,3})?"
     + _PLENUM_NO
     + r"(?![\w/-])"
@@ -206,7 +236,7 @@ _PLENUM = re.compile(
     + _S
     + r"\)?)?"
 )
-_LAW = re.compile(r"(?<![\w])luat\s{1,3}")
+_LAW = re.compile(r"luat(?<!\wluat)\s{1,3}")
 _AMENDING = re.compile(r"sua doi\s?,?\s{1,3}bo sung\s{1,3}(?:mot so dieu\s{1,3})?cua\s{1,3}")
 _LAW_STOP_WORDS = frozenset(
     [
@@ -319,19 +349,33 @@ def _compiled(reg: Registry) -> dict[str, re.Pattern[str]]:
     }
 
 
-def _type_from_word(reg: Registry, word: str) -> str | None:
+@cache
+def _type_codes(reg: Registry) -> dict[str, str]:
+    """Folded type word -> the code of the first type (in registry order) that has it."""
+    out: dict[str, str] = {}
     for t in reg.types:
-        if word in {fold(w) for w in t.words}:
-            return t.code
-    return None
+        for w in t.words:
+            out.setdefault(fold(w), t.code)
+    return out
+
+
+def _type_from_word(reg: Registry, word: str) -> str | None:
+    return _type_codes(reg).get(word)
+
+
+@cache
+def _place_slugs(reg: Registry) -> dict[str, str]:
+    """Folded place name or alias -> the slug of the first jurisdiction that has it."""
+    out: dict[str, str] = {}
+    for j in reg.jurisdictions:
+        for a in (*j.aliases, j.name.lower()):
+            out.setdefault(fold(a), j.slug)
+    return out
 
 
 def place_slug(reg: Registry, folded_place: str) -> str | None:
     """The jurisdiction slug for a folded place name or alias."""
-    for j in reg.jurisdictions:
-        if folded_place in {fold(a) for a in (*j.aliases, j.name.lower())}:
-            return j.slug
-    return None
+    return _place_slugs(reg).get(folded_place)
 
 
 def _parse_date(m: re.Match[str]) -> date | None:
@@ -498,10 +542,25 @@ def _numbered(view: TextView, reg: Registry) -> list[Mention]:
 # --- laws by name --------------------------------------------------------------------------
 
 
+@cache
+def _abbreviation_subs(reg: Registry) -> tuple[tuple[tuple[re.Pattern[str], str], ...], ...]:
+    """The substitutions of :func:`expand_abbreviations` and :func:`_spell_out`, longest
+    abbreviation first, compiled once: (folded ones, ones as written)."""
+    pairs = sorted(reg.abbreviations.items(), key=lambda kv: -len(kv[0]))
+    folded = tuple(
+        (re.compile(rf"(?<![a-z&]){re.escape(fold(short))}(?![a-z&])"), fold(long))
+        for short, long in pairs
+    )
+    written = tuple(
+        (re.compile(rf"(?<![\w&]){re.escape(short)}(?![\w&])"), long) for short, long in pairs
+    )
+    return folded, written
+
+
 def expand_abbreviations(reg: Registry, folded: str) -> str:
     """Spell out abbreviations in a folded name ("luat htx" → "luat hop tac xa")."""
-    for short, long in sorted(reg.abbreviations.items(), key=lambda kv: -len(kv[0])):
-        folded = re.sub(rf"(?<![a-z&]){re.escape(fold(short))}(?![a-z&])", fold(long), folded)
+    for pattern, long in _abbreviation_subs(reg)[0]:
+        folded = pattern.sub(long, folded)
     return folded
 
 
@@ -532,14 +591,19 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
     return end
 
 
+_AND = re.compile(r"\s{1,3}va\s{1,3}")
+_LAW_YEAR = re.compile(_S + r",?" + _S + r"(?:nam\s{1,3})?(?P<y>(?:19|20)\d\d)(?!\d|/)")
+_LAW_NUMBER = re.compile(_S + r",?" + _S + r"so" + _S + r"(?=\d)")
+
+
 def _laws(view: TextView, reg: Registry, numbered: list[Mention]) -> list[Mention]:
     text = view.fold
-    taken = [(m.symbol_start, m.end) for m in numbered]
+    taken = _Cover([(m.symbol_start, m.end) for m in numbered])
     out: list[Mention] = []
     for lm in _LAW.finditer(text):
         if not view.norm[lm.start()].isupper():
             continue
-        if any(a <= lm.start() < b for a, b in taken):
+        if taken.covers(lm.start()):
             continue
         if out and lm.start() < out[-1].end:
             continue  # a law named inside an amending law's name
@@ -565,10 +629,10 @@ def _laws(view: TextView, reg: Registry, numbered: list[Mention]) -> list[Mentio
                     )
                 )
                 pos = inner_end
-                vm = re.match(r"\s{1,3}va\s{1,3}", text[pos:])
+                vm = _AND.match(text, pos)
                 if not vm:
                     break
-                pos += vm.end()
+                pos = vm.end()
             if not inner:
                 continue
             name_end, amends = pos, tuple(inner)
@@ -579,11 +643,9 @@ def _laws(view: TextView, reg: Registry, numbered: list[Mention]) -> list[Mentio
         name = collapse_spaces(canonical_spelling(view.norm[name_start:name_end])).strip(" -")
         key = expand_abbreviations(reg, collapse_spaces(text[name_start:name_end]).strip(" -"))
         year, when, date_text, end = None, None, None, name_end
-        ym = re.compile(_S + r",?" + _S + r"(?:nam\s{1,3})?(?P<y>(?:19|20)\d\d)(?!\d|/)").match(
-            text, name_end
-        )
+        ym = _LAW_YEAR.match(text, name_end)
         dm = _DATE_AFTER.match(text, name_end)
-        qm = re.compile(_S + r",?" + _S + r"so" + _S + r"(?=\d)").match(text, name_end)
+        qm = _LAW_NUMBER.match(text, name_end)
         qh = _QH.match(text, qm.end()) if qm else None
         number = None
         if qh:  # "Luật Hợp tác xã số 23/2012/QH13"
@@ -626,8 +688,8 @@ def _laws(view: TextView, reg: Registry, numbered: list[Mention]) -> list[Mentio
 
 
 def _spell_out(reg: Registry, name: str) -> str:
-    for short, long in sorted(reg.abbreviations.items(), key=lambda kv: -len(kv[0])):
-        name = re.sub(rf"(?<![\w&]){re.escape(short)}(?![\w&])", long, name)
+    for pattern, long in _abbreviation_subs(reg)[1]:
+        name = pattern.sub(long, name)
     return name
 
 
@@ -635,10 +697,10 @@ def _spell_out(reg: Registry, name: str) -> str:
 
 
 def _plenums(view: TextView, numbered: list[Mention]) -> list[Mention]:
-    taken = [(m.start, m.end) for m in numbered]
+    taken = _Cover([(m.start, m.end) for m in numbered])
     out = []
     for pm in _PLENUM.finditer(view.fold):
-        if any(a <= pm.start() < b for a, b in taken):
+        if taken.covers(pm.start()):
             continue
         plenum = roman_to_int(pm["p"])
         term = pm["t"].upper() if pm["t"] else None
@@ -679,7 +741,8 @@ def _with_titles(view: TextView, mentions: list[Mention]) -> list[Mention]:
             out.append(m)
             continue
         end = m.title_end or m.title_start
-        for nxt in (s for s in starts if m.title_start < s < end):
+        first = bisect_right(starts, m.title_start)
+        for nxt in starts[first : bisect_left(starts, end, lo=first)]:
             if coordinated.search(view.fold, max(m.title_start, nxt - 8), nxt):
                 end = nxt  # "… và Kết luận …": the next document, not part of this title
                 break
@@ -705,7 +768,8 @@ def find_mentions(view: TextView, registry: Registry | None = None) -> list[Ment
     reg = registry or load_registry()
     numbered = _numbered(view, reg)
     laws = _laws(view, reg, numbered)
-    numbered = [m for m in numbered if not any(x.start <= m.start < x.end for x in laws)]
+    by_law = _Cover([(x.start, x.end) for x in laws])
+    numbered = [m for m in numbered if not by_law.covers(m.start)]
     mentions = numbered + laws + _plenums(view, numbered)
     mentions.sort(key=lambda m: (m.start, m.end))
     return _with_titles(view, mentions)

@@ -71,7 +71,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from policykg.graph.citations import NUMBER_WORDS
-from policykg.graph.textview import canonical_spelling, collapse_spaces, make_view
+from policykg.graph.textview import canonical_spelling, collapse_spaces, make_view, memo_by_text
 
 __all__ = ["Deadline", "DeadlineMention", "find_deadlines", "parse_deadline"]
 
@@ -133,25 +133,28 @@ _YWORD = f"(?:{_YEAR_WORDS})?"
 _YSLASH = _rx(r"(?:~[/-]~(?P<ys>@YR)|@WORDS)?", YR=_YR, WORDS=_YEAR_WORDS)
 _PIECES = {"YR": _YR, "REL": _REL, "ANN": _ANN, "YWORD": _YWORD, "YSLASH": _YSLASH}
 
+# A pattern that starts with a literal word has its word-boundary check right after the word
+# ("ngay(?<![a-z]ngay)" for "(?<![a-z])ngay"): the same matches, but the regex engine then
+# looks for the word itself instead of trying the pattern at every position.
 _PERIOD_SHAPES = {
-    "date-words": r"(?<![a-z])ngay (?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
+    "date-words": r"ngay(?<![a-z]ngay) (?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
     "date-num": r"(?<![\w/.])(?:(?P<ngay>ngay) )?(?P<d>\d{1,2})~/~(?P<m>\d{1,2})"
     r"(?:~/~(?P<ys>@YR))?(?![\d/])@ANN",
     "part-year": r"(?<![a-z\d])(?P<n>\d{1,2}|sau|chin|ba) thang (?P<pos>dau|cuoi) nam(?![a-z])"
     r"(?: (?:(?P<yw>@YR)|(?P<rel>@REL)))?",
-    "quarter": r"(?<![a-z])qu[yi] (?P<q>iv|iii|ii|i|[1-4])(?![a-z\d])"
+    "quarter": r"qu(?<![a-z]qu)[yi] (?P<q>iv|iii|ii|i|[1-4])(?![a-z\d])"
     r"(?:(?:~[,-]~| va )(?:qu[yi] )?(?P<q2>iv|iii|ii|i|[1-4])(?![a-z\d]))?@YSLASH@ANN",
-    "month": r"(?<![a-z\d])thang (?P<m>\d{1,2})(?!\d)@YSLASH@ANN",
+    "month": r"thang(?<![a-z\d]thang) (?P<m>\d{1,2})(?!\d)@YSLASH@ANN",
     "year-range": r"(?<![a-z\d/])(?:(?:giai doan|cac nam|nam) )?(?P<y1>@YR)~[-–—]~(?:nam )?"
     r"(?P<y2>@YR)(?!/)",
-    "year": r"(?<![a-z])nam (?:(?P<yw>@YR)|(?P<rel>@REL))",
+    "year": r"nam(?<![a-z]nam) (?:(?P<yw>@YR)|(?P<rel>@REL))",
 }
 _RECURRENCE_SHAPES = {
     "annual": r"(?<![a-z])(?:dinh ky )?(?:hang|moi) nam(?![a-z])(?!~\d)",
     "quarterly": r"(?<![a-z])(?:dinh ky )?hang quy(?![a-z])"
     r"(?:(?:~[,/]~| va )(?:hang )?nam(?![a-z])(?!~\d))?",
     "monthly": r"(?<![a-z])(?:dinh ky )?hang thang(?![a-z])(?!~\d)",
-    "ongoing": r"(?<![a-z])thuong xuyen(?![a-z])",
+    "ongoing": r"thuong(?<![a-z]thuong) xuyen(?![a-z])",
     "every": r"(?<![a-z\d])(?:(?:it nhat|toi thieu|dinh ky) )?"
     r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|muoi) nam(?:~/~| (?:mot|1) )lan(?![a-z])",
 }
@@ -164,6 +167,25 @@ _CELL_SHAPES = {  # only in a deadline cell (parse_deadline), never in running t
 _COMPILED = {
     name: re.compile(_rx(rx, **_PIECES))
     for name, rx in {**_PERIOD_SHAPES, **_RECURRENCE_SHAPES, **_CELL_SHAPES}.items()
+}
+# Strings one of which every match of a shape contains (a literal its pattern cannot do
+# without): a shape is not run on a text that has none of them.
+_NEEDS = {
+    "date-words": ("ngay",),
+    "date-num": ("/",),
+    "part-year": ("thang",),
+    "quarter": ("qu",),
+    "month": ("thang",),
+    "year-range": ("-", "–", "—"),
+    "year": ("nam",),
+    "annual": ("nam",),
+    "quarterly": ("quy",),
+    "monthly": ("thang",),
+    "ongoing": ("xuyen",),
+    "every": ("lan",),
+    "date-bare": ("thang",),
+    "bare-year": ("19", "20"),
+    "request": ("theo", "khi"),
 }
 _DAY_SHAPES = ("date-words", "date-num", "date-bare")
 _TEXT_SHAPES = (*_PERIOD_SHAPES, *_RECURRENCE_SHAPES)
@@ -281,6 +303,7 @@ def _atoms(norm: str, fold_text: str, shapes: tuple[str, ...]) -> list[_Atom]:
     found = [
         atom
         for shape in shapes
+        if any(needed in fold_text for needed in _NEEDS[shape])
         for m in _COMPILED[shape].finditer(fold_text)
         if _plausible(atom := _Atom(shape, m.start(), m.end(), m), norm, fold_text, accented)
     ]
@@ -559,6 +582,7 @@ def _read(
 # --- public API ----------------------------------------------------------------------------------
 
 
+@memo_by_text()
 def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
     """Read a deadline cell ("Quý II/2018", "Hàng năm", "Theo đề nghị từ Bộ Nội vụ").
 
@@ -600,10 +624,15 @@ def find_deadlines(text: str, *, context_year: int | None = None) -> list[Deadli
     >>> find_deadlines("Phấn đấu đến năm 2020: 80% HTX hoạt động khá")
     []
     """
+    return list(_find_deadlines(text, context_year))
+
+
+@memo_by_text()
+def _find_deadlines(text: str, context_year: int | None) -> tuple[DeadlineMention, ...]:
     view = make_view(text)
     out = []
     for found in _scan(view.norm, view.fold, cell=False, context_year=context_year):
         a, b = view.to_original(found.start, found.end)
         phrase = collapse_spaces(canonical_spelling(view.norm[found.start : found.end]))
         out.append(DeadlineMention(a, b, Deadline(text=phrase, **found.fields)))
-    return out
+    return tuple(out)

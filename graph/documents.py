@@ -18,6 +18,7 @@ document may have no number at all (it is then identified by issuer, type and ti
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,30 +89,69 @@ def lines_of(view: TextView, start: int = 0, end: int | None = None) -> list[Lin
     return out
 
 
+@cache
+def _type_words(reg: Registry) -> tuple[tuple[str, str], ...]:
+    """(folded type word, type code): types with the longest word first, and each type's
+    words longest first."""
+    return tuple(
+        (fold(w), t.code)
+        for t in sorted(reg.types, key=lambda t: -max(len(w) for w in t.words))
+        for w in sorted(t.words, key=len, reverse=True)
+    )
+
+
+def _all_capitals(text: str) -> bool:
+    """Has ``text`` a letter, and no letter in lower case?"""
+    letters = False
+    for c in text:
+        if c.isalpha():
+            if c.islower():
+                return False  # most lines stop here, at their second or third character
+            letters = True
+    return letters
+
+
 def _type_heading(reg: Registry, line: Line) -> str | None:
     """The document type a heading line announces ("KẾ HOẠCH", "QUYẾT ĐỊNH …"), if any."""
-    letters = [c for c in line.text if c.isalpha()]
-    if not letters or any(c.islower() for c in letters) or line.text.endswith(":"):
+    if line.text.endswith(":") or not _all_capitals(line.text):
         return None
-    for t in sorted(reg.types, key=lambda t: -max(len(w) for w in t.words)):
-        for w in sorted(t.words, key=len, reverse=True):
-            fw = fold(w)
-            if line.folded == fw or line.folded.startswith(fw + " "):
-                return t.code
+    for fw, code in _type_words(reg):
+        if line.folded == fw or line.folded.startswith(fw + " "):
+            return code
     return None
 
 
-def _caption_mention(view: TextView, line: Line, mentions: list[Mention]) -> Mention | None:
+class _Mentions:
+    """Mentions with a lookup of the first one starting in a range of offsets (logarithmic
+    when they are in text order, as :func:`find_mentions` gives them)."""
+
+    __slots__ = ("_sorted", "_starts", "items")
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.items = mentions
+        self._starts = [m.start for m in mentions]
+        self._sorted = all(a <= b for a, b in pairwise(self._starts))
+
+    def first_from(self, lo: int, hi: int) -> Mention | None:
+        """The first mention (in list order) with ``lo <= start <= hi``."""
+        if not self._sorted:
+            return next((x for x in self.items if lo <= x.start <= hi), None)
+        i = bisect_left(self._starts, lo)
+        return self.items[i] if i < len(self._starts) and self._starts[i] <= hi else None
+
+
+def _caption_mention(view: TextView, line: Line, mentions: _Mentions) -> Mention | None:
     m = _CAPTION.search(view.fold, line.start, line.end)
     if not m:
         return None
-    return next((x for x in mentions if m.end() <= x.start <= m.end() + 3), None)
+    return mentions.first_from(m.end(), m.end() + 3)
 
 
 def _part_starts(reg: Registry, view: TextView, lines: list[Line], mentions: list[Mention]):
     """Headings after the first that open an attached document (a plan issued by a decision)."""
     starts = []
     seen_heading = False
+    indexed = _Mentions(mentions)
     for i, line in enumerate(lines):
         code = _type_heading(reg, line)
         if code is None:
@@ -120,7 +160,7 @@ def _part_starts(reg: Registry, view: TextView, lines: list[Line], mentions: lis
             seen_heading = True
             continue
         for nxt in lines[i + 1 : i + 6]:
-            cap = _caption_mention(view, nxt, mentions)
+            cap = _caption_mention(view, nxt, indexed)
             if cap is not None and cap.ref.type_code != code:
                 starts.append((line.start, cap))
                 break
@@ -166,8 +206,9 @@ def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list
                 part.title_span = (title.start, title.end)
             break
     if part.number is None:
+        indexed = _Mentions(inside)
         for line in lines:
-            cap = _caption_mention(view, line, inside)
+            cap = _caption_mention(view, line, indexed)
             if cap is None:
                 continue
             if cap.ref.type_code == part.type_code and cap.ref.kind == "numbered":

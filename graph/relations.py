@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 
 from policykg.graph.citations import Mention
 from policykg.graph.registry import Registry, load_registry
@@ -71,11 +72,15 @@ def _clause_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if b > a]
 
 
-def _this_before(reg: Registry, text: str, pos: int) -> bool:
+@cache
+def _this_pattern(reg: Registry) -> re.Pattern[str]:
+    """ "<type word> này" at the end of a string ("kế hoạch này")."""
     words = "|".join(re.escape(fold(w)) for t in reg.types for w in t.words)
-    return (
-        re.search(rf"(?:{words})\s{{1,3}}nay\s{{0,3}}$", text[max(0, pos - 40) : pos]) is not None
-    )
+    return re.compile(rf"(?:{words})\s{{1,3}}nay\s{{0,3}}$")
+
+
+def _this_before(reg: Registry, text: str, pos: int) -> bool:
+    return _this_pattern(reg).search(text[max(0, pos - 40) : pos]) is not None
 
 
 def _clause_relations(
@@ -85,9 +90,13 @@ def _clause_relations(
     b: int,
     mentions: list[Mention],
     in_preamble: bool,
+    starts: list[int],
 ) -> list[Relation]:
-    lo = bisect_left(mentions, a, key=lambda m: m.start)
-    hi = bisect_left(mentions, b, key=lambda m: m.start)
+    """The relations of the clause ``[a, b)``; ``starts`` are the mentions' starts."""
+    lo = bisect_left(starts, a)
+    hi = bisect_left(starts, b)
+    if lo == hi:
+        return []  # every relation has a mention for object: none without one
     inside = mentions[lo:hi]
     verbs = [
         v
@@ -157,7 +166,8 @@ def find_relations(
     reg = registry or load_registry()
     start, end = span or (0, len(view.fold))
     out: list[Relation] = []
+    starts = [m.start for m in mentions]
     for a, b in _clause_bounds(view.fold, start, end):
         in_preamble = preamble[0] <= a < preamble[1]
-        out.extend(_clause_relations(reg, view.fold, a, b, mentions, in_preamble))
+        out.extend(_clause_relations(reg, view.fold, a, b, mentions, in_preamble, starts))
     return out

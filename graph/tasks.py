@@ -22,7 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from policykg.graph.agencies import AgencySpan, agency_heading, roles_in_sentence, split_agencies
+from policykg.graph.agencies import (
+    AgencySpan,
+    agencies_cover,
+    agency_heading,
+    roles_in_sentence,
+    split_agencies,
+)
 from policykg.graph.citations import int_to_roman, roman_to_int
 from policykg.graph.deadlines import Deadline, find_deadlines, parse_deadline
 from policykg.graph.segment import Node, Row, Table
@@ -216,26 +222,54 @@ def is_task_section(view: TextView, node: Node) -> bool:
     return bool(_TASK_SECTION.search(heading)) and not _NOT_TASK_SECTION.match(heading)
 
 
-def _is_deadline_note(view: TextView, node: Node) -> bool:
-    return node.kind in ("bullet", "paragraph") and bool(
-        _DEADLINE_NOTE.match(fold(node.text(view)))
-    )
+class _NodeTexts:
+    """Each node's text (:meth:`Node.text`) and its fold, computed once: the visit asks for
+    them several times per node (as a child, then as the node visited). A node's children
+    are forgotten once it has been visited, so only the nodes along one path are kept."""
+
+    __slots__ = ("_folded", "_text", "view")
+
+    def __init__(self, view: TextView) -> None:
+        self.view = view
+        self._text: dict[Node, str] = {}
+        self._folded: dict[Node, str] = {}
+
+    def text(self, node: Node) -> str:
+        text = self._text.get(node)
+        if text is None:
+            text = self._text[node] = node.text(self.view)
+        return text
+
+    def folded(self, node: Node) -> str:
+        folded = self._folded.get(node)
+        if folded is None:
+            folded = self._folded[node] = fold(self.text(node))
+        return folded
+
+    def forget(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            self._text.pop(node, None)
+            self._folded.pop(node, None)
 
 
-def _is_pure_heading(view: TextView, node: Node) -> bool:
+def _is_deadline_note(texts: _NodeTexts, node: Node) -> bool:
+    return node.kind in ("bullet", "paragraph") and bool(_DEADLINE_NOTE.match(texts.folded(node)))
+
+
+def _is_pure_heading(texts: _NodeTexts, node: Node) -> bool:
     """The node only names agencies ("c) Sở Thông tin và Truyền thông")."""
-    text = node.text(view).rstrip(" :.;")
+    text = texts.text(node).rstrip(" :.;")
     if not text:
         return True
-    covered = sum(s.end - s.start for s in split_agencies(text))
-    return covered >= 0.85 * len(text.replace(" ", "")) or covered >= len(text) - 6
+    # the agencies cover 85 % of the non-blank characters, or all but 6 characters
+    return agencies_cover(text, min(0.85 * len(text.replace(" ", "")), len(text) - 6))
 
 
-def _excluded(view: TextView, node: Node) -> bool:
-    folded = fold(node.text(view))
+def _excluded(texts: _NodeTexts, node: Node) -> bool:
+    folded = texts.folded(node)
     return (
         node.kind in ("table", "appendix", "closing", "document", "section")
-        or _is_deadline_note(view, node)
+        or _is_deadline_note(texts, node)
         or bool(_SELF_STATEMENT.search(folded))
         or folded.startswith("(")
         or (node.kind == "paragraph" and bool(_APPENDIX_POINTER.search(folded)))
@@ -270,14 +304,14 @@ def _path(node: Node) -> str:
 
 
 def _body_visit(
-    view: TextView,
+    texts: _NodeTexts,
     node: Node,
     ctx: _Context,
     section: Node,
     out: PlanTasks,
     parent_task: str | None = None,
 ) -> None:
-    text = node.text(view)
+    text = texts.text(node)
     offset = node.body_start
     own = roles_in_sentence(text)
     heading = _placed(agency_heading(text), offset) if node.kind in ("item", "letter") else []
@@ -292,20 +326,20 @@ def _body_visit(
         here.requested = _placed(own.requested, offset)
         if not lead:
             here.lead = []
-    notes = [c for c in node.children if _is_deadline_note(view, c)]
+    notes = [c for c in node.children if _is_deadline_note(texts, c)]
     for note in notes:
-        found = parse_deadline(note.text(view))
+        found = parse_deadline(texts.text(note))
         if found.kind != "unparsed" or found.recurrence:
             here.deadline, here.deadline_span = found, (note.body_start, note.end)
-    children = [c for c in node.children if not _excluded(view, c)]
+    children = [c for c in node.children if not _excluded(texts, c)]
     has_heading_children = any(
-        c.kind in ("item", "letter") and agency_heading(c.text(view)) for c in children
+        c.kind in ("item", "letter") and agency_heading(texts.text(c)) for c in children
     )
     is_task = (
         node.kind != "section"
-        and not _excluded(view, node)
+        and not _excluded(texts, node)
         and not text.rstrip().endswith(":")  # an introduction to what follows
-        and not _is_pure_heading(view, node)
+        and not _is_pure_heading(texts, node)
         and not has_heading_children
         and not (heading and children)  # "2. Liên minh HTX Thành phố - Cơ quan thường trực …"
         and (
@@ -348,23 +382,27 @@ def _body_visit(
         out.tasks.append(task)
     below = task.path if is_task else parent_task
     for child in children:
-        _body_visit(view, child, here, section, out, below)
+        _body_visit(texts, child, here, section, out, below)
+    texts.forget(node.children)
 
 
 def body_tasks(view: TextView, root: Node) -> PlanTasks:
     """Tasks of the body's task sections (or of the whole body when it has no sections)."""
     out = PlanTasks()
+    texts = _NodeTexts(view)
     sections = [c for c in root.children if c.kind == "section"]
     out.anomalies += _gaps([(s.label or "", (s.start, s.end)) for s in sections], "body sections")
     if not sections:  # a short text with no sections: only its numbered items can be tasks
         for child in root.children:
-            if child.kind == "item" and not _excluded(view, child):
-                _body_visit(view, child, _Context(), root, out)
+            if child.kind == "item" and not _excluded(texts, child):
+                _body_visit(texts, child, _Context(), root, out)
+            texts.forget([child])
         return out
     for section in (s for s in sections if is_task_section(view, s)):
         for child in section.children:
-            if not _excluded(view, child):
-                _body_visit(view, child, _Context(), section, out)
+            if not _excluded(texts, child):
+                _body_visit(texts, child, _Context(), section, out)
+            texts.forget([child])
     return out
 
 

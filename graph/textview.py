@@ -30,16 +30,63 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache, wraps
+from itertools import compress
+from typing import ParamSpec, TypeVar
 
 __all__ = [
     "TextView",
     "canonical_spelling",
     "collapse_spaces",
     "fold",
+    "is_plain",
     "make_view",
+    "memo_by_text",
 ]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+# --------------------------------------------------------------------------- memo
+
+
+def memo_by_text(
+    maxsize: int = 4096, max_chars: int = 1000
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Remember the results of a pure function of a short text (and hashable options).
+
+    Plans repeat their cells and phrases ("Sở Tài chính", "Hàng năm", "Các sở, ngành"), so
+    reading each distinct text once saves most of the work. Only texts of at most
+    ``max_chars`` characters are remembered, and at most ``maxsize`` of them (least recently
+    used go first): memory stays bounded whatever the input. The function must return a
+    value nobody changes (a tuple, a frozen dataclass), since callers share it.
+
+    >>> calls = []
+    >>> @memo_by_text(maxsize=2, max_chars=5)
+    ... def shout(text: str) -> str:
+    ...     calls.append(text)
+    ...     return text.upper()
+    >>> [shout(t) for t in ("ab", "ab", "abcdefg", "abcdefg")], calls
+    (['AB', 'AB', 'ABCDEFG', 'ABCDEFG'], ['ab', 'abcdefg', 'abcdefg'])
+    """
+
+    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        cached = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            text = args[0]
+            if isinstance(text, str) and len(text) <= max_chars:
+                return cached(*args, **kwargs)
+            return fn(*args, **kwargs)
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
+
 
 # --------------------------------------------------------------------------- offset maps
 
@@ -166,6 +213,58 @@ def _class_alternation(code_points: set[int]) -> str:
     return f"(?:{bmp}|(?=[\\U00010000-\\U0010FFFF]){_char_class(astral)})"
 
 
+def _code_point_chunks(size: int = 4096) -> list[range]:
+    """Every code point but the surrogates, in ranges of at most ``size``."""
+    return [
+        range(lo, min(lo + size, hi))
+        for start, hi in ((0, 0xD800), (0xE000, 0x110000))
+        for lo in range(start, hi, size)
+    ]
+
+
+def _nfc_classes() -> tuple[set[int], set[int]]:
+    """The *backward* and *changed* code points of :func:`_nfc_cluster_re`.
+
+    Each code point's class is read from :mod:`unicodedata`, but a chunk of consecutive code
+    points is looked at one by one only where it can hold one that counts: a character whose
+    NFD (or NFC) differs from it never occurs in an NFD (or NFC) string, so a chunk that is
+    NFD (NFC) as a string has none. The work is done by C loops (``map``), which matters:
+    this runs once per process, before the first text that is not NFC.
+    """
+    combining, normalize, is_normalized = (
+        unicodedata.combining,
+        unicodedata.normalize,
+        unicodedata.is_normalized,
+    )
+    second: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    for chunk in _code_point_chunks():
+        decompositions = list(map(unicodedata.decomposition, map(chr, chunk)))
+        for decomposition in filter(None, decompositions):
+            if not decomposition.startswith("<"):
+                parts = decomposition.split()
+                if len(parts) == 2:
+                    second.add(int(parts[1], 16))
+
+    def attaches_backward(c: str) -> bool:
+        return combining(c) != 0 or ord(c) in second
+
+    backward: set[int] = {cp for cp in second if not 0xD800 <= cp <= 0xDFFF}
+    changed: set[int] = set()
+    for chunk in _code_point_chunks():
+        text = "".join(map(chr, chunk))
+        backward.update(compress(chunk, map(combining, text)))
+        if not is_normalized("NFD", text):  # some character decomposes: its first part counts
+            for cp, c in zip(chunk, text, strict=True):
+                first = normalize("NFD", c)[0]
+                if first != c and attaches_backward(first):
+                    backward.add(cp)
+        if not is_normalized("NFC", text):
+            for cp, c in zip(chunk, text, strict=True):
+                if cp not in backward and not is_normalized("NFC", c):
+                    changed.add(cp)
+    return backward, changed
+
+
 @cache
 def _nfc_cluster_re() -> re.Pattern[str]:
     """Stretches of text whose NFC may differ from them, each independent of its neighbours.
@@ -181,27 +280,7 @@ def _nfc_cluster_re() -> re.Pattern[str]:
     * ``changed backward*`` (the group ``changed``), or
     * ``backward+``, to which the caller adds the one character before it.
     """
-    second: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
-    for cp in range(0x110000):
-        decomposition = unicodedata.decomposition(chr(cp))
-        if decomposition and not decomposition.startswith("<"):
-            parts = decomposition.split()
-            if len(parts) == 2:
-                second.add(int(parts[1], 16))
-
-    def attaches_backward(c: str) -> bool:
-        return unicodedata.combining(c) != 0 or ord(c) in second
-
-    backward: set[int] = set()
-    changed: set[int] = set()
-    for cp in range(0x110000):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        c = chr(cp)
-        if attaches_backward(c) or attaches_backward(unicodedata.normalize("NFD", c)[0]):
-            backward.add(cp)
-        elif not unicodedata.is_normalized("NFC", c):
-            changed.add(cp)
+    backward, changed = _nfc_classes()
     marks = _class_alternation(backward)
     return re.compile(f"(?P<changed>{_class_alternation(changed)}){marks}*|{marks}+")
 
@@ -355,6 +434,8 @@ def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
 # --------------------------------------------------------------------------- folding
 
 _FOLD_SPECIAL = {"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"}  # Ð (U+00D0) is a common stand-in for Đ
+# Every character met so far -> its fold, unchanged ones included: ``str.translate`` is about
+# twice as fast when it never misses (a miss raises and clears a KeyError inside).
 _FOLD_TABLE: dict[int, str] = {}
 _FOLD_SEEN: set[str] = set()
 
@@ -372,12 +453,13 @@ def _fold_char(c: str) -> str:
 
 
 def _fold_nfc(s: str) -> str:
-    new = set(s) - _FOLD_SEEN
-    for c in new:
-        f = _fold_char(c)
-        if f != c:
-            _FOLD_TABLE[ord(c)] = f
-    _FOLD_SEEN.update(new)
+    if s.isascii():
+        return s.lower()  # the fold of an ASCII character is its lower case
+    if not _FOLD_SEEN.issuperset(s):
+        new = set(s) - _FOLD_SEEN
+        for c in new:
+            _FOLD_TABLE[ord(c)] = _fold_char(c)
+        _FOLD_SEEN.update(new)
     return s.translate(_FOLD_TABLE)
 
 
@@ -464,6 +546,20 @@ class TextView:
         return self.original[a:b]
 
 
+_MARKUP_START = re.compile(rf"[#<&*_{_SPACES}]")  # where a markup match can start
+
+
+def is_plain(text: str) -> bool:
+    """Is ``text`` its own view (NFC, and nothing markup removal could change)? Then
+    ``make_view(text)`` is ``TextView(text, text, fold(text))``.
+
+    >>> is_plain("Sở Tài chính"), is_plain("**Sở**"), is_plain("Sở\u00a0Tài"), is_plain("So\u031b")
+    (True, False, False, False)
+    """
+    return unicodedata.is_normalized("NFC", text) and _MARKUP_START.search(text) is None
+
+
+@memo_by_text(maxsize=32)  # a short text is often viewed by several readers in turn
 def make_view(text: str) -> TextView:
     """Build the :class:`TextView` of ``text`` (linear time).
 

@@ -18,10 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policykg.graph import agencies
 from policykg.graph.agencies import (
     AgencyName,
     AgencySpan,
     Roles,
+    agencies_cover,
     agency_heading,
     is_agency_heading,
     normalize_agency,
@@ -35,6 +37,7 @@ from policykg.graph.registry.agency_table import (
     load_agency_table,
     parse_agency_table,
 )
+from policykg.graph.textview import make_view
 
 GOLDEN = Path(__file__).parent / "golden" / "agencies" / "cases.json"
 CASES: dict = json.loads(GOLDEN.read_text("utf-8"))
@@ -444,3 +447,60 @@ def test_bounded_time_on_200kb(unit: str) -> None:
         t0 = time.perf_counter()
         fn(text)
         assert time.perf_counter() - t0 < 10.0, fn.__name__
+
+
+def test_agencies_cover_says_what_summing_the_spans_says() -> None:
+    """The early stop of agencies_cover never changes its answer."""
+    texts = [
+        "Sở Tài chính, Sở Xây dựng",
+        "Sở Tài chính chủ trì, phối hợp với các sở, ngành",
+        "Ủy ban nhân dân các quận, huyện; các đơn vị có liên quan",
+        "c) Sở Thông tin và Truyền thông",
+        "Xây dựng kế hoạch triển khai, Sở Nội vụ",
+        "<b>SỞ KẾ HOẠCH VÀ ĐẦU TƯ</b>",
+        "",
+    ]
+    for text in texts:
+        covered = sum(s.end - s.start for s in split_agencies(text))
+        for need in range(-1, len(text) + 2):
+            assert agencies_cover(text, need) == (covered >= need), (text, need)
+            assert agencies_cover(text, need + 0.5) == (covered >= need + 0.5), (text, need)
+
+
+def test_remembered_results_are_fresh_lists() -> None:
+    """Results are remembered per text; changing a returned list changes nothing later."""
+    first = split_agencies("Sở Tài chính, Sở Xây dựng")
+    first.clear()
+    assert len(split_agencies("Sở Tài chính, Sở Xây dựng")) == 2
+    roles = roles_in_sentence("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính")
+    roles.lead.clear()
+    assert roles_in_sentence("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính").lead
+
+
+def test_a_text_read_without_its_trailing_marks_reads_as_if_fresh() -> None:
+    """The reading of a heading cut from its reading with " :.;" is the fresh reading."""
+
+    def fields(t: agencies._Tok) -> tuple:
+        return (t.f, t.d, t.a, t.b, t.word, t.upper, t.title, t.expanded)
+
+    def fresh(text: str) -> tuple:
+        view = make_view(text)
+        toks = agencies._expand(agencies._raw_tokens(view.norm, view.fold))
+        return view.norm, view.fold, view._maps, [fields(t) for t in toks]
+
+    texts = [
+        "Sở Tài chính, UBND các quận, huyện:",
+        "Giao Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các sở, ngành liên quan.",
+        "Liên minh HTX TP.",
+        "Sở KH&ĐT; ",
+        "Các đơn vị **liên quan**.",
+        "UBND TP .",
+        "Hội Nông dân thành phố thực hiện: ;",
+    ]
+    for text in texts:
+        agencies._read.cache_clear()
+        agencies._read(text)
+        read = agencies._read(text.rstrip(" :.;"))
+        view = read.view
+        observed = view.norm, view.fold, view._maps, [fields(t) for t in read.toks]
+        assert observed == fresh(text.rstrip(" :.;")), text

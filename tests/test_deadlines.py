@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykg.graph.deadlines import Deadline, find_deadlines, parse_deadline
-from policykg.graph.textview import collapse_spaces
+from policykg.graph.deadlines import _COMPILED, _NEEDS, Deadline, find_deadlines, parse_deadline
+from policykg.graph.textview import collapse_spaces, make_view
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 GOLDEN = Path(__file__).parent / "golden" / "deadlines" / "cases.json"
@@ -314,3 +314,17 @@ def test_a_200_kb_adversarial_string_takes_under_a_second(unit: str) -> None:
         t0 = time.process_time()
         read(text)
         assert time.process_time() - t0 < 2.0, (read.__name__, unit)
+
+
+def test_every_match_of_a_shape_contains_what_the_shape_needs() -> None:
+    """A shape is skipped on a text without any of its needed strings: no match may lack them."""
+    assert set(_NEEDS) == set(_COMPILED)
+    texts = [make_view(p.read_text("utf-8")).fold for p in sorted(CORPUS.glob("*.txt"))]
+    texts += [make_view(c["text"]).fold for c in CASES]
+    seen = 0
+    for text in texts:
+        for shape, pattern in _COMPILED.items():
+            for m in pattern.finditer(text):
+                seen += 1
+                assert any(needed in m.group() for needed in _NEEDS[shape]), (shape, m.group())
+    assert seen > 100

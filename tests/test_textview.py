@@ -526,3 +526,27 @@ def test_canonical_spelling_idempotent(text: str) -> None:
 def test_fold_length(text: str) -> None:
     assume(unicodedata.is_normalized("NFC", text))
     assert len(fold(text)) == len(text)
+
+
+def test_nfc_classes_are_those_of_every_code_point_one_by_one() -> None:
+    """The chunked reading of the NFC classes gives the sets a plain loop over every code
+    point gives (the definition in :func:`textview._nfc_cluster_re`)."""
+    second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                second.add(int(parts[1], 16))
+
+    def attaches_backward(c: str) -> bool:
+        return unicodedata.combining(c) != 0 or ord(c) in second
+
+    backward, changed = set(), set()
+    for cp in itertools.chain(range(0xD800), range(0xE000, 0x110000)):
+        c = chr(cp)
+        if attaches_backward(c) or attaches_backward(unicodedata.normalize("NFD", c)[0]):
+            backward.add(cp)
+        elif not unicodedata.is_normalized("NFC", c):
+            changed.add(cp)
+    assert textview._nfc_classes() == (backward, changed)
