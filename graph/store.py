@@ -64,7 +64,8 @@ def write_build(out_dir: Path, export: bytes | Path, manifest: dict) -> Path:
         (tmp / EXPORT_NAME).write_bytes(export)
     store = Store(str(tmp / "store"))
     if (tmp / EXPORT_NAME).stat().st_size:
-        store.bulk_load(path=str(tmp / EXPORT_NAME), format=RdfFormat.N_QUADS)
+        # lenient: the export is ours, its IRIs checked as they were emitted (graph/emit.py)
+        store.bulk_load(path=str(tmp / EXPORT_NAME), format=RdfFormat.N_QUADS, lenient=True)
     store.load(
         path=str(ONTOLOGY_PATH), format=RdfFormat.TURTLE, to_graph=NamedNode(str(ONTOLOGY_GRAPH))
     )
