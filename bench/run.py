@@ -293,7 +293,7 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 _TARGETS = {
     "build": ("full build (read → store)", "s", "≤ 300 s at 1M"),
     "lineage_all": (
-        "lineage of all tasks (chosen: plan lineages ⋈ task-plan rows)",
+        "lineage of all tasks (chosen: plan lineages ⋈ plan task indexes)",
         "s",
         "≤ 2 s at 1M",
     ),
