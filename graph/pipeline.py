@@ -287,14 +287,18 @@ def build(corpus_dirs: list[Path], out_dir: Path, *, workers: int | None = None)
         timings["reason"] = time.perf_counter() - t
         t = time.perf_counter()
         paths = [write_run(lines, work / "shared.nq")] + [p for r in runs for p in r.paths]
-        del lines, shared
+        names = [a.name for a in analyses]
+        # nothing after emission reads the analyses (a few GB at national scale): let them go
+        # before the merge and the bulk load
+        del lines, shared, runs
+        analyses.clear()
         export = merge_runs(paths, work / EXPORT_NAME)
         timings["export"] = time.perf_counter() - t
         t = time.perf_counter()
         report = BuildReport(
             out_dir=out_dir,
             build_dir=out_dir,
-            files=[a.name for a in analyses],
+            files=names,
             refused=refused,
             duplicates=duplicates,
             documents=len(resolution.documents),
