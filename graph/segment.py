@@ -31,6 +31,12 @@ _NUMBERED = re.compile(
     r"(?P<label>\d{1,3}(?:\.\d{1,3}){0,3})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$"
 )
 _DOTTED = re.compile(r"(?P<label>\d{1,3}(?:\.\d{1,3}){1,3})[ \t]{1,3}(?P<rest>\S.*)$")
+#: An item number of four digits or more (1000. …), read as an item only where the numbering
+#: continues (after item 999, or under item 1000 for 1000.1): elsewhere it is a year.
+_LONG_NUMBERED = re.compile(
+    r"(?P<label>\d{4,6}(?:\.\d{1,3}){0,3})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$"
+)
+_LONG_DOTTED = re.compile(r"(?P<label>\d{4,6}(?:\.\d{1,3}){1,3})[ \t]{1,3}(?P<rest>\S.*)$")
 _LETTER = re.compile(r"(?P<label>[a-zđ])[ \t]{0,2}\)[ \t]{0,3}(?P<rest>\S.*)?$")
 _BULLET = re.compile(r"(?P<label>[-+•–*])[ \t]{0,3}(?P<rest>\S.*)?$")
 _APPENDIX = re.compile(r"phu luc\b")
@@ -112,6 +118,26 @@ class Node:
         while node is not None:
             yield node
             node = node.parent
+
+
+def _continued_item(line: Line, last: int | None) -> tuple[str, str, int, int] | None:
+    """A line numbered 1000 or more that continues the numbering of the items before it
+    (``last`` is the last top-level item number): as :func:`_classify` gives an item.
+
+    >>> from policykg.graph.documents import Line
+    >>> line = Line(0, 12, "1000. Làm X", "1000. lam x")
+    >>> _continued_item(line, 999)[:2], _continued_item(line, 5)
+    (('item', '1000'), None)
+    """
+    m = _LONG_NUMBERED.match(line.text) or _LONG_DOTTED.match(line.text)
+    if m is None or last is None:
+        return None
+    label = m["label"]
+    first = int(label.split(".")[0])
+    if first != (last if "." in label else last + 1):
+        return None
+    rest = m.start("rest") if m["rest"] else len(line.text)
+    return "item", label, 20 + label.count("."), line.start + rest
 
 
 def _classify(line: Line) -> tuple[str, str | None, int, int]:
@@ -236,6 +262,7 @@ def segment(view: TextView, start: int, end: int) -> Node:
     stack = [root]
     kinds_seen: dict[int, dict[str, int]] = {}  # per parent: children seen of each kind
     previous: Node | None = None
+    last_item: int | None = None  # the last top-level item number (for items 1000 and on)
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -248,6 +275,10 @@ def segment(view: TextView, start: int, end: int) -> Node:
             previous = node
             continue
         kind, label, rank, body = _classify(line)
+        if kind == "paragraph" and line.text[:1].isdigit():
+            kind, label, rank, body = _continued_item(line, last_item) or (kind, label, rank, body)
+        if kind == "item" and label is not None and "." not in label:
+            last_item = int(label)
         if kind == "paragraph" and previous is not None and line.text[:1].islower():
             previous.end = line.end  # a sentence continued after a blank line or page break
             i += 1

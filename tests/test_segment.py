@@ -56,3 +56,16 @@ def test_table_cells_keep_every_span_across_a_page_break() -> None:
         "Cân đối kinh phí cho",
         "việc thực hiện kế hoạch.",
     ]
+
+
+def test_item_numbers_from_1000_on_continue_the_numbering_a_year_does_not() -> None:
+    """Items 1000 and on are items where the numbering reaches them (a plan of thousands of
+    items, issue 8); a line opening with a year after item 1 stays a paragraph."""
+    from policykg.graph.analyse import analyse_text
+
+    items = "".join(f"{n}. Sở Tài chính thực hiện việc {n}.\n" for n in range(1, 1003))
+    sub = "1002.1. Sở Y tế thực hiện việc con.\n"
+    paths = [t.path for t in analyse_text("x.txt", "KẾ HOẠCH\n" + items + sub).tasks[0].tasks]
+    assert {"998", "999", "1000", "1001", "1002", "1002.1"} <= set(paths)
+    year = analyse_text("y.txt", "KẾ HOẠCH\n1. Sở Tài chính thực hiện.\n2025. Năm đó\n")
+    assert [t.path for t in year.tasks[0].tasks] == ["1", "1.p1"]
