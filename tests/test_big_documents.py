@@ -19,11 +19,12 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from pyoxigraph import NamedNode, Variable
 
 from policykg.graph.store import open_store
-from policykg.queries import api
 from policykg.queries.runner import load_query, run_query
 
 
@@ -71,6 +72,9 @@ def big_build(tmp_path_factory: pytest.TempPathFactory):
     )
     assert child.returncode == 0, child.stderr[-3000:]
     report = json.loads(child.stdout.strip().splitlines()[-1])
+    print(
+        f"big documents: {report['seconds']:.0f} s, {report['quads']:,} quads, {report['timings']}"
+    )
     items = int(re.findall(r"(?m)^(\d+)\. ", plan[-50_000:])[-1])
     return report, open_store(out), items, (corpus / "big-50mb.txt").stat().st_size
 
@@ -82,20 +86,35 @@ def test_both_big_files_are_read_and_none_refused(big_build) -> None:
     assert size >= 50 * 1024 * 1024
 
 
+def _paths(store, plan_key: str) -> list[str]:
+    """The paths of a plan's tasks, from its task index (one row, not one per task)."""
+    rows = run_query(store, load_query("task-index"))
+    labels = {r["doc"]: r["key"] for r in run_query(store, load_query("document-labels"))}
+    return [
+        unquote(p) for r in rows if labels[r["plan"]] == plan_key for p in r["index"].split("\n")
+    ]
+
+
 def test_every_row_of_the_100000_row_table_is_a_task(big_build) -> None:
     _, store, _, _ = big_build
-    rows = [t for t in api.tasks(store) if t["document"]["file"] == "big-table-100k.txt"]
-    assert len(rows) == gen.TABLE_ROWS
-    paths = {t["path"] for t in rows}
-    assert {"1", "50000", str(gen.TABLE_ROWS)} <= paths
-    last = next(t for t in rows if t["path"] == str(gen.TABLE_ROWS))
-    assert last["text"].endswith(f"(nội dung {gen.TABLE_ROWS}).")
-    assert [a["name"] for a in last["lead"]] == ["Sở Tài chính"]
+    paths = _paths(store, "ho-chi-minh:6000/KH-UBND")
+    assert sorted(paths, key=int) == [str(n) for n in range(1, gen.TABLE_ROWS + 1)]
+    (last,) = run_query(
+        store, load_query("task-by-key"), {"key": f"ho-chi-minh:6000/KH-UBND#{gen.TABLE_ROWS}"}
+    )
+    (row,) = store.query(
+        "SELECT ?t ?text ?lead WHERE { ?t <https://w3id.org/policykg/ontology#text> ?text ; "
+        "<https://w3id.org/policykg/ontology#lead>/<https://w3id.org/policykg/ontology#name> "
+        "?lead }",
+        substitutions={Variable("t"): NamedNode(last["task"])},
+        use_default_graph_as_union=True,
+    )
+    assert row["text"].value.endswith(f"(nội dung {gen.TABLE_ROWS}).")
+    assert row["lead"].value == "Sở Tài chính"
 
 
 def test_every_numbered_item_of_the_50mb_plan_is_a_task(big_build) -> None:
     _, store, items, _ = big_build
-    index = run_query(store, load_query("task-index"))
-    paths = [p for r in index for p in r["index"].split("\n")]
+    paths = _paths(store, "ho-chi-minh:5000/KH-UBND")
     numbered = {int(p.split(".")[1]) for p in paths if re.fullmatch(r"III\.\d+", p)}
     assert items > 1000 and numbered == set(range(1, items + 1))
