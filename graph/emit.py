@@ -577,15 +577,6 @@ def emit_plans(
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
 
 
-def emit(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:
-    """Emit a whole resolution in one process; returns the emitter holding the quads."""
-    em = emit_shared(resolution, analyses)
-    emit_plans(em, resolution, list(em.analyses))
-    em.finish()
-    emit_agency_history(em, resolution)
-    return em
-
-
 def emit_agency_history(em: Emitter, resolution: Resolution) -> None:
     """Add the history of the agencies ``em`` has seen (after every plan is emitted); the
     instruments of the changes it holds join the resolution's documents."""

@@ -2,9 +2,9 @@
 
 Each unit of emission (the shared documents, or the plans of a batch of files) is
 serialised to N-Quads lines, de-duplicated and sorted into a *run* file; the runs are merged
-(``heapq.merge``) into the export, dropping lines that several runs share. The result is the
-same bytes as :func:`policykg.graph.store.canonical_nquads` of all the quads at once, however
-the work was cut.
+(GNU ``sort -m``, or ``heapq.merge`` where it is missing) into the export, dropping lines that
+several runs share. The result is every quad sorted once, without duplicates (the canonical
+form of a build without blank nodes), however the work was cut.
 
 >>> import tempfile, pathlib
 >>> from pyoxigraph import NamedNode, Literal, Quad, DefaultGraph

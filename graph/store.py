@@ -19,10 +19,9 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.load import ONTOLOGY_PATH
@@ -34,19 +33,6 @@ MANIFEST_NAME = "manifest.json"
 
 class NoBuild(PolicyKGError):
     """There is no complete build to read."""
-
-
-def canonical_nquads(quads: Iterable[Quad]) -> bytes:
-    """Sorted, de-duplicated N-Quads: the canonical form of a build without blank nodes.
-
-    >>> from pyoxigraph import NamedNode, Literal, Quad, DefaultGraph
-    >>> q = Quad(NamedNode("http://x/b"), NamedNode("http://x/p"), Literal("é"), DefaultGraph())
-    >>> canonical_nquads([q, q]).decode()
-    '<http://x/b> <http://x/p> "é" .\\n'
-    """
-    text = serialize(list(quads), format=RdfFormat.N_QUADS).decode("utf-8")
-    lines = sorted({line for line in text.split("\n") if line.strip()})  # U+2028 is no line end
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def write_build(out_dir: Path, export: bytes | Path, manifest: dict) -> Path:

@@ -419,20 +419,13 @@ class _Writer:
     def probe(self, url: str) -> str:
         """GET ``url`` and return its ``Server`` header ("" if none), whatever the status."""
         request = urllib.request.Request(url, method="GET")
-        try:
-            with self.opener.open(request, timeout=self.endpoint.timeout) as response:
-                response.read()
-                return response.headers.get("Server", "")
-        except urllib.error.HTTPError as e:
-            return e.headers.get("Server", "") if e.headers is not None else ""
-        except TimeoutError:
-            raise _timeout(url, self.endpoint.timeout) from None
-        except urllib.error.URLError as e:
-            if isinstance(e.reason, TimeoutError):
-                raise _timeout(url, self.endpoint.timeout) from None
-            raise _unreachable(url, e.reason) from None
-        except OSError as e:
-            raise _unreachable(url, e) from None
+        with _network_errors(url, self.endpoint.timeout):
+            try:
+                with self.opener.open(request, timeout=self.endpoint.timeout) as response:
+                    response.read()
+                    return response.headers.get("Server", "")
+            except urllib.error.HTTPError as e:
+                return e.headers.get("Server", "") if e.headers is not None else ""
 
     def upload(self, graph: str, triples: Iterable[Triple]) -> None:
         """Add ``triples`` to ``graph`` (GSP POST if there is a GSP URL, else INSERT DATA)."""
@@ -453,24 +446,36 @@ class _Writer:
         request = urllib.request.Request(
             url, data=body, method="POST", headers={"Content-Type": content_type, "Accept": accept}
         )
-        try:
-            with self.opener.open(request, timeout=self.endpoint.timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as e:
-            if e.code in (401, 403):
-                raise _auth_error(url, e.code) from None
-            detail = e.read().decode("utf-8", "replace")
-            raise EndpointHTTPError(
-                f"{url} refused the write with HTTP {e.code} {e.reason}: {_excerpt(detail)}"
-            ) from None
-        except TimeoutError:
-            raise _timeout(url, self.endpoint.timeout) from None
-        except urllib.error.URLError as e:
-            if isinstance(e.reason, TimeoutError):
-                raise _timeout(url, self.endpoint.timeout) from None
-            raise _unreachable(url, e.reason) from None
-        except OSError as e:
-            raise _unreachable(url, e) from None
+        with _network_errors(url, self.endpoint.timeout):
+            try:
+                with self.opener.open(request, timeout=self.endpoint.timeout) as response:
+                    return response.read()
+            except urllib.error.HTTPError as e:
+                if e.code in (401, 403):
+                    raise _auth_error(url, e.code) from None
+                detail = e.read().decode("utf-8", "replace")
+                raise EndpointHTTPError(
+                    f"{url} refused the write with HTTP {e.code} {e.reason}: {_excerpt(detail)}"
+                ) from None
+
+
+@contextlib.contextmanager
+def _network_errors(url: str, timeout: float) -> Iterator[None]:
+    """Turn a request's network failures into named errors: a timeout (also one wrapped in a
+    ``URLError``) into :class:`EndpointTimeout`, anything else into
+    :class:`EndpointUnavailable`; HTTP answers are the caller's to read."""
+    try:
+        yield
+    except urllib.error.HTTPError:
+        raise
+    except TimeoutError:
+        raise _timeout(url, timeout) from None
+    except urllib.error.URLError as e:
+        if isinstance(e.reason, TimeoutError):
+            raise _timeout(url, timeout) from None
+        raise _unreachable(url, e.reason) from None
+    except OSError as e:
+        raise _unreachable(url, e) from None
 
 
 def _with_graph(gsp_url: str, graph: str) -> str:

@@ -11,32 +11,20 @@ a guard against a hang, far above what the build takes.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import resource
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from pyoxigraph import NamedNode, Variable
+from robustness import generate as gen  # tests/robustness/generate.py (tests/ is on the path)
 
 from policykg.graph.store import open_store
 from policykg.queries.runner import load_query, run_query
-
-
-def _load_generator():
-    path = Path(__file__).parent / "robustness" / "generate.py"
-    spec = importlib.util.spec_from_file_location("policykg_tests_big_generate", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
 
 #: The address-space cap of the build (both files, two worker processes each under it).
 MEMORY_CAP = 10 * 1024**3

@@ -9,7 +9,6 @@ docstring for what each file is and what the build must do with it.
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import os
 import signal
@@ -27,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from robustness import generate as gen  # tests/robustness/generate.py (tests/ is on the path)
 
 from policykg.build import cli
 from policykg.graph.analyse import analyse_text
@@ -38,17 +38,6 @@ from policykg.queries import api
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-
-
-def _load_generator():
-    path = Path(__file__).parent / "robustness" / "generate.py"
-    spec = importlib.util.spec_from_file_location("policykg_tests_robustness_generate", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
 
 
 def _names(expect: dict[str, dict], kind: str) -> set[str]:

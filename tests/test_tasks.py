@@ -217,3 +217,16 @@ def test_the_plans_task_indexes_list_exactly_their_tasks(corpus_store, tasks) ->
     rows = api.task_lineage(corpus_store)
     assert [r["task"]["key"] for r in rows] == sorted({t["key"] for t in tasks})
     assert {r["task"]["iri"] for r in rows} == {t["iri"] for t in tasks}
+
+
+def test_a_graph_without_task_indexes_gives_the_same_lineage(corpus_build, corpus_store) -> None:
+    """A graph published by an older version has no ``pkg:taskIndex``: the lineage of all
+    tasks then reads one row per task, with the same result."""
+    from pyoxigraph import RdfFormat, Store
+
+    lines = (corpus_build.build_dir / "graph.nq").read_text("utf-8").split("\n")
+    old = [line for line in lines if "#taskIndex>" not in line]
+    assert len(old) < len(lines)  # the indexes were there, and are gone
+    store = Store()
+    store.load("\n".join(old).encode("utf-8"), format=RdfFormat.N_QUADS)
+    assert api.task_lineage(store) == api.task_lineage(corpus_store)
