@@ -29,6 +29,7 @@ from policykg.graph.textview import fold
 from policykg.ontology import namespaces as ns
 from policykg.ontology.load import superterms
 from policykg.ontology.namespaces import DATA_GRAPH, ID
+from policykg.ontology.task_table import QUOTE_CHARS, TaskRow, encode_table
 
 
 class _Terms:
@@ -404,10 +405,19 @@ class Emitter:
         return s
 
     def task(
-        self, plan_iri: str, plan_key: str, jurisdiction: str, file: str, task, cites=()
+        self,
+        plan_iri: str,
+        plan_key: str,
+        jurisdiction: str,
+        file: str,
+        task,
+        cites=(),
+        table: list[TaskRow] | None = None,
     ) -> str:
-        """A task with its roles, deadline and every span it was read from."""
+        """A task with its roles, deadline and every span it was read from (and its row of
+        the plan's task table, appended to ``table``)."""
         s = f"{plan_iri}/task/{quote(task.path, safe='')}"
+        named: dict[str, list[str]] = {"lead": [], "coordinating": [], "requested": []}
         self.iri(s, RDF.type, PKG.Task)
         self.lit(s, PKG.key, f"{plan_key}#{task.path}")
         self.lit(s, PKG.path, task.path)
@@ -427,6 +437,8 @@ class Emitter:
         ):
             for placed in getattr(task, role):
                 agency = self.task_agency(placed.agency, jurisdiction)
+                if agency not in named[role]:
+                    named[role].append(agency)
                 self.iri(s, prop, agency)
                 assoc = f"{s}/{role}/{agency.rsplit('/', 1)[1]}"
                 self.iri(s, PROV.qualifiedAssociation, assoc)
@@ -438,7 +450,34 @@ class Emitter:
             self.deadline(s, file, task.deadline, task.deadline_span)
         for cited in cites:
             self.iri(s, PKG.taskCites, cited)
+        if table is not None:
+            view = self.analyses[file].view
+            offsets = [view.to_original(a, b) for a, b in task.spans]
+            deadline = task.deadline
+            table.append(
+                TaskRow(
+                    task.path,
+                    min((a for a, _ in offsets), default=None),
+                    max((b for _, b in offsets), default=None),
+                    tuple(named["lead"]),
+                    tuple(named["coordinating"]),
+                    bool(named["requested"]),
+                    deadline is not None,
+                    None if deadline is None or deadline.end is None else str(deadline.end),
+                    None if deadline is None else deadline.text,
+                    tuple(cites),
+                    task.text[:QUOTE_CHARS],
+                )
+            )
         return s
+
+    def task_table(self, plan_iri: str, file: str, rows: list[TaskRow]) -> None:
+        """The plan's task table for one file (see :mod:`policykg.ontology.task_table`):
+        what the audit reads of each task, in one literal (one store row per plan and
+        file instead of a dozen per task). Tasks of one path are kept once (the first)."""
+        unique = list({r.path: r for r in reversed(rows)}.values())
+        if unique:
+            self.lit(plan_iri, PKG.taskTable, encode_table(file, unique))
 
     def task_index(self, plan_iri: str, paths: list[str]) -> None:
         """The build-time index of a plan's tasks: their paths, sorted, percent-encoded as
@@ -567,12 +606,16 @@ def emit_plans(
         for i, found in enumerate(analysis.tasks):
             plan = docs[resolution.part_documents[(analysis.name, i)]]
             em.plan_date = plan.date or (date(plan.year, 1, 1) if plan.year else None)
+            table: list[TaskRow] = []
             for task in found.tasks:
                 cited = _cited_by_task(resolution, docs, analysis, task, starts)
-                em.task(doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited)
+                em.task(
+                    doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited, table
+                )
                 if after_task is not None:
                     after_task()
             em.task_index(doc_iri(plan), [task.path for task in found.tasks])
+            em.task_table(doc_iri(plan), analysis.name, table)
             for n, (offset, target) in enumerate(analysis.targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
 

@@ -29,10 +29,12 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 from pyoxigraph import Store
 
 from policykg.ontology.errors import PolicyKGError
+from policykg.ontology.task_table import QUOTE_CHARS, split_table
 from policykg.queries import api
 from policykg.queries.lineage import all_lineages, edge_map
 from policykg.queries.runner import load_query, run_query
@@ -90,8 +92,116 @@ def _ref(doc: dict) -> dict:
     return {"iri": doc["iri"], "label": _label(doc)}
 
 
-def _task_subject(task: dict) -> dict:
-    return {"iri": task["iri"], "label": task["key"]}
+def _task_subject(task: _Task) -> dict:
+    return {"iri": task.iri, "label": task.key}
+
+
+@dataclass(slots=True)
+class _Task:
+    """What the audit reads of a task (from the plan's task table, or from its triples)."""
+
+    iri: str
+    key: str
+    plan: str  # the plan's IRI
+    plan_key: str
+    file: str | None
+    start: int | None
+    end: int | None
+    lead: list[tuple[str, str]]  # (name, IRI), sorted
+    coordinating: list[tuple[str, str]]
+    requested: bool
+    deadline: tuple[str, str | None] | None  # (text, end)
+    quote: str
+    cites: list[str]
+
+
+def _tasks_from_triples(store: Store, as_of: date) -> list[_Task]:
+    """The audit's tasks read from their triples (a graph without task tables)."""
+    return [
+        _Task(
+            t["iri"],
+            t["key"],
+            t["document"]["iri"],
+            t["document"]["key"],
+            t["document"]["file"],
+            t["source"]["start"],
+            t["source"]["end"],
+            [(a["name"], a["iri"]) for a in t["lead"]],
+            [(a["name"], a["iri"]) for a in t["coordinating"]],
+            bool(t["requested"]),
+            None if t["deadline"] is None else (t["deadline"]["text"], t["deadline"]["end"]),
+            t["text"][:QUOTE_CHARS],
+            [c["iri"] for c in t["cites"]],
+        )
+        for t in api.tasks(store, as_of=as_of)
+    ]
+
+
+def _tasks_from_tables(store: Store, docs: dict[str, dict]) -> list[_Task] | None:
+    """The audit's tasks read from the plans' task tables, one row per plan and file (None
+    when the graph has none)."""
+    tables = run_query(store, load_query("task-tables"))
+    if not tables:
+        return None
+    names: dict[str, list[str]] = defaultdict(list)
+    for r in run_query(store, load_query("agency-names")):
+        names[r["agency"]].append(r["name"])
+    out: dict[str, _Task] = {}
+    for r in tables:
+        plan = r["plan"]
+        plan_key = docs[plan]["key"]
+        file, agencies, cited, rows = split_table(r["table"])
+        named = [sorted((n, iri) for n in names.get(iri, ())) for iri in agencies]
+        for f in rows:
+            iri = f"{plan}/task/{f[0]}"
+            task = _Task(
+                iri,
+                f"{plan_key}#{unquote(f[0]) if '%' in f[0] else f[0]}",
+                plan,
+                plan_key,
+                file,
+                int(f[1]) if f[1] else None,
+                int(f[2]) if f[2] else None,
+                _named(named, f[3]),
+                _named(named, f[4]),
+                f[5] == "1",
+                (unquote(f[8]), f[7] or None) if f[6] == "1" else None,
+                unquote(f[10]),
+                [cited[int(i)] for i in f[9].split()],
+            )
+            seen = out.get(iri)
+            out[iri] = task if seen is None else _merged(seen, task)
+    return list(out.values())
+
+
+def _named(named: list[list[tuple[str, str]]], refs: str) -> list[tuple[str, str]]:
+    """The (name, IRI) entries of a table field of agency positions, sorted."""
+    if not refs:
+        return []
+    if " " not in refs:
+        return named[int(refs)]
+    return sorted(e for i in dict.fromkeys(refs.split()) for e in named[int(i)])
+
+
+def _merged(a: _Task, b: _Task) -> _Task:
+    """One task read from two files of its plan: the first file's text, span and deadline
+    (as the task list gives them), the agencies and citations of both."""
+    first, other = (a, b) if (a.file or "") <= (b.file or "") else (b, a)
+    return _Task(
+        first.iri,
+        first.key,
+        first.plan,
+        first.plan_key,
+        first.file,
+        first.start,
+        first.end,
+        sorted(set(first.lead) | set(other.lead)),
+        sorted(set(first.coordinating) | set(other.coordinating)),
+        first.requested or other.requested,
+        first.deadline or other.deadline,
+        first.quote,
+        sorted(set(first.cites) | set(other.cites)),
+    )
 
 
 class _Audit:
@@ -99,7 +209,8 @@ class _Audit:
         self.store = store
         self.as_of = as_of
         self.docs = {d["iri"]: d for d in api.documents(store)}
-        self.tasks = api.tasks(store, as_of=as_of)
+        tasks = _tasks_from_tables(store, self.docs)
+        self.tasks = tasks if tasks is not None else _tasks_from_triples(store, as_of)
         self.successions = SuccessionTable.read(store)
         self.edges, self.central = edge_map(run_query(store, load_query("up-edges")))
         self.out: list[Finding] = []
@@ -133,56 +244,65 @@ class _Audit:
 
     # kinds ------------------------------------------------------------------------------
 
+    def _by_plan(self) -> dict[str, list[_Task]]:
+        by_plan: dict[str, list[_Task]] = defaultdict(list)
+        for t in self.tasks:
+            by_plan[t.plan].append(t)
+        return by_plan
+
+    # Findings of one cause share their message and evidence objects: a national graph has
+    # millions of findings, most of them a plan's or an agency's repeated over its tasks.
+
     def no_path(self) -> None:
-        plans = sorted({t["document"]["iri"] for t in self.tasks})
+        by_plan = self._by_plan()
+        plans = sorted(by_plan)
         starts = {p: [p] + [a["iri"] for a in self.docs[p]["attached_to"]] for p in plans}
         flat = [s for ss in starts.values() for s in ss]
         reached = {
             lin.start: bool(lin.paths) for lin in all_lineages(self.edges, self.central, flat)
         }
+        central = self._central_set()
         for plan_iri in plans:
             if any(reached.get(s) for s in starts[plan_iri]):
                 continue
             plan = self.docs[plan_iri]
             mentioned = sorted(
-                c["number"] or c["key"] for c in plan["cites"] if c["iri"] in self._central_set()
+                c["number"] or c["key"] for c in plan["cites"] if c["iri"] in central
             )
             also = (
                 f"; it only mentions {', '.join(mentioned)}"
                 if mentioned
                 else "; it mentions no central directive"
             )
-            for task in (t for t in self.tasks if t["document"]["iri"] == plan_iri):
-                self.out.append(
-                    Finding(
-                        "no-path-to-central",
-                        _task_subject(task),
-                        f"the plan {plan['key']} has no implements or based-on path to any "
-                        f"central directive{also}",
-                        plan["key"],
-                        [_ref(plan)]
-                        + [
-                            {"iri": c["iri"], "label": c["number"] or c["key"]}
-                            for c in plan["implements"] + plan["based_on"]
-                        ],
-                    )
-                )
+            message = (
+                f"the plan {plan['key']} has no implements or based-on path to any "
+                f"central directive{also}"
+            )
+            evidence = [_ref(plan)] + [
+                {"iri": c["iri"], "label": c["number"] or c["key"]}
+                for c in plan["implements"] + plan["based_on"]
+            ]
+            self.out += [
+                Finding("no-path-to-central", _task_subject(t), message, plan["key"], evidence)
+                for t in by_plan[plan_iri]
+            ]
 
     def _central_set(self) -> set[str]:
         return {iri for iri, d in self.docs.items() if d["central"]}
 
     def unresolved(self) -> None:
         rows = run_query(self.store, load_query("unresolved-citations"))
+        if not rows:
+            return
         by_file_task = defaultdict(list)
         for t in self.tasks:
-            by_file_task[t["document"]["file"]].append(t)
+            if t.start is not None and t.end is not None:
+                by_file_task[t.file].append(t)
+        for tasks in by_file_task.values():
+            tasks.sort(key=lambda t: (t.start, t.key))
         for r in rows:
             task = next(
-                (
-                    t
-                    for t in by_file_task.get(r["file"], [])
-                    if t["source"]["start"] <= r["start"] < t["source"]["end"]
-                ),
+                (t for t in by_file_task.get(r["file"], []) if t.start <= r["start"] < t.end),
                 None,
             )
             plan_key = r["citing_key"]
@@ -197,7 +317,7 @@ class _Audit:
                     subject,
                     f"cites {r['surface']!r}, which the texts give no {r['missing']} for: the "
                     "document cannot be identified for sure",
-                    task["document"]["key"] if task else plan_key,
+                    task.plan_key if task else plan_key,
                     [
                         {
                             "file": r["file"],
@@ -223,62 +343,102 @@ class _Audit:
             replaced[r["replaced"]].append({**r, "since": since})
         if not replaced:
             return
-        for task in self.tasks:
-            plan = self.docs[task["document"]["iri"]]
-            bases = self.plan_bases(plan) + [c["iri"] for c in task["cites"]]
-            for basis in dict.fromkeys(bases):
+        causes: dict[str, list[tuple[str, list[dict]]]] = {}
+
+        def because(basis: str) -> list[tuple[str, list[dict]]]:
+            """(message, evidence) of each replacement of ``basis`` (computed once)."""
+            if basis not in causes:
+                causes[basis] = []
                 for r in replaced.get(basis, ()):
                     doc = self.docs.get(basis, {"key": r["replaced_key"], "number": None})
                     name = _label(doc)
                     since = f" in force since {r['since']}" if r["since"] else ""
                     where = "curated registry" if r["curated"] else "a corpus text"
-                    self.out.append(
-                        Finding(
-                            "superseded-basis",
-                            _task_subject(task),
+                    causes[basis].append(
+                        (
                             f"rests on {name}, replaced by {r['by_key']}"
                             f"{since} (as of {self.as_of.isoformat()}; per the {where})",
-                            plan["key"],
                             [
                                 {"iri": basis, "label": name},
                                 {"iri": r["by"], "label": r["by_key"], "source": r["source"]},
                             ],
                         )
                     )
+            return causes[basis]
+
+        for plan_iri, tasks in self._by_plan().items():
+            plan = self.docs[plan_iri]
+            bases = self.plan_bases(plan)
+            own = set(bases)
+            shared = [c for b in bases for c in because(b)]
+            for task in tasks:
+                found = shared
+                if task.cites:
+                    more = [b for b in dict.fromkeys(task.cites) if b not in own]
+                    found = shared + [c for b in more for c in because(b)]
+                self.out += [
+                    Finding("superseded-basis", _task_subject(task), msg, plan["key"], ev)
+                    for msg, ev in found
+                ]
 
     def defunct(self) -> None:
-        for task in self.tasks:
-            for role in ("lead", "coordinating"):
-                for named in task[role]:
-                    status = self.successions.status(named["iri"], self.as_of)
-                    if status.ending is None:
-                        continue
-                    e = status.ending
-                    self.out.append(
-                        Finding(
-                            "agency-defunct",
-                            _task_subject(task),
-                            f"{status.message(role)} (as of {self.as_of.isoformat()})",
-                            task["document"]["key"],
-                            [
-                                {"iri": named["iri"], "label": named["name"], "role": role},
-                                {
-                                    "event": e.event,
-                                    "iri": e.change,
-                                    "label": e.instrument,
-                                    "source": e.source,
-                                    "confidence": e.confidence,
-                                },
-                                *({"iri": c.iri, "label": c.name} for c in status.carriers),
-                            ],
-                        )
+        causes: dict[tuple[str, str, str], tuple[str, list[dict]] | None] = {}
+
+        def because(iri: str, name: str, role: str) -> tuple[str, list[dict]] | None:
+            """(message, evidence) when the agency is defunct as of the date (once each)."""
+            if (iri, name, role) not in causes:
+                status = self.successions.status(iri, self.as_of)
+                e = status.ending
+                causes[iri, name, role] = (
+                    None
+                    if e is None
+                    else (
+                        f"{status.message(role)} (as of {self.as_of.isoformat()})",
+                        [
+                            {"iri": iri, "label": name, "role": role},
+                            {
+                                "event": e.event,
+                                "iri": e.change,
+                                "label": e.instrument,
+                                "source": e.source,
+                                "confidence": e.confidence,
+                            },
+                            *({"iri": c.iri, "label": c.name} for c in status.carriers),
+                        ],
                     )
+                )
+            return causes[iri, name, role]
+
+        for task in self.tasks:
+            for role, named in (("lead", task.lead), ("coordinating", task.coordinating)):
+                for name, iri in named:
+                    found = because(iri, name, role)
+                    if found is not None:
+                        self.out.append(
+                            Finding(
+                                "agency-defunct",
+                                _task_subject(task),
+                                found[0],
+                                task.plan_key,
+                                found[1],
+                            )
+                        )
 
     def lead_and_deadline(self) -> None:
+        as_of = self.as_of.isoformat()
         for task in self.tasks:
-            plan = task["document"]["key"]
-            span = [{**task["source"], "quote": task["text"][:120]}]
-            if not task["lead"] and not task["requested"]:
+            plan = task.plan_key
+            no_lead = not task.lead and not task.requested
+            deadline = task.deadline
+            passed = (
+                deadline is not None
+                and deadline[1] is not None
+                and date.fromisoformat(deadline[1]) < self.as_of
+            )
+            if not (no_lead or deadline is None or passed):
+                continue
+            span = [{"file": task.file, "start": task.start, "end": task.end, "quote": task.quote}]
+            if no_lead:
                 self.out.append(
                     Finding(
                         "no-lead",
@@ -288,7 +448,6 @@ class _Audit:
                         span,
                     )
                 )
-            deadline = task["deadline"]
             if deadline is None:
                 self.out.append(
                     Finding(
@@ -299,13 +458,13 @@ class _Audit:
                         span,
                     )
                 )
-            elif deadline["end"] and date.fromisoformat(deadline["end"]) < self.as_of:
+            elif passed:
                 self.out.append(
                     Finding(
                         "deadline-passed",
                         _task_subject(task),
-                        f"the deadline ({deadline['text']}) ended on {deadline['end']}, before "
-                        f"{self.as_of.isoformat()}; whether the task was done is not known",
+                        f"the deadline ({deadline[0]}) ended on {deadline[1]}, before "
+                        f"{as_of}; whether the task was done is not known",
                         plan,
                         span,
                     )

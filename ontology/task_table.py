@@ -1,0 +1,148 @@
+"""The task table (``pkg:taskTable``): a build-time digest of the tasks one file gives a plan.
+
+A national graph holds a million tasks; reading them one store row at a time costs more
+than the whole audit may take. The build writes, next to each plan's ``pkg:taskIndex``, one
+literal per (plan, file) holding what the audit reads of each task, one line per task, so
+a reader gets a plan's tasks in one result row. It is derived data: the tasks stay ordinary
+resources (``pkg:Task``, ``pkg:lead``, ``pkg:hasDeadline``, spans…) and a test holds the
+table to them. A graph without tables (published by an older version) is read from the
+triples instead.
+
+The text is lines separated by LF. The first line is the header: ``policykg-task-table/1``,
+the file's name, the agency IRIs and the cited document IRIs the lines refer to by position
+(space-separated; an IRI holds no space), the four fields separated by TAB. Each further
+line is one task, sorted by path, with the fields (TAB-separated):
+
+``path`` (percent-encoded as it ends the task's IRI), ``start``, ``end`` (the first and last
+character of its spans, in code points of the original file; empty when it has none),
+``lead``, ``coordinating`` (agency positions, space-separated), ``requested`` (``1`` when it
+names a requested agency), ``deadline`` (``1`` when it has one), ``deadline_end`` (ISO date
+or empty), ``deadline_text``, ``cites`` (cited document positions) and ``quote`` (the
+first :data:`QUOTE_CHARS` characters of its text). Free text is escaped with
+:func:`escape` (``%``, TAB, LF and CR as ``%25``, ``%09``, ``%0A``, ``%0D``).
+
+>>> row = TaskRow("1.2", 10, 42, ("A",), (), False, True, "2025-12-31", "Quý IV", (), "Làm")
+>>> text = encode_table("plan.txt", [row])
+>>> decode_table(text) == ("plan.txt", [row])
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from policykg.ontology.errors import PolicyKGError
+
+#: The header's first field: the format and its version.
+MAGIC = "policykg-task-table/1"
+#: How many characters of a task's text the table keeps (the audit's quote).
+QUOTE_CHARS = 120
+
+
+class BadTaskTable(PolicyKGError):
+    """A ``pkg:taskTable`` literal that is not in the format this version reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """One task of a table (agencies and cited documents as IRIs)."""
+
+    path: str
+    start: int | None
+    end: int | None
+    lead: tuple[str, ...]
+    coordinating: tuple[str, ...]
+    requested: bool
+    has_deadline: bool
+    deadline_end: str | None
+    deadline_text: str | None
+    cites: tuple[str, ...]
+    quote: str
+
+
+def escape(text: str) -> str:
+    """``text`` with ``%``, TAB, LF and CR percent-encoded (the inverse is ``unquote``).
+
+    >>> escape("a\\tb%\\n")
+    'a%09b%25%0A'
+    """
+    if "%" in text:
+        text = text.replace("%", "%25")
+    return text.replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D")
+
+
+def encode_table(file: str, rows: list[TaskRow]) -> str:
+    """The table literal of one file's tasks of a plan (rows sorted by path)."""
+    agencies: dict[str, int] = {}
+    cited: dict[str, int] = {}
+
+    def refs(iris: tuple[str, ...], table: dict[str, int]) -> str:
+        return " ".join(str(table.setdefault(iri, len(table))) for iri in iris)
+
+    lines = []
+    for r in sorted(rows, key=lambda r: r.path):
+        lines.append(
+            "\t".join(
+                (
+                    quote(r.path, safe=""),
+                    "" if r.start is None else str(r.start),
+                    "" if r.end is None else str(r.end),
+                    refs(r.lead, agencies),
+                    refs(r.coordinating, agencies),
+                    "1" if r.requested else "",
+                    "1" if r.has_deadline else "",
+                    r.deadline_end or "",
+                    escape(r.deadline_text or ""),
+                    refs(r.cites, cited),
+                    escape(r.quote[:QUOTE_CHARS]),
+                )
+            )
+        )
+    header = "\t".join((MAGIC, escape(file), " ".join(agencies), " ".join(cited)))
+    return "\n".join([header, *lines])
+
+
+def split_table(text: str) -> tuple[str, list[str], list[str], list[list[str]]]:
+    """(file, agency IRIs, cited IRIs, each task's raw fields): the cheap first step of
+    reading a table; fields are decoded by the reader as it needs them (a million tasks)."""
+    lines = text.split("\n")
+    header = lines[0].split("\t")
+    if len(header) != 4 or header[0] != MAGIC:
+        raise BadTaskTable(
+            f"a pkg:taskTable starts with {lines[0][:60]!r}; expected {MAGIC!r} and three "
+            "fields: rebuild the graph with this version of policykg"
+        )
+    rows = [line.split("\t") for line in lines[1:]]
+    for fields in rows:
+        if len(fields) != 11:
+            raise BadTaskTable(
+                f"a pkg:taskTable line of file {unquote(header[1])!r} has {len(fields)} "
+                "fields; expected 11: rebuild the graph with this version of policykg"
+            )
+    return unquote(header[1]), header[2].split(), header[3].split(), rows
+
+
+def decode_table(text: str) -> tuple[str, list[TaskRow]]:
+    """(file, rows) of a table literal: the inverse of :func:`encode_table`."""
+    file, agencies, cited, raw = split_table(text)
+
+    def ints(value: str) -> int | None:
+        return int(value) if value else None
+
+    return file, [
+        TaskRow(
+            unquote(f[0]),
+            ints(f[1]),
+            ints(f[2]),
+            tuple(agencies[int(i)] for i in f[3].split()),
+            tuple(agencies[int(i)] for i in f[4].split()),
+            f[5] == "1",
+            f[6] == "1",
+            f[7] or None,
+            unquote(f[8]) if f[6] == "1" else None,
+            tuple(cited[int(i)] for i in f[9].split()),
+            unquote(f[10]),
+        )
+        for f in raw
+    ]

@@ -1,0 +1,90 @@
+"""The plans' task tables (``pkg:taskTable``): the format, its agreement with the tasks'
+own triples, and an audit that reads them giving what an audit of the triples gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pyoxigraph import RdfFormat, Store
+
+from policykg.ontology.task_table import (
+    QUOTE_CHARS,
+    BadTaskTable,
+    TaskRow,
+    decode_table,
+    encode_table,
+)
+from policykg.queries import api
+from policykg.queries.audit import audit
+from policykg.queries.runner import load_query, run_query
+
+NASTY = "tab\there, line\nbreak, cr\rreturn, per%cent %09 %0A, Đổi mới; “ngoặc”\u2028end"
+
+
+def test_free_text_and_paths_survive_the_format() -> None:
+    rows = [
+        TaskRow("II.3", 5, 99, ("a:1", "a:2"), ("a:2",), True, True, None, NASTY, ("d:1",), NASTY),
+        TaskRow("1%/ 2", None, None, (), (), False, False, None, None, (), ""),
+        TaskRow("1.1", 0, 1, ("a:3",), (), False, True, "2030-12-31", "", ("d:1", "d:2"), "x"),
+    ]
+    file, back = decode_table(encode_table("dir/tệp\tlạ.txt", rows))
+    assert file == "dir/tệp\tlạ.txt"
+    assert back == sorted(rows, key=lambda r: r.path)
+    assert encode_table("f", rows).count("\n") == len(rows)  # one line per task, no more
+
+
+def test_the_quote_is_the_start_of_the_text() -> None:
+    row = TaskRow("1", 0, 500, (), (), False, False, None, None, (), "ạ" * 500)
+    assert decode_table(encode_table("f", [row]))[1][0].quote == "ạ" * QUOTE_CHARS
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("policykg-task-table/9\tf\t\t\n1\t\t", "'policykg-task-table/9"),
+        ("policykg-task-table/1\tf\t\t\n1\t2\t3", "has 3 fields; expected 11"),
+    ],
+)
+def test_a_table_in_another_format_is_refused_clearly(text: str, found: str) -> None:
+    with pytest.raises(BadTaskTable, match="rebuild the graph") as err:
+        decode_table(text)
+    assert found in str(err.value)
+
+
+def test_the_tables_agree_with_the_tasks_triples(corpus_store) -> None:
+    """Every task of the corpus, read from its plan's table, is the task its triples give."""
+    tables = run_query(corpus_store, load_query("task-tables"))
+    from_tables = {}
+    for r in tables:
+        file, rows = decode_table(r["table"])
+        for row in rows:
+            from_tables[(r["plan"], row.path)] = (file, row)
+    tasks = api.tasks(corpus_store)
+    assert len(from_tables) == len(tasks) > 100
+    for t in tasks:
+        file, row = from_tables[(t["document"]["iri"], t["path"])]
+        d = t["deadline"]
+        assert (file, row.start, row.end) == tuple(t["source"].values()), t["key"]
+        assert set(row.lead) == {a["iri"] for a in t["lead"]}, t["key"]
+        assert set(row.coordinating) == {a["iri"] for a in t["coordinating"]}, t["key"]
+        assert row.requested == bool(t["requested"]), t["key"]
+        assert (row.has_deadline, row.deadline_text, row.deadline_end) == (
+            (False, None, None) if d is None else (True, d["text"], d["end"])
+        ), t["key"]
+        assert set(row.cites) == {c["iri"] for c in t["cites"]}, t["key"]
+        assert row.quote == t["text"][:QUOTE_CHARS], t["key"]
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 1, 1), date(2019, 6, 30)])
+def test_the_audit_of_a_graph_without_tables_is_the_same(corpus_build, corpus_store, as_of):
+    """A graph published by an older version has no ``pkg:taskTable``: the audit then reads
+    every task's triples and finds exactly the same, in the same order."""
+    lines = (corpus_build.build_dir / "graph.nq").read_text("utf-8").split("\n")
+    old = [line for line in lines if "#taskTable>" not in line]
+    assert len(old) < len(lines)  # the tables were there, and are gone
+    store = Store()
+    store.load("\n".join(old).encode("utf-8"), format=RdfFormat.N_QUADS)
+    with_tables = [f.as_dict() for f in audit(corpus_store, as_of=as_of)]
+    assert with_tables == [f.as_dict() for f in audit(store, as_of=as_of)]
+    assert len({f["kind"] for f in with_tables}) >= 5
