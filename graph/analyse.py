@@ -51,7 +51,7 @@ class Analysis:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector (when it runs) for the block, and resume it after.
 
     Analysis allocates millions of small objects (tokens, matches, spans) and leaves no
@@ -70,7 +70,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def analyse_text(name: str, text: str, registry: Registry | None = None) -> Analysis:
     """Analyse decoded text; ``name`` is how provenance will refer to the file."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _analyse_text(name, text, registry)
 
 

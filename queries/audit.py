@@ -33,10 +33,11 @@ from urllib.parse import unquote
 
 from pyoxigraph import Store
 
+from policykg.graph.analyse import no_cycle_collection
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.task_table import QUOTE_CHARS, split_table
 from policykg.queries import api
-from policykg.queries.lineage import all_lineages, edge_map
+from policykg.queries.lineage import all_lineages, compute_lineage, edge_map, reaches_central
 from policykg.queries.runner import load_query, run_query
 from policykg.queries.successors import SuccessionTable
 
@@ -56,7 +57,7 @@ class UnknownFindingKind(PolicyKGError):
     """A finding kind that the audit does not know."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One audit finding: what, about what, why, and the evidence it rests on."""
 
@@ -215,6 +216,7 @@ class _Audit:
         self.edges, self.central = edge_map(run_query(store, load_query("up-edges")))
         self.out: list[Finding] = []
         self._bases: dict[str, list[str]] = {}
+        self._useful: set[str] | None = None
 
     def plan_bases(self, plan: dict) -> list[str]:
         """What a plan rests on: itself, the decision issuing it, what either names in its
@@ -229,18 +231,28 @@ class _Audit:
         out: list[str] = list(starts)
         for start in starts:
             out += self.edges.get(start, [])
-        for lin in all_lineages(self.edges, self.central, starts):
+        if self._useful is None:  # shared by every plan: computed once
+            self._useful = reaches_central(self.edges, self.central)
+        for start in starts:
+            lin = compute_lineage(self.edges, self.central, start, _useful=self._useful)
             out += [iri for path in lin.paths for iri in path]
         return list(dict.fromkeys(out))
 
-    def run(self) -> list[Finding]:
-        self.no_path()
-        self.unresolved()
-        self.superseded()
-        self.defunct()
-        self.lead_and_deadline()
-        self.inconsistencies()
-        return sorted(self.out, key=lambda f: (f.plan, KINDS.index(f.kind), f.subject["label"]))
+    def run(self, kinds: list[str]) -> list[Finding]:
+        """The findings of ``kinds``, by plan, kind and subject (in the order they were
+        found where those are equal)."""
+        for kind, find in (
+            ("no-path-to-central", self.no_path),
+            ("unresolved-citation", self.unresolved),
+            ("superseded-basis", self.superseded),
+            ("agency-defunct", self.defunct),
+            ("inconsistency", self.inconsistencies),
+        ):
+            if kind in kinds:
+                find()
+        if {"no-lead", "no-deadline", "deadline-passed"} & set(kinds):
+            self.lead_and_deadline()
+        return _in_report_order([f for f in self.out if f.kind in kinds])
 
     # kinds ------------------------------------------------------------------------------
 
@@ -499,13 +511,33 @@ class _Audit:
             )
 
 
+def _in_report_order(findings: list[Finding]) -> list[Finding]:
+    """Findings sorted by plan, kind (in the order of :data:`KINDS`) and subject label,
+    stably: grouped first, then each group sorted (cheaper than one sort of millions of
+    findings by a composite key, and the groups come mostly in label order already)."""
+    rank = {k: i for i, k in enumerate(KINDS)}
+    groups: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[f.plan, rank[f.kind]].append(f)
+    out: list[Finding] = []
+    for key in sorted(groups):
+        group = groups[key]
+        group.sort(key=_subject_label)
+        out += group
+    return out
+
+
+def _subject_label(f: Finding) -> str:
+    return f.subject["label"]
+
+
 def audit(
     store: Store, *, as_of: date | None = None, kinds: list[str] | None = None
 ) -> list[Finding]:
     """Every finding (or those of ``kinds``) as of a date (default: today)."""
     wanted = check_kinds(kinds or list(KINDS))
-    findings = _Audit(store, as_of or date.today()).run()
-    return [f for f in findings if f.kind in wanted]
+    with no_cycle_collection():  # millions of findings at national scale, and no cycle
+        return _Audit(store, as_of or date.today()).run(wanted)
 
 
 def write_reports(store: Store, directory: Path, *, as_of: date) -> int:

@@ -41,8 +41,12 @@ def edge_map(rows: Iterable[dict]) -> tuple[dict[str, list[str]], set[str]]:
     return {k: sorted(v) for k, v in edges.items()}, central
 
 
-def _reaches_central(edges: dict[str, list[str]], central: set[str]) -> set[str]:
-    """Every node from which some central directive is reachable upwards (or is one)."""
+def reaches_central(edges: dict[str, list[str]], central: set[str]) -> set[str]:
+    """Every node from which some central directive is reachable upwards (or is one).
+
+    >>> sorted(reaches_central({"plan": ["prog"], "prog": ["kl56"], "x": []}, {"kl56"}))
+    ['kl56', 'plan', 'prog']
+    """
     reverse: dict[str, set[str]] = defaultdict(set)
     for src, targets in edges.items():
         for t in targets:
@@ -74,7 +78,7 @@ def compute_lineage(
     _useful: set[str] | None = None,
 ) -> Lineage:
     """The lineage of ``start``: paths (see module doc) and the central directives reached."""
-    useful = _useful if _useful is not None else _reaches_central(edges, central)
+    useful = _useful if _useful is not None else reaches_central(edges, central)
     result = Lineage(start)
     if start not in useful:
         return result
@@ -100,5 +104,5 @@ def all_lineages(
     edges: dict[str, list[str]], central: set[str], starts: Iterable[str]
 ) -> list[Lineage]:
     """Lineages of many documents at once, sharing the reachability computation."""
-    useful = _reaches_central(edges, central)
+    useful = reaches_central(edges, central)
     return [compute_lineage(edges, central, s, _useful=useful) for s in starts]

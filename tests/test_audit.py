@@ -106,3 +106,17 @@ def test_superseded_bases_come_from_the_registry_with_dates(corpus_store) -> Non
     before = _by_kind(audit(corpus_store, as_of=date(2024, 6, 30)), "superseded-basis")
     assert not any("Luật Hợp tác xã 2023" in f.message for f in before)
     assert any("replaced by Luật Hợp tác xã 2012" in f.message for f in before)
+
+
+def test_findings_come_by_plan_kind_and_subject(corpus_store) -> None:
+    """The report order: plan, kind (in the order of KINDS), subject label; and asking for
+    some kinds gives exactly those findings of the whole audit."""
+    from policykg.queries.audit import KINDS
+
+    findings = audit(corpus_store, as_of=date(2026, 1, 1))
+    keys = [(f.plan, KINDS.index(f.kind), f.subject["label"]) for f in findings]
+    assert keys == sorted(keys) and len(set(keys)) > 100
+    some = ["no-deadline", "agency-defunct"]
+    assert [f.as_dict() for f in audit(corpus_store, as_of=date(2026, 1, 1), kinds=some)] == [
+        f.as_dict() for f in findings if f.kind in some
+    ]
