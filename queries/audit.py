@@ -34,11 +34,12 @@ from urllib.parse import unquote
 from pyoxigraph import Store
 
 from policykg.graph.analyse import no_cycle_collection
+from policykg.graph.emit import span_of_iri
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.task_table import QUOTE_CHARS, split_table
 from policykg.queries import api
 from policykg.queries.lineage import all_lineages, compute_lineage, edge_map, reaches_central
-from policykg.queries.runner import load_query, run_query
+from policykg.queries.runner import load_query, run_query, sort_rows
 from policykg.queries.successors import SuccessionTable
 
 KINDS = (
@@ -303,7 +304,7 @@ class _Audit:
         return {iri for iri, d in self.docs.items() if d["central"]}
 
     def unresolved(self) -> None:
-        rows = run_query(self.store, load_query("unresolved-citations"))
+        rows = unresolved_citations(self.store)
         if not rows:
             return
         by_file_task = defaultdict(list)
@@ -509,6 +510,35 @@ class _Audit:
                     sorted(entry["evidence"], key=lambda e: (e["file"], e["start"])),
                 )
             )
+
+
+def unresolved_citations(store: Store) -> list[dict]:
+    """The rows of ``unresolved-citations.rq``, read by index lookups: the documents known
+    only partially first (few), then the citations of each (one query joining every
+    citation of a national corpus to its span's selectors and filtering at the end takes
+    the store half a minute). Spans are read from their IRIs, by the identity rule."""
+    spec = load_query("citations-of")
+    rows = []
+    for doc in run_query(store, load_query("unidentified-documents")):
+        for c in run_query(store, spec, {"cited": doc["cited"]}):
+            span = span_of_iri(c["span"])
+            if span is None:
+                continue
+            rows.append(
+                {
+                    "citing_key": c["citing_key"],
+                    "cited": doc["cited"],
+                    "cited_key": doc["cited_key"],
+                    "missing": doc["missing"],
+                    "surface": c["surface"],
+                    "file": span[0],
+                    "start": span[1],
+                    "end": span[2],
+                }
+            )
+    unique = list({tuple(r.values()): r for r in rows}.values())  # SELECT DISTINCT
+    sort_rows(unique, (("citing_key", False), ("file", False), ("start", False)))
+    return unique
 
 
 def _in_report_order(findings: list[Finding]) -> list[Finding]:

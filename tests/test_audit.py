@@ -120,3 +120,13 @@ def test_findings_come_by_plan_kind_and_subject(corpus_store) -> None:
     assert [f.as_dict() for f in audit(corpus_store, as_of=date(2026, 1, 1), kinds=some)] == [
         f.as_dict() for f in findings if f.kind in some
     ]
+
+
+def test_the_audit_reads_the_unresolved_citations_the_query_gives(corpus_store) -> None:
+    """The audit reads unresolved citations by index lookups (documents first, then their
+    citations); the rows are those of the public query ``unresolved-citations``."""
+    from policykg.queries.audit import unresolved_citations
+    from policykg.queries.runner import load_query, run_query
+
+    by_query = run_query(corpus_store, load_query("unresolved-citations"))
+    assert unresolved_citations(corpus_store) == by_query and len(by_query) > 3
