@@ -59,9 +59,25 @@ class _Solutions:
         self._names = [str(v) for v in result.vars]
         self._rows = list(result)
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[_Solution]:
+        index = {n: i for i, n in enumerate(self._names)}
         for row in self._rows:
-            yield {n: _to_ox(row[i]) for i, n in enumerate(self._names)}
+            yield _Solution([_to_ox(row[i]) for i in range(len(self._names))], index)
+
+
+class _Solution:
+    """One solution as pyoxigraph's: its terms by position or by variable name."""
+
+    __slots__ = ("_index", "_terms")
+
+    def __init__(self, terms: list, index: dict[str, int]) -> None:
+        self._terms, self._index = terms, index
+
+    def __getitem__(self, key: int | str):
+        return self._terms[key if isinstance(key, int) else self._index[key]]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._terms)
 
 
 class RdflibStore:

@@ -17,8 +17,12 @@ returns rows shaped as the JSON contract in the README says.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from itertools import pairwise
 from urllib.parse import unquote
 
 from pyoxigraph import NamedNode, Store
@@ -26,7 +30,7 @@ from pyoxigraph import NamedNode, Store
 from policykg.graph.emit import span_of_iri
 from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
-from policykg.queries.lineage import all_lineages, edge_map
+from policykg.queries.lineage import all_lineages, edge_map, graph_map
 from policykg.queries.runner import Param, load_query, run_query
 from policykg.queries.successors import SuccessionTable
 
@@ -337,39 +341,80 @@ def task_lineage(store: Store, task: str | None = None) -> list[dict]:
     """Lineage rows for one task, or every task: the paths of its plan up to central directives.
 
     Fast by design at a million tasks: the lineage is computed once per plan over the small
-    graph of documents, and the tasks are joined to it from the plans' task indexes, one row
-    per plan (a task's key is its plan's key, "#" and its path; its IRI the plan's, "/task/"
-    and the path). One task is found by an index lookup of its key or IRI and only its
-    plan's edges are read. Rows are sorted by task key.
+    graph of documents (``lineage-graph.rq``: the edges and, apart, the few central
+    directives, rather than testing each edge's target), and the tasks are joined to it from
+    the plans' task indexes, one row per plan (a task's key is its plan's key, "#" and its
+    path; its IRI the plan's, "/task/" and the path). One task is found by an index lookup
+    of its key or IRI and only its plan's edges are read. Rows are sorted by task key.
+
+    Every row is a plain dict, built here, as the JSON contract says: no lazy or compact row
+    type (``json.dumps`` reads a list's items directly, so rows built on access would not
+    serialise). What makes a million of them cheap: a plan's tasks share its ``paths`` and
+    ``central`` lists (they are the same for every task of the plan; as before, callers must
+    not mutate them), each row is built in one step from its plan's key and IRI prefixes,
+    the cyclic garbage collector is paused while the rows are built (it would otherwise run
+    about 500 times at 100,000 tasks, over an ever larger heap), and the rows are not
+    sorted again when they are in key order by construction (plans by key, each plan's tasks
+    by path as its index lists them), which holds unless a plan's key + "#" begins another
+    plan's key (checked; the rows are then sorted).
     """
     if task is not None:
         return _one_task_lineage(store, task)
-    labels = _document_labels(store)
-    tasks = _tasks_by_plan(store, labels)
-    edges, central = edge_map(run_query(store, load_query("up-edges")))
-    by_plan = {
-        lin.start: (
-            [[_label(labels, iri) for iri in path] for path in lin.paths],
-            [_label(labels, iri) for iri in lin.central],
-        )
-        for lin in all_lineages(edges, central, list(tasks))
-    }
-    rows: list[dict] = []
-    for plan, found in tasks.items():
-        paths, reached = by_plan[plan]
-        rows += [
-            {"task": {"iri": iri, "key": key}, "paths": paths, "central": reached}
-            for key, iri in found
-        ]
-    rows.sort(key=lambda r: r["task"]["key"])  # already in order but for unusual keys: O(n)
+    with _gc_paused():
+        labels = _document_labels(store)
+        tasks = _tasks_by_plan(store, labels)
+        edges, central = graph_map(run_query(store, load_query("lineage-graph")))
+        rows: list[dict] = []
+        for lin in all_lineages(edges, central, list(tasks)):
+            paths = [[_label(labels, iri) for iri in path] for path in lin.paths]
+            reached = [_label(labels, iri) for iri in lin.central]
+            key, iri, encoded = tasks[lin.start]
+            rows += [
+                {
+                    "task": {"iri": iri + e, "key": key + (unquote(e) if "%" in e else e)},
+                    "paths": paths,
+                    "central": reached,
+                }
+                for e in encoded
+            ]
+        if not _plans_in_key_order([key for key, _, _ in tasks.values()]):
+            rows.sort(key=lambda r: r["task"]["key"])
     return rows
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small acyclic containers are made (it
+    would run every 700 of them and, as the heap grows, scan all of it again)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _plans_in_key_order(prefixes: list[str]) -> bool:
+    """Whether tasks listed plan by plan, plans in the order of their keys + "#" (given, so
+    sorted) and each plan's tasks by path, are in task-key order: they are unless one
+    prefix begins another (a plan key such as ``x#y`` beside ``x``), whose tasks may then
+    sort between the other's. Where one prefix begins a later one, it begins the next.
+
+    >>> _plans_in_key_order(["a#", "a-b#", "b#"]), _plans_in_key_order(["x#", "x#y#"])
+    (True, False)
+    """
+    return not any(b.startswith(a) for a, b in pairwise(prefixes))
 
 
 def _tasks_by_plan(
     store: Store, labels: dict[str, tuple[str, str | None]]
-) -> dict[str, list[tuple[str, str]]]:
-    """Each plan's tasks as (key, IRI), plans and tasks in key order, from the plans' task
-    indexes (one row per plan); from one row per task where a graph has no index."""
+) -> dict[str, tuple[str, str, list[str]]]:
+    """Each plan's tasks as (key prefix, IRI prefix, paths as they end the task IRIs), plans
+    in the order of their keys + "#" and tasks in path order, from the plans' task indexes
+    (one row per plan; the build sorts each index); from one row per task where a graph has
+    no index. A task's key is the key prefix and its path (unquoted), its IRI the IRI
+    prefix and its encoded path."""
     indexes: dict[str, list[str]] = defaultdict(list)  # paths as they end the task IRIs
     for r in run_query(store, load_query("task-index")):
         indexes[r["plan"]].append(r["index"])
@@ -383,8 +428,7 @@ def _tasks_by_plan(
             encoded = found[0].split("\n")
         else:
             encoded = sorted(set("\n".join(found).split("\n")), key=unquote)
-        key, iri = labels[plan][0] + "#", plan + "/task/"
-        out[plan] = [(key + (unquote(e) if "%" in e else e), iri + e) for e in encoded]
+        out[plan] = (labels[plan][0] + "#", plan + "/task/", encoded)
     return out
 
 

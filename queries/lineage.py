@@ -41,6 +41,30 @@ def edge_map(rows: Iterable[dict]) -> tuple[dict[str, list[str]], set[str]]:
     return {k: sorted(v) for k, v in edges.items()}, central
 
 
+def graph_map(rows: Iterable[dict]) -> tuple[dict[str, list[str]], set[str]]:
+    """Adjacency and central set as :func:`edge_map` gives them, from the two kinds of rows
+    of ``lineage-graph.rq``: edges (``from``, ``to``) and central directives (``central``).
+
+    Only the central directives an edge leads to are kept, as in :func:`edge_map` (whose rows
+    say whether each edge's target is one): any other is on no path.
+
+    >>> rows = [{"from": "a", "to": "b", "central": None}, {"from": "a", "to": "c",
+    ...     "central": None}, {"from": None, "to": None, "central": "b"},
+    ...     {"from": None, "to": None, "central": "z"}]
+    >>> graph_map(rows)
+    ({'a': ['b', 'c']}, {'b'})
+    """
+    edges: dict[str, set[str]] = defaultdict(set)
+    central: set[str] = set()
+    for row in rows:
+        if row["central"] is not None:
+            central.add(row["central"])
+        else:
+            edges[row["from"]].add(row["to"])
+    targets = {t for targets in edges.values() for t in targets}
+    return {k: sorted(v) for k, v in edges.items()}, central & targets
+
+
 def reaches_central(edges: dict[str, list[str]], central: set[str]) -> set[str]:
     """Every node from which some central directive is reachable upwards (or is one).
 

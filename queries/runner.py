@@ -302,5 +302,6 @@ def run_embedded(store: Store, spec: QuerySpec, substitutions: Bindings) -> list
         )
     except SyntaxError as e:
         raise BadQuery(f"{spec.path}: not valid SPARQL: {e}") from None
-    names = [v.value for v in solutions.variables]
-    return [{n: python_value(row[n]) for n in names} for row in solutions]
+    # by position: looking a term up by its variable's name costs more than converting it
+    columns = list(enumerate(v.value for v in solutions.variables))
+    return [{n: python_value(row[i]) for i, n in columns} for row in solutions]

@@ -230,3 +230,35 @@ def test_a_graph_without_task_indexes_gives_the_same_lineage(corpus_build, corpu
     store = Store()
     store.load("\n".join(old).encode("utf-8"), format=RdfFormat.N_QUADS)
     assert api.task_lineage(store) == api.task_lineage(corpus_store)
+
+
+def test_the_lineage_of_all_tasks_is_in_key_order_when_plan_keys_nest() -> None:
+    """The rows come out in key order without a sort when plans are listed by key and each
+    plan's tasks by path; a plan key that begins another's with "#" breaks that, and the
+    rows are then sorted. Also: an edge from a plan whose target is a central directive
+    (and only that one) makes a path, and every task of a plan shares its plan's lineage."""
+    from pyoxigraph import RdfFormat, Store
+
+    pkg, doc = "https://w3id.org/policykg/ontology#", "https://example.org/doc/"
+    g, a = "<https://example.org/graph>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    quads = [
+        f'<{doc}p> <{pkg}key> "p" {g} .',
+        f'<{doc}p> <{pkg}taskIndex> "b\\nz" {g} .',
+        f'<{doc}pa> <{pkg}key> "p#a" {g} .',
+        f'<{doc}pa> <{pkg}taskIndex> "x%20y" {g} .',
+        f"<{doc}pa> <{pkg}implements> <{doc}c> {g} .",
+        f'<{doc}c> <{pkg}key> "c" {g} .',
+        f'<{doc}c> <{pkg}number> "1-NQ/TW" {g} .',
+        f"<{doc}c> {a} <{pkg}CentralDirective> {g} .",
+        f"<{doc}z> {a} <{pkg}CentralDirective> {g} .",
+    ]
+    quads += [f"<{doc}{d}> {a} <{pkg}Document> {g} ." for d in ("p", "pa", "c")]
+    store = Store()
+    store.load("\n".join(quads).encode("utf-8"), format=RdfFormat.N_QUADS)
+    rows = api.task_lineage(store)
+    assert [r["task"]["key"] for r in rows] == ["p#a#x y", "p#b", "p#z"]
+    assert rows[0]["task"]["iri"] == f"{doc}pa/task/x%20y"
+    central = {"iri": f"{doc}c", "number": "1-NQ/TW", "key": "c"}
+    assert rows[0]["central"] == [central]
+    assert rows[0]["paths"] == [[{"iri": f"{doc}pa", "number": None, "key": "p#a"}, central]]
+    assert rows[1]["paths"] == rows[2]["paths"] == [] and rows[1]["central"] == []
