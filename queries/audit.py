@@ -38,7 +38,7 @@ from policykg.graph.emit import span_of_iri
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.task_table import QUOTE_CHARS, split_table
 from policykg.queries import api
-from policykg.queries.lineage import all_lineages, compute_lineage, edge_map, reaches_central
+from policykg.queries.lineage import all_lineages, compute_lineage, graph_map, reaches_central
 from policykg.queries.runner import load_query, run_query, sort_rows
 from policykg.queries.successors import SuccessionTable
 
@@ -214,7 +214,7 @@ class _Audit:
         tasks = _tasks_from_tables(store, self.docs)
         self.tasks = tasks if tasks is not None else _tasks_from_triples(store, as_of)
         self.successions = SuccessionTable.read(store)
-        self.edges, self.central = edge_map(run_query(store, load_query("up-edges")))
+        self.edges, self.central = graph_map(run_query(store, load_query("lineage-graph")))
         self.out: list[Finding] = []
         self._bases: dict[str, list[str]] = {}
         self._useful: set[str] | None = None
