@@ -139,7 +139,7 @@ def _tasks_from_triples(store: Store, as_of: date) -> list[_Task]:
     ]
 
 
-def _tasks_from_tables(store: Store, docs: dict[str, dict]) -> list[_Task] | None:
+def _tasks_from_tables(store: Store, docs: _Documents) -> list[_Task] | None:
     """The audit's tasks read from the plans' task tables, one row per plan and file (None
     when the graph has none)."""
     tables = run_query(store, load_query("task-tables"))
@@ -151,7 +151,7 @@ def _tasks_from_tables(store: Store, docs: dict[str, dict]) -> list[_Task] | Non
     out: dict[str, _Task] = {}
     for r in tables:
         plan = r["plan"]
-        plan_key = docs[plan]["key"]
+        plan_key = docs.key(plan)
         file, agencies, cited, rows = split_table(r["table"])
         named = [sorted((n, iri) for n in names.get(iri, ())) for iri in agencies]
         for f in rows:
@@ -206,11 +206,77 @@ def _merged(a: _Task, b: _Task) -> _Task:
     )
 
 
+class _Documents:
+    """What the audit knows of documents: every document's key and number, the central
+    directives and attachments (a few rows per plan); type, date and relations only of the
+    documents a finding names, each read once by an index lookup (reading every document
+    with its relations costs seconds at national scale).
+
+    ``full`` gives a document as :func:`api.documents` shapes it (the keys the audit reads).
+    """
+
+    _RELATIONS = ("implements", "based_on", "replaces", "amends", "attached_to", "cites")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.labels = {
+            r["doc"]: (r["key"], r["number"])
+            for r in run_query(store, load_query("document-labels"))
+        }
+        self.central = {r["doc"] for r in run_query(store, load_query("central-directives"))} & set(
+            self.labels
+        )
+        self._attached: dict[str, list[str]] = defaultdict(list)
+        for r in run_query(store, load_query("attachments")):
+            if r["doc"] in self.labels and r["other"] in self.labels:
+                self._attached[r["doc"]].append(r["other"])
+        self._full: dict[str, dict | None] = {}
+        self._by_key: dict[str, str] | None = None
+
+    def key(self, iri: str) -> str:
+        return self.labels[iri][0]
+
+    def attached(self, iri: str) -> list[str]:
+        """The documents ``iri`` is attached to (sorted by key, as the document list)."""
+        return sorted(self._attached.get(iri, ()), key=lambda o: self.labels[o][0])
+
+    def iri_of_key(self, key: str) -> str:
+        if self._by_key is None:
+            self._by_key = {}
+            for iri, (k, _) in self.labels.items():
+                self._by_key.setdefault(k, iri)
+        return self._by_key.get(key, "")
+
+    def full(self, iri: str) -> dict | None:
+        """The document with its type, date and relations (None if the graph has none)."""
+        if iri not in self._full:
+            self._full[iri] = self._read(iri) if iri in self.labels else None
+        return self._full[iri]
+
+    def _read(self, iri: str) -> dict:
+        key, number = self.labels[iri]
+        facts = run_query(self.store, load_query("document-facts"), {"doc": iri})
+        doc = {
+            "iri": iri,
+            "key": key,
+            "number": number,
+            "type": facts[0]["type"] if facts else None,
+            "date": facts[0]["date"] if facts else None,
+            "central": iri in self.central,
+        }
+        doc.update({k: [] for k in self._RELATIONS})
+        for r in run_query(self.store, load_query("document-relations"), {"doc": iri}):
+            doc[r["relation"]].append(
+                {"iri": r["other"], "number": r["other_number"], "key": r["other_key"]}
+            )
+        return doc
+
+
 class _Audit:
     def __init__(self, store: Store, as_of: date):
         self.store = store
         self.as_of = as_of
-        self.docs = {d["iri"]: d for d in api.documents(store)}
+        self.docs = _Documents(store)
         tasks = _tasks_from_tables(store, self.docs)
         self.tasks = tasks if tasks is not None else _tasks_from_triples(store, as_of)
         self.successions = SuccessionTable.read(store)
@@ -219,16 +285,16 @@ class _Audit:
         self._bases: dict[str, list[str]] = {}
         self._useful: set[str] | None = None
 
-    def plan_bases(self, plan: dict) -> list[str]:
+    def plan_bases(self, plan: str) -> list[str]:
         """What a plan rests on: itself, the decision issuing it, what either names in its
         "căn cứ" or implements, and every document on their paths to central directives
         (computed once per plan: a plan has thousands of tasks at national scale)."""
-        if plan["iri"] not in self._bases:
-            self._bases[plan["iri"]] = self._plan_bases(plan)
-        return self._bases[plan["iri"]]
+        if plan not in self._bases:
+            self._bases[plan] = self._plan_bases(plan)
+        return self._bases[plan]
 
-    def _plan_bases(self, plan: dict) -> list[str]:
-        starts = [plan["iri"]] + [a["iri"] for a in plan["attached_to"]]
+    def _plan_bases(self, plan: str) -> list[str]:
+        starts = [plan, *self.docs.attached(plan)]
         out: list[str] = list(starts)
         for start in starts:
             out += self.edges.get(start, [])
@@ -269,7 +335,7 @@ class _Audit:
     def no_path(self) -> None:
         by_plan = self._by_plan()
         plans = sorted(by_plan)
-        starts = {p: [p] + [a["iri"] for a in self.docs[p]["attached_to"]] for p in plans}
+        starts = {p: [p, *self.docs.attached(p)] for p in plans}
         flat = [s for ss in starts.values() for s in ss]
         reached = {
             lin.start: bool(lin.paths) for lin in all_lineages(self.edges, self.central, flat)
@@ -278,7 +344,7 @@ class _Audit:
         for plan_iri in plans:
             if any(reached.get(s) for s in starts[plan_iri]):
                 continue
-            plan = self.docs[plan_iri]
+            plan = self.docs.full(plan_iri)
             mentioned = sorted(
                 c["number"] or c["key"] for c in plan["cites"] if c["iri"] in central
             )
@@ -301,7 +367,7 @@ class _Audit:
             ]
 
     def _central_set(self) -> set[str]:
-        return {iri for iri, d in self.docs.items() if d["central"]}
+        return self.docs.central
 
     def unresolved(self) -> None:
         rows = unresolved_citations(self.store)
@@ -343,14 +409,14 @@ class _Audit:
             )
 
     def _iri_of_key(self, key: str) -> str:
-        return next((iri for iri, d in self.docs.items() if d["key"] == key), "")
+        return self.docs.iri_of_key(key)
 
     def superseded(self) -> None:
         replaced: dict[str, list[dict]] = defaultdict(list)
         for r in run_query(self.store, load_query("replaced-documents")):
             if r["relation"] != "replaces":
                 continue
-            since = r["in_force"] or (self.docs.get(r["by"]) or {}).get("date")
+            since = r["in_force"] or (self.docs.full(r["by"]) or {}).get("date")
             if since and date.fromisoformat(since) > self.as_of:
                 continue
             replaced[r["replaced"]].append({**r, "since": since})
@@ -363,7 +429,7 @@ class _Audit:
             if basis not in causes:
                 causes[basis] = []
                 for r in replaced.get(basis, ()):
-                    doc = self.docs.get(basis, {"key": r["replaced_key"], "number": None})
+                    doc = self.docs.full(basis) or {"key": r["replaced_key"], "number": None}
                     name = _label(doc)
                     since = f" in force since {r['since']}" if r["since"] else ""
                     where = "curated registry" if r["curated"] else "a corpus text"
@@ -380,8 +446,8 @@ class _Audit:
             return causes[basis]
 
         for plan_iri, tasks in self._by_plan().items():
-            plan = self.docs[plan_iri]
-            bases = self.plan_bases(plan)
+            plan_key = self.docs.key(plan_iri)
+            bases = self.plan_bases(plan_iri)
             own = set(bases)
             shared = [c for b in bases for c in because(b)]
             for task in tasks:
@@ -390,7 +456,7 @@ class _Audit:
                     more = [b for b in dict.fromkeys(task.cites) if b not in own]
                     found = shared + [c for b in more for c in because(b)]
                 self.out += [
-                    Finding("superseded-basis", _task_subject(task), msg, plan["key"], ev)
+                    Finding("superseded-basis", _task_subject(task), msg, plan_key, ev)
                     for msg, ev in found
                 ]
 
