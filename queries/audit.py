@@ -36,7 +36,7 @@ from pyoxigraph import Store
 from policykg.graph.analyse import no_cycle_collection
 from policykg.graph.emit import span_of_iri
 from policykg.ontology.errors import PolicyKGError
-from policykg.ontology.task_table import QUOTE_CHARS, split_table
+from policykg.ontology.task_table import QUOTE_CHARS, escape, split_table
 from policykg.queries import api
 from policykg.queries.lineage import all_lineages, compute_lineage, graph_map, reaches_central
 from policykg.queries.runner import load_query, run_query, sort_rows
@@ -112,8 +112,8 @@ class _Task:
     lead: list[tuple[str, str]]  # (name, IRI), sorted
     coordinating: list[tuple[str, str]]
     requested: bool
-    deadline: tuple[str, str | None] | None  # (text, end)
-    quote: str
+    deadline: tuple[str, str | None] | None  # (text escaped as in a task table, end)
+    quote: str  # the start of the text, escaped as in a task table
     cites: list[str]
 
 
@@ -131,8 +131,10 @@ def _tasks_from_triples(store: Store, as_of: date) -> list[_Task]:
             [(a["name"], a["iri"]) for a in t["lead"]],
             [(a["name"], a["iri"]) for a in t["coordinating"]],
             bool(t["requested"]),
-            None if t["deadline"] is None else (t["deadline"]["text"], t["deadline"]["end"]),
-            t["text"][:QUOTE_CHARS],
+            None
+            if t["deadline"] is None
+            else (escape(t["deadline"]["text"]), t["deadline"]["end"]),
+            escape(t["text"][:QUOTE_CHARS]),
             [c["iri"] for c in t["cites"]],
         )
         for t in api.tasks(store, as_of=as_of)
@@ -148,32 +150,60 @@ def _tasks_from_tables(store: Store, docs: _Documents) -> list[_Task] | None:
     names: dict[str, list[str]] = defaultdict(list)
     for r in run_query(store, load_query("agency-names")):
         names[r["agency"]].append(r["name"])
-    out: dict[str, _Task] = {}
+    by_plan: dict[str, list[str]] = defaultdict(list)
     for r in tables:
-        plan = r["plan"]
-        plan_key = docs.key(plan)
-        file, agencies, cited, rows = split_table(r["table"])
-        named = [sorted((n, iri) for n in names.get(iri, ())) for iri in agencies]
-        for f in rows:
-            iri = f"{plan}/task/{f[0]}"
-            task = _Task(
-                iri,
-                f"{plan_key}#{unquote(f[0]) if '%' in f[0] else f[0]}",
-                plan,
-                plan_key,
-                file,
-                int(f[1]) if f[1] else None,
-                int(f[2]) if f[2] else None,
-                _named(named, f[3]),
-                _named(named, f[4]),
-                f[5] == "1",
-                (unquote(f[8]), f[7] or None) if f[6] == "1" else None,
-                unquote(f[10]),
-                [cited[int(i)] for i in f[9].split()],
-            )
-            seen = out.get(iri)
-            out[iri] = task if seen is None else _merged(seen, task)
-    return list(out.values())
+        by_plan[r["plan"]].append(r["table"])
+    out: list[_Task] = []
+    for plan, texts in by_plan.items():
+        found: list[_Task] = []
+        for text in texts:
+            found += _table_tasks(plan, docs.key(plan), text, names)
+        if len(texts) > 1:  # a plan read from several files: a task once
+            merged: dict[str, _Task] = {}
+            for t in found:
+                merged[t.iri] = _merged(merged[t.iri], t) if t.iri in merged else t
+            found = list(merged.values())
+        out += found
+    return out
+
+
+def _table_tasks(plan: str, plan_key: str, text: str, names: dict[str, list[str]]) -> list[_Task]:
+    """The tasks of one table (a million at national scale: kept lean; free text stays
+    escaped until a finding quotes it)."""
+    file, agencies, cited, rows = split_table(text)
+    named = [sorted((n, iri) for n in names.get(iri, ())) for iri in agencies]
+    prefix, key_prefix = f"{plan}/task/", f"{plan_key}#"
+    none: list = []  # shared by the tasks that name none (never changed)
+    return [
+        _Task(
+            prefix + path,
+            key_prefix + (unquote(path) if "%" in path else path),
+            plan,
+            plan_key,
+            file,
+            int(start) if start else None,
+            int(end) if end else None,
+            (named[int(lead)] if " " not in lead else _named(named, lead)) if lead else none,
+            (named[int(co)] if " " not in co else _named(named, co)) if co else none,
+            requested == "1",
+            (d_text, d_end or None) if has_deadline == "1" else None,
+            quote,
+            [cited[int(i)] for i in cites.split()] if cites else none,
+        )
+        for (
+            path,
+            start,
+            end,
+            lead,
+            co,
+            requested,
+            has_deadline,
+            d_end,
+            d_text,
+            cites,
+            quote,
+        ) in rows
+    ]
 
 
 def _named(named: list[list[tuple[str, str]]], refs: str) -> list[tuple[str, str]]:
@@ -516,7 +546,14 @@ class _Audit:
             )
             if not (no_lead or deadline is None or passed):
                 continue
-            span = [{"file": task.file, "start": task.start, "end": task.end, "quote": task.quote}]
+            span = [
+                {
+                    "file": task.file,
+                    "start": task.start,
+                    "end": task.end,
+                    "quote": unquote(task.quote),
+                }
+            ]
             if no_lead:
                 self.out.append(
                     Finding(
@@ -542,7 +579,7 @@ class _Audit:
                     Finding(
                         "deadline-passed",
                         _task_subject(task),
-                        f"the deadline ({deadline[0]}) ended on {deadline[1]}, before "
+                        f"the deadline ({unquote(deadline[0])}) ended on {deadline[1]}, before "
                         f"{as_of}; whether the task was done is not known",
                         plan,
                         span,
