@@ -156,6 +156,11 @@ _BASELINE_CHILD = textwrap.dedent(
     if not lean:
         print(json.dumps({"audit": timed(lambda: audit.audit(store, as_of=AS_OF), 1)[0]}),
               flush=True)
+    from policykg.bench.run import NAIVE_ALL
+    from policykg.queries.runner import load_query, run_query
+    naive = load_query(str(NAIVE_ALL))  # the same SPARQL on both stores: the engines compared
+    print(json.dumps({"lineage_all_naive": timed(lambda: len(run_query(store, naive)), 1)[0]}),
+          flush=True)
     """
 )
 
@@ -391,7 +396,7 @@ def render_size(label: str, r: dict) -> str:
         ratio = f"{bmed / m['median']:.1f}×" if bmed else "—"
         if key in ("lineage_all_naive", "lineage_one_naive"):
             chosen = r["queries"][key.removesuffix("_naive")]["median"]
-            ratio = f"naive ÷ chosen: {m['median'] / chosen:.1f}×"
+            ratio = (f"{ratio}; " if bmed else "") + f"naive ÷ chosen: {m['median'] / chosen:.1f}×"
         if m.get("runs", 3) < 3:  # fewer repeats asked, or stopped after BUDGET seconds
             name += f" ({m['runs']} run{'s' if m['runs'] > 1 else ''})"
         lines.append(
@@ -399,8 +404,10 @@ def render_size(label: str, r: dict) -> str:
             f"{_fmt(m['max'], unit)} | {_fmt(bmed, unit)} | {ratio} | {target} |"
         )
     if base:
-        wanted = ("lineage_all", "lineage_one", "agencies") + (
-            () if base.get("lean") else ("audit",)
+        wanted = (
+            ("lineage_all", "lineage_one", "agencies")
+            + (() if base.get("lean") else ("audit",))
+            + ("lineage_all_naive",)
         )
         missing = [k for k in wanted if k not in base]
         lines += [
