@@ -485,20 +485,26 @@ class _Audit:
                 if task.cites:
                     more = [b for b in dict.fromkeys(task.cites) if b not in own]
                     found = shared + [c for b in more for c in because(b)]
-                self.out += [
-                    Finding("superseded-basis", _task_subject(task), msg, plan_key, ev)
-                    for msg, ev in found
-                ]
+                if found:
+                    subject = _task_subject(task)  # one dict for the task's findings
+                    self.out += [
+                        Finding("superseded-basis", subject, msg, plan_key, ev) for msg, ev in found
+                    ]
 
     def defunct(self) -> None:
-        causes: dict[tuple[str, str, str], tuple[str, list[dict]] | None] = {}
+        causes: dict[str, dict[tuple[str, str], tuple[str, list[dict]] | None]] = {
+            "lead": {},
+            "coordinating": {},
+        }
 
-        def because(iri: str, name: str, role: str) -> tuple[str, list[dict]] | None:
+        def because(named: tuple[str, str], role: str) -> tuple[str, list[dict]] | None:
             """(message, evidence) when the agency is defunct as of the date (once each)."""
-            if (iri, name, role) not in causes:
+            known = causes[role]
+            if named not in known:
+                name, iri = named
                 status = self.successions.status(iri, self.as_of)
                 e = status.ending
-                causes[iri, name, role] = (
+                known[named] = (
                     None
                     if e is None
                     else (
@@ -516,21 +522,21 @@ class _Audit:
                         ],
                     )
                 )
-            return causes[iri, name, role]
+            return known[named]
 
+        lead, coordinating = causes["lead"], causes["coordinating"]
         for task in self.tasks:
-            for role, named in (("lead", task.lead), ("coordinating", task.coordinating)):
-                for name, iri in named:
-                    found = because(iri, name, role)
+            subject = None
+            for role, named, known in (
+                ("lead", task.lead, lead),
+                ("coordinating", task.coordinating, coordinating),
+            ):
+                for entry in named:
+                    found = known[entry] if entry in known else because(entry, role)
                     if found is not None:
+                        subject = subject or _task_subject(task)
                         self.out.append(
-                            Finding(
-                                "agency-defunct",
-                                _task_subject(task),
-                                found[0],
-                                task.plan_key,
-                                found[1],
-                            )
+                            Finding("agency-defunct", subject, found[0], task.plan_key, found[1])
                         )
 
     def lead_and_deadline(self) -> None:
@@ -542,10 +548,15 @@ class _Audit:
             passed = (
                 deadline is not None
                 and deadline[1] is not None
-                and date.fromisoformat(deadline[1]) < self.as_of
+                and (  # ISO dates compare as text
+                    deadline[1] < as_of
+                    if len(deadline[1]) == 10
+                    else date.fromisoformat(deadline[1]) < self.as_of
+                )
             )
             if not (no_lead or deadline is None or passed):
                 continue
+            subject = _task_subject(task)  # one dict for the task's findings
             span = [
                 {
                     "file": task.file,
@@ -558,7 +569,7 @@ class _Audit:
                 self.out.append(
                     Finding(
                         "no-lead",
-                        _task_subject(task),
+                        subject,
                         "no agency is named to lead this task",
                         plan,
                         span,
@@ -568,7 +579,7 @@ class _Audit:
                 self.out.append(
                     Finding(
                         "no-deadline",
-                        _task_subject(task),
+                        subject,
                         "no deadline is given for this task or its group",
                         plan,
                         span,
@@ -578,7 +589,7 @@ class _Audit:
                 self.out.append(
                     Finding(
                         "deadline-passed",
-                        _task_subject(task),
+                        subject,
                         f"the deadline ({unquote(deadline[0])}) ended on {deadline[1]}, before "
                         f"{as_of}; whether the task was done is not known",
                         plan,
