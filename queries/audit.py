@@ -400,7 +400,7 @@ class _Audit:
         return self.docs.central
 
     def unresolved(self) -> None:
-        rows = unresolved_citations(self.store)
+        rows = unresolved_citations(self.store, self.docs.labels)
         if not rows:
             return
         by_file_task = defaultdict(list)
@@ -626,21 +626,22 @@ class _Audit:
             )
 
 
-def unresolved_citations(store: Store) -> list[dict]:
+def unresolved_citations(store: Store, labels: dict[str, tuple[str, str | None]]) -> list[dict]:
     """The rows of ``unresolved-citations.rq``, read by index lookups: the documents known
     only partially first (few), then the citations of each (one query joining every
     citation of a national corpus to its span's selectors and filtering at the end takes
-    the store half a minute). Spans are read from their IRIs, by the identity rule."""
+    the store half a minute). Spans are read from their IRIs, by the identity rule; the
+    citing document's key from ``labels`` (document IRI → key, number)."""
     spec = load_query("citations-of")
     rows = []
     for doc in run_query(store, load_query("unidentified-documents")):
         for c in run_query(store, spec, {"cited": doc["cited"]}):
             span = span_of_iri(c["span"])
-            if span is None:
+            if span is None or c["citing"] not in labels:
                 continue
             rows.append(
                 {
-                    "citing_key": c["citing_key"],
+                    "citing_key": labels[c["citing"]][0],
                     "cited": doc["cited"],
                     "cited_key": doc["cited_key"],
                     "missing": doc["missing"],

@@ -129,4 +129,8 @@ def test_the_audit_reads_the_unresolved_citations_the_query_gives(corpus_store) 
     from policykg.queries.runner import load_query, run_query
 
     by_query = run_query(corpus_store, load_query("unresolved-citations"))
-    assert unresolved_citations(corpus_store) == by_query and len(by_query) > 3
+    labels = {
+        r["doc"]: (r["key"], r["number"])
+        for r in run_query(corpus_store, load_query("document-labels"))
+    }
+    assert unresolved_citations(corpus_store, labels) == by_query and len(by_query) > 3
