@@ -108,6 +108,7 @@ def timed(fn: Callable[[], object], repeat: int, budget: float = BUDGET) -> tupl
     spent; ``runs`` says how many), and the last result."""
     times, result = [], None
     for _ in range(repeat):
+        result = None  # the previous call's result is freed outside the clock
         t = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t)
