@@ -112,6 +112,27 @@ def span_of_iri(iri: str) -> tuple[str, int, int] | None:
     return unquote(head[len(prefix) :]), int(start), int(end)
 
 
+_CITATION_PREFIX = str(ID["citation/"])
+
+
+def citation_iri(span: str) -> str:
+    """The IRI of a citation: the IRI of the span it was read from, under ``citation/``.
+
+    >>> c = citation_iri(span_iri("a.txt", 3, 9)); c
+    'https://w3id.org/policykg/id/citation/a.txt/span/3-9'
+    >>> span_of_citation_iri(c)
+    ('a.txt', 3, 9)
+    """
+    return _CITATION_PREFIX + span.split("/source/", 1)[1]
+
+
+def span_of_citation_iri(iri: str) -> tuple[str, int, int] | None:
+    """(file, start, end) of the span a citation IRI made by :func:`citation_iri` names."""
+    if not iri.startswith(_CITATION_PREFIX):
+        return None
+    return span_of_iri(_SOURCE_PREFIX + iri[len(_CITATION_PREFIX) :])
+
+
 def agency_path(jurisdiction: str, name: str) -> str:
     """The IRI path of an agency: its jurisdiction and canonical name."""
     return f"agency/{jurisdiction}/" + "-".join(
@@ -363,7 +384,7 @@ class Emitter:
         """One mention of a document in another's text."""
         ev = Evidence(file, mention.start, mention.end)
         span = self.span(ev)
-        c = str(ID["citation/" + span.split("/source/", 1)[1]])
+        c = citation_iri(span)
         self.iri(c, RDF.type, PKG.Citation)
         self.iri(c, PKG.citingDocument, doc_iri(docs[citing]))
         self.iri(c, PKG.citedDocument, doc_iri(docs[cited]))

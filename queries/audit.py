@@ -28,13 +28,14 @@ import html
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from urllib.parse import unquote
 
 from pyoxigraph import Store
 
 from policykg.graph.analyse import no_cycle_collection
-from policykg.graph.emit import span_of_iri
+from policykg.graph.emit import span_of_citation_iri
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.task_table import QUOTE_CHARS, escape, split_table
 from policykg.queries import api
@@ -403,12 +404,13 @@ class _Audit:
         rows = unresolved_citations(self.store, self.docs.labels)
         if not rows:
             return
+        files = {r["file"] for r in rows}
         by_file_task = defaultdict(list)
         for t in self.tasks:
-            if t.start is not None and t.end is not None:
+            if t.file in files and t.start is not None and t.end is not None:
                 by_file_task[t.file].append(t)
         for tasks in by_file_task.values():
-            tasks.sort(key=lambda t: (t.start, t.key))
+            tasks.sort(key=attrgetter("start", "key"))
         for r in rows:
             task = next(
                 (t for t in by_file_task.get(r["file"], []) if t.start <= r["start"] < t.end),
@@ -630,13 +632,14 @@ def unresolved_citations(store: Store, labels: dict[str, tuple[str, str | None]]
     """The rows of ``unresolved-citations.rq``, read by index lookups: the documents known
     only partially first (few), then the citations of each (one query joining every
     citation of a national corpus to its span's selectors and filtering at the end takes
-    the store half a minute). Spans are read from their IRIs, by the identity rule; the
+    the store half a minute). Spans are read from the citations' IRIs, by the identity
+    rule; the
     citing document's key from ``labels`` (document IRI → key, number)."""
     spec = load_query("citations-of")
     rows = []
     for doc in run_query(store, load_query("unidentified-documents")):
         for c in run_query(store, spec, {"cited": doc["cited"]}):
-            span = span_of_iri(c["span"])
+            span = span_of_citation_iri(c["citation"])
             if span is None or c["citing"] not in labels:
                 continue
             rows.append(
