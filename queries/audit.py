@@ -310,9 +310,11 @@ class _Audit:
         self.docs = _Documents(store)
         tasks = _tasks_from_tables(store, self.docs)
         self.tasks = tasks if tasks is not None else _tasks_from_triples(store, as_of)
+        # in key order, so the findings of each task kind come in report order as found
+        self.tasks.sort(key=attrgetter("key"))
         self.successions = SuccessionTable.read(store)
         self.edges, self.central = graph_map(run_query(store, load_query("lineage-graph")))
-        self.out: list[Finding] = []
+        self.out = _Groups()
         self._bases: dict[str, list[str]] = {}
         self._useful: set[str] | None = None
 
@@ -350,7 +352,8 @@ class _Audit:
                 find()
         if {"no-lead", "no-deadline", "deadline-passed"} & set(kinds):
             self.lead_and_deadline()
-        return _in_report_order([f for f in self.out if f.kind in kinds])
+        # the kinds found task by task (tasks in key order) need no sorting
+        return self.out.in_report_order(kinds, unsorted={"unresolved-citation", "inconsistency"})
 
     # kinds ------------------------------------------------------------------------------
 
@@ -392,10 +395,10 @@ class _Audit:
                 {"iri": c["iri"], "label": c["number"] or c["key"]}
                 for c in plan["implements"] + plan["based_on"]
             ]
-            self.out += [
+            self.out.of(plan["key"], "no-path-to-central").extend(
                 Finding("no-path-to-central", _task_subject(t), message, plan["key"], evidence)
                 for t in by_plan[plan_iri]
-            ]
+            )
 
     def _central_set(self) -> set[str]:
         return self.docs.central
@@ -422,7 +425,7 @@ class _Audit:
                 if task
                 else {"iri": self._iri_of_key(plan_key), "label": plan_key}
             )
-            self.out.append(
+            self.out.add(
                 Finding(
                     "unresolved-citation",
                     subject,
@@ -479,6 +482,7 @@ class _Audit:
 
         for plan_iri, tasks in self._by_plan().items():
             plan_key = self.docs.key(plan_iri)
+            group = self.out.of(plan_key, "superseded-basis")
             bases = self.plan_bases(plan_iri)
             own = set(bases)
             shared = [c for b in bases for c in because(b)]
@@ -489,7 +493,7 @@ class _Audit:
                     found = shared + [c for b in more for c in because(b)]
                 if found:
                     subject = _task_subject(task)  # one dict for the task's findings
-                    self.out += [
+                    group += [
                         Finding("superseded-basis", subject, msg, plan_key, ev) for msg, ev in found
                     ]
 
@@ -527,24 +531,30 @@ class _Audit:
             return known[named]
 
         lead, coordinating = causes["lead"], causes["coordinating"]
+        plan, group = None, []
         for task in self.tasks:
             subject = None
-            for role, named, known in (
-                ("lead", task.lead, lead),
-                ("coordinating", task.coordinating, coordinating),
-            ):
-                for entry in named:
-                    found = known[entry] if entry in known else because(entry, role)
-                    if found is not None:
-                        subject = subject or _task_subject(task)
-                        self.out.append(
-                            Finding("agency-defunct", subject, found[0], task.plan_key, found[1])
-                        )
+            for entry in task.lead:
+                found = lead[entry] if entry in lead else because(entry, "lead")
+                if found is not None:
+                    if task.plan_key != plan:
+                        plan, group = task.plan_key, self.out.of(task.plan_key, "agency-defunct")
+                    subject = subject or _task_subject(task)
+                    group.append(Finding("agency-defunct", subject, found[0], plan, found[1]))
+            for entry in task.coordinating:
+                found = (
+                    coordinating[entry] if entry in coordinating else because(entry, "coordinating")
+                )
+                if found is not None:
+                    if task.plan_key != plan:
+                        plan, group = task.plan_key, self.out.of(task.plan_key, "agency-defunct")
+                    subject = subject or _task_subject(task)
+                    group.append(Finding("agency-defunct", subject, found[0], plan, found[1]))
 
     def lead_and_deadline(self) -> None:
         as_of = self.as_of.isoformat()
+        plan, groups = None, {}
         for task in self.tasks:
-            plan = task.plan_key
             no_lead = not task.lead and not task.requested
             deadline = task.deadline
             passed = (
@@ -558,6 +568,11 @@ class _Audit:
             )
             if not (no_lead or deadline is None or passed):
                 continue
+            if task.plan_key != plan:
+                plan = task.plan_key
+                groups = {
+                    k: self.out.of(plan, k) for k in ("no-lead", "no-deadline", "deadline-passed")
+                }
             subject = _task_subject(task)  # one dict for the task's findings
             span = [
                 {
@@ -568,7 +583,7 @@ class _Audit:
                 }
             ]
             if no_lead:
-                self.out.append(
+                groups["no-lead"].append(
                     Finding(
                         "no-lead",
                         subject,
@@ -578,7 +593,7 @@ class _Audit:
                     )
                 )
             if deadline is None:
-                self.out.append(
+                groups["no-deadline"].append(
                     Finding(
                         "no-deadline",
                         subject,
@@ -588,7 +603,7 @@ class _Audit:
                     )
                 )
             elif passed:
-                self.out.append(
+                groups["deadline-passed"].append(
                     Finding(
                         "deadline-passed",
                         subject,
@@ -617,7 +632,7 @@ class _Audit:
                     {"file": r["file"], "start": r["start"], "end": r["end"], "quote": r["quote"]}
                 )
         for entry in grouped.values():
-            self.out.append(
+            self.out.add(
                 Finding(
                     "inconsistency",
                     {"iri": entry["doc"] or "", "label": entry["key"] or ""},
@@ -659,20 +674,38 @@ def unresolved_citations(store: Store, labels: dict[str, tuple[str, str | None]]
     return unique
 
 
-def _in_report_order(findings: list[Finding]) -> list[Finding]:
-    """Findings sorted by plan, kind (in the order of :data:`KINDS`) and subject label,
-    stably: grouped first, then each group sorted (cheaper than one sort of millions of
-    findings by a composite key, and the groups come mostly in label order already)."""
-    rank = {k: i for i, k in enumerate(KINDS)}
-    groups: dict[tuple[str, int], list[Finding]] = defaultdict(list)
-    for f in findings:
-        groups[f.plan, rank[f.kind]].append(f)
-    out: list[Finding] = []
-    for key in sorted(groups):
-        group = groups[key]
-        group.sort(key=_subject_label)
-        out += group
-    return out
+class _Groups:
+    """Findings by (plan, kind), each group in the order its findings were made: the report
+    order is the groups' order, each group sorted by subject label (stably), which is one
+    sort of a few thousand keys instead of one of millions of findings by a composite key."""
+
+    def __init__(self) -> None:
+        self._rank = {k: i for i, k in enumerate(KINDS)}
+        self._groups: dict[tuple[str, int], list[Finding]] = {}
+
+    def of(self, plan: str, kind: str) -> list[Finding]:
+        """The group of findings of ``kind`` about ``plan`` (append to it)."""
+        key = (plan, self._rank[kind])
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = []
+        return group
+
+    def add(self, finding: Finding) -> None:
+        self.of(finding.plan, finding.kind).append(finding)
+
+    def in_report_order(self, kinds: list[str], *, unsorted: set[str]) -> list[Finding]:
+        """The findings of ``kinds`` by plan, kind and subject label; only the groups of the
+        ``unsorted`` kinds are sorted (the others were made in label order)."""
+        out: list[Finding] = []
+        for key in sorted(self._groups):
+            kind = KINDS[key[1]]
+            if kind in kinds:
+                group = self._groups[key]
+                if kind in unsorted:
+                    group.sort(key=_subject_label)
+                out += group
+        return out
 
 
 def _subject_label(f: Finding) -> str:
