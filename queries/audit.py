@@ -138,13 +138,13 @@ def _tasks_from_triples(store: Store, as_of: date) -> list[_Task]:
             escape(t["text"][:QUOTE_CHARS]),
             [c["iri"] for c in t["cites"]],
         )
-        for t in api.tasks(store, as_of=as_of)
+        for t in sorted(api.tasks(store, as_of=as_of), key=lambda t: t["key"])
     ]
 
 
 def _tasks_from_tables(store: Store, docs: _Documents) -> list[_Task] | None:
     """The audit's tasks read from the plans' task tables, one row per plan and file (None
-    when the graph has none)."""
+    when the graph has none), each plan's in key order (a table is in path order)."""
     tables = run_query(store, load_query("task-tables"))
     if not tables:
         return None
@@ -163,7 +163,7 @@ def _tasks_from_tables(store: Store, docs: _Documents) -> list[_Task] | None:
             merged: dict[str, _Task] = {}
             for t in found:
                 merged[t.iri] = _merged(merged[t.iri], t) if t.iri in merged else t
-            found = list(merged.values())
+            found = sorted(merged.values(), key=attrgetter("key"))
         out += found
     return out
 
@@ -309,9 +309,8 @@ class _Audit:
         self.as_of = as_of
         self.docs = _Documents(store)
         tasks = _tasks_from_tables(store, self.docs)
+        # each plan's tasks in key order, so findings about tasks are made in report order
         self.tasks = tasks if tasks is not None else _tasks_from_triples(store, as_of)
-        # in key order, so the findings of each task kind come in report order as found
-        self.tasks.sort(key=attrgetter("key"))
         self.successions = SuccessionTable.read(store)
         self.edges, self.central = graph_map(run_query(store, load_query("lineage-graph")))
         self.out = _Groups()
