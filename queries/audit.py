@@ -96,7 +96,11 @@ def _ref(doc: dict) -> dict:
 
 
 def _task_subject(task: _Task) -> dict:
-    return {"iri": task.iri, "label": task.key}
+    """A task as a finding's subject (one dict for all the task's findings)."""
+    subject = task.subject
+    if subject is None:
+        subject = task.subject = {"iri": task.iri, "label": task.key}
+    return subject
 
 
 @dataclass(slots=True)
@@ -116,6 +120,7 @@ class _Task:
     deadline: tuple[str, str | None] | None  # (text escaped as in a task table, end)
     quote: str  # the start of the text, escaped as in a task table
     cites: list[str]
+    subject: dict | None = None  # made by _task_subject
 
 
 def _tasks_from_triples(store: Store, as_of: date) -> list[_Task]:
@@ -175,6 +180,9 @@ def _table_tasks(plan: str, plan_key: str, text: str, names: dict[str, list[str]
     named = [sorted((n, iri) for n in names.get(iri, ())) for iri in agencies]
     prefix, key_prefix = f"{plan}/task/", f"{plan_key}#"
     none: list = []  # shared by the tasks that name none (never changed)
+    # each distinct field of agency positions decoded once (tasks share combinations)
+    agencies_of = {f: _named(named, f) for r in rows for f in (r[3], r[4]) if f}
+    agencies_of[""] = none
     return [
         _Task(
             prefix + path,
@@ -184,8 +192,8 @@ def _table_tasks(plan: str, plan_key: str, text: str, names: dict[str, list[str]
             file,
             int(start) if start else None,
             int(end) if end else None,
-            (named[int(lead)] if " " not in lead else _named(named, lead)) if lead else none,
-            (named[int(co)] if " " not in co else _named(named, co)) if co else none,
+            agencies_of[lead],
+            agencies_of[co],
             requested == "1",
             (d_text, d_end or None) if has_deadline == "1" else None,
             quote,
