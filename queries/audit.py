@@ -493,6 +493,8 @@ class _Audit:
             bases = self.plan_bases(plan_iri)
             own = set(bases)
             shared = [c for b in bases for c in because(b)]
+            if not shared and not any(t.cites for t in tasks):
+                continue  # the usual plan: nothing it or its tasks rest on was replaced
             for task in tasks:
                 found = shared
                 if task.cites:
