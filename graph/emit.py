@@ -29,7 +29,7 @@ from policykg.graph.textview import fold
 from policykg.ontology import namespaces as ns
 from policykg.ontology.load import superterms
 from policykg.ontology.namespaces import DATA_GRAPH, ID
-from policykg.ontology.task_table import QUOTE_CHARS, TaskRow, encode_table
+from policykg.ontology.task_table import QUOTE_CHARS, TaskRow, encode_tables
 
 
 class _Terms:
@@ -495,10 +495,11 @@ class Emitter:
     def task_table(self, plan_iri: str, file: str, rows: list[TaskRow]) -> None:
         """The plan's task table for one file (see :mod:`policykg.ontology.task_table`):
         what the audit reads of each task, in one literal (one store row per plan and
-        file instead of a dozen per task). Tasks of one path are kept once (the first)."""
+        file instead of a dozen per task; several literals for a file of more than about
+        two million characters of tasks). Tasks of one path are kept once (the first)."""
         unique = list({r.path: r for r in reversed(rows)}.values())
-        if unique:
-            self.lit(plan_iri, PKG.taskTable, encode_table(file, unique))
+        for text in encode_tables(file, unique) if unique else ():
+            self.lit(plan_iri, PKG.taskTable, text)
 
     def task_index(self, plan_iri: str, paths: list[str]) -> None:
         """The build-time index of a plan's tasks: their paths, sorted, percent-encoded as

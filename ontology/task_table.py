@@ -3,7 +3,9 @@
 A national graph holds a million tasks; reading them one store row at a time costs more
 than the whole audit may take. The build writes, next to each plan's ``pkg:taskIndex``, one
 literal per (plan, file) holding what the audit reads of each task, one line per task, so
-a reader gets a plan's tasks in one result row. It is derived data: the tasks stay ordinary
+a reader gets a plan's tasks in one result row (several literals, each a table with its own
+header, when a file's tasks need more than :data:`MAX_TABLE_CHARS` characters: the store's
+bulk loader refuses a line of more than 16 MiB). It is derived data: the tasks stay ordinary
 resources (``pkg:Task``, ``pkg:lead``, ``pkg:hasDeadline``, spans…) and a test holds the
 table to them. A graph without tables (published by an older version) is read from the
 triples instead.
@@ -38,6 +40,10 @@ from policykg.ontology.errors import PolicyKGError
 MAGIC = "policykg-task-table/1"
 #: How many characters of a task's text the table keeps (the audit's quote).
 QUOTE_CHARS = 120
+#: At most about this many characters in one table literal: a file's tasks are split over
+#: several literals beyond it (an N-Quads line over 16 MiB is refused by the store's bulk
+#: loader; a character is at most four bytes of UTF-8).
+MAX_TABLE_CHARS = 2_000_000
 
 
 class BadTaskTable(PolicyKGError):
@@ -101,6 +107,31 @@ def encode_table(file: str, rows: list[TaskRow]) -> str:
         )
     header = "\t".join((MAGIC, escape(file), " ".join(agencies), " ".join(cited)))
     return "\n".join([header, *lines])
+
+
+def encode_tables(file: str, rows: list[TaskRow], limit: int | None = None) -> list[str]:
+    """The table literals of one file's tasks of a plan: one, or several of at most about
+    ``limit`` (default :data:`MAX_TABLE_CHARS`) characters each, each with its own header,
+    in path order.
+
+    >>> rows = [TaskRow(str(i), i, i + 1, (), (), False, False, None, None, (), "x" * 50)
+    ...         for i in range(100)]
+    >>> len(encode_tables("f", rows)), len(encode_tables("f", rows, limit=1000))
+    (1, 20)
+    """
+    limit = limit or MAX_TABLE_CHARS
+    chunks: list[list[TaskRow]] = [[]]
+    size = 0
+    for r in sorted(rows, key=lambda r: r.path):
+        # a generous estimate of the row's line: its free text and its references
+        free = len(r.path) + len(r.deadline_text or "") + len(r.quote)
+        estimate = 3 * free + 8 * (len(r.lead) + len(r.coordinating) + len(r.cites)) + 40
+        if chunks[-1] and size + estimate > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(r)
+        size += estimate
+    return [encode_table(file, chunk) for chunk in chunks if chunk]
 
 
 def split_table(text: str) -> tuple[str, list[str], list[str], list[list[str]]]:

@@ -80,7 +80,7 @@ def tasks_from_tables(store: Store, docs: Documents) -> list[TaskRecord] | None:
         found: list[TaskRecord] = []
         for text in texts:
             found += _table_tasks(plan, docs.key(plan), text, names)
-        if len(texts) > 1:  # a plan read from several files: a task once
+        if len(texts) > 1:  # several files (or one split in parts): a task once
             merged: dict[str, TaskRecord] = {}
             for t in found:
                 merged[t.iri] = _merged(merged[t.iri], t) if t.iri in merged else t
