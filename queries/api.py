@@ -17,16 +17,14 @@ returns rows shaped as the JSON contract in the README says.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from itertools import pairwise
 from urllib.parse import unquote
 
 from pyoxigraph import NamedNode, Store
 
+from policykg.graph.analyse import no_cycle_collection
 from policykg.graph.emit import span_of_iri
 from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
@@ -360,7 +358,7 @@ def task_lineage(store: Store, task: str | None = None) -> list[dict]:
     """
     if task is not None:
         return _one_task_lineage(store, task)
-    with _gc_paused():
+    with no_cycle_collection():
         labels = _document_labels(store)
         tasks = _tasks_by_plan(store, labels)
         edges, central = graph_map(run_query(store, load_query("lineage-graph")))
@@ -380,19 +378,6 @@ def task_lineage(store: Store, task: str | None = None) -> list[dict]:
         if not _plans_in_key_order([key for key, _, _ in tasks.values()]):
             rows.sort(key=lambda r: r["task"]["key"])
     return rows
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small acyclic containers are made (it
-    would run every 700 of them and, as the heap grows, scan all of it again)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _plans_in_key_order(prefixes: list[str]) -> bool:
