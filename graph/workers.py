@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -76,6 +77,19 @@ def _warm() -> None:
     make_view("Ủy ban nhân dân **3**")
 
 
+def _start_worker() -> None:
+    """Set up a forked worker.
+
+    The worker's cycle collector leaves alone what it inherited: the parent's analyses
+    (gigabytes at national scale) are frozen, so a collection neither spends time on them
+    nor writes to their pages (which would copy the whole heap into the worker). What the
+    worker makes is collected as usual, even if the parent paused its own collector.
+    """
+    gc.freeze()
+    gc.enable()
+    _die_with_parent()
+
+
 def _die_with_parent() -> None:
     """A worker whose build is killed dies with it (Linux), instead of living on holding the
     build's output pipes and memory."""
@@ -90,7 +104,7 @@ def _die_with_parent() -> None:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker
     )
 
 
