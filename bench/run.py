@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -230,6 +231,9 @@ def measure_size(
         return measure_queries_only(label, tasks, out, args)
     builds, peaks, walls, reports = [], [], [], []
     for i in range(args.repeat):
+        # each build into an empty output directory: at 1M a build (store and export) is
+        # 34 GB, and a build keeps the previous one until it is complete
+        shutil.rmtree(out, ignore_errors=True)
         text, peak, wall = run_sampled(
             [sys.executable, "-c", _BUILD_CHILD, str(corpus), str(out), str(args.workers)],
             timeout=args.build_timeout,

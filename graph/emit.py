@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +29,13 @@ from policykg.graph.textview import fold
 from policykg.ontology import namespaces as ns
 from policykg.ontology.load import superterms
 from policykg.ontology.namespaces import DATA_GRAPH, ID
-from policykg.ontology.task_table import QUOTE_CHARS, TaskRow, encode_tables
+from policykg.ontology.task_table import (
+    QUOTE_CHARS,
+    CitationRow,
+    TaskRow,
+    encode_citation_tables,
+    encode_tables,
+)
 
 
 class _Terms:
@@ -199,6 +205,10 @@ class Emitter:
     #: the date of the plan whose tasks are being emitted
     plan_date: date | None = None
     _named_issuers: set[str] = field(default_factory=set)
+    #: each cited document's citations, for its citation table (:meth:`citation_tables`)
+    _citations: defaultdict[str, list[CitationRow]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def _ref(self, iri: str) -> str:
         ref = self._refs.get(iri)
@@ -393,6 +403,20 @@ class Emitter:
         self.lit(c, PKG.title, mention.title, "vi")
         self.iri(c, PKG.source, span)
         self.iri(doc_iri(docs[citing]), PKG.cites, doc_iri(docs[cited]))
+        where = span_of_citation_iri(c)
+        if where is not None:
+            self._citations[doc_iri(docs[cited])].append(
+                CitationRow(*where, doc_iri(docs[citing]), mention.ref.symbol)
+            )
+
+    def citation_tables(self) -> None:
+        """Each cited document's citation table (see
+        :func:`policykg.ontology.task_table.encode_citation_tables`): its citations in one
+        literal, derived from the citations' triples."""
+        for cited in sorted(self._citations):
+            for text in encode_citation_tables(self._citations[cited]):
+                self.lit(cited, PKG.citationTable, text)
+        self._citations.clear()
 
     def anomaly(self, docs: dict[str, Document], anomaly: Anomaly) -> None:
         """Something inconsistent found while reading."""
@@ -606,6 +630,7 @@ def emit_shared(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter
         em.link(docs, link)
     for c in resolution.citations:
         em.citation(docs, c.citing, c.cited, c.file, c.mention)
+    em.citation_tables()
     for anomaly in resolution.anomalies:
         em.anomaly(docs, anomaly)
     return em

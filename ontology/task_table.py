@@ -10,6 +10,10 @@ resources (``pkg:Task``, ``pkg:lead``, ``pkg:hasDeadline``, spans…) and a test
 table to them. A graph without tables (published by an older version) is read from the
 triples instead.
 
+The citation table (``pkg:citationTable``, on a cited document) is the same idea for
+citations: every citation of the document, one line each (see
+:func:`encode_citation_tables`).
+
 The text is lines separated by LF. The first line is the header: ``policykg-task-table/1``,
 the file's name, the agency IRIs and the cited document IRIs the lines refer to by position
 (space-separated; an IRI holds no space), the four fields separated by TAB. Each further
@@ -178,3 +182,106 @@ def decode_table(text: str) -> tuple[str, list[TaskRow]]:
         )
         for f in raw
     ]
+
+
+# --- citation tables ----------------------------------------------------------------------------
+
+#: The citation table header's first field: the format and its version.
+CITATION_MAGIC = "policykg-citation-table/1"
+
+
+class BadCitationTable(PolicyKGError):
+    """A ``pkg:citationTable`` literal that is not in the format this version reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRow:
+    """One citation of a document: where it stands (file, span of the citation's IRI), the
+    citing document's IRI and the citation as written."""
+
+    file: str
+    start: int
+    end: int
+    citing: str
+    surface: str
+
+
+def encode_citation_tables(rows: list[CitationRow], limit: int | None = None) -> list[str]:
+    """The citation table literals of one cited document (``pkg:citationTable``).
+
+    The citations of a document, one line each, so that a reader gets them in one result row
+    instead of three store lookups per citation (the audit's unresolved citations: tens of
+    thousands at national scale). The header is ``policykg-citation-table/1``, the citing
+    documents' IRIs (space-separated) and then each file's name (escaped), one field each;
+    a line is ``file`` and ``citing`` (positions in the header), ``start``, ``end`` and
+    ``surface`` (escaped), TAB-separated, sorted and without repeats. Beyond ``limit``
+    characters (default :data:`MAX_TABLE_CHARS`) the rows are split over several literals,
+    each with its own header.
+
+    >>> row = CitationRow("a b.txt", 3, 9, "https://x/doc", "Luật\\tĐất đai")
+    >>> [decode_citation_table(t) for t in encode_citation_tables([row, row])] == [[row]]
+    True
+    """
+    limit = limit or MAX_TABLE_CHARS
+    chunks: list[list[CitationRow]] = [[]]
+    size = 0
+    for r in sorted(set(rows), key=lambda r: (r.file, r.start, r.end, r.citing, r.surface)):
+        estimate = 3 * (len(r.surface) + len(r.file)) + len(r.citing) + 40
+        if chunks[-1] and size + estimate > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(r)
+        size += estimate
+    return [_encode_citations(chunk) for chunk in chunks if chunk]
+
+
+def _encode_citations(rows: list[CitationRow]) -> str:
+    files: dict[str, int] = {}
+    citing: dict[str, int] = {}
+    lines = [
+        "\t".join(
+            (
+                str(files.setdefault(r.file, len(files))),
+                str(citing.setdefault(r.citing, len(citing))),
+                str(r.start),
+                str(r.end),
+                escape(r.surface),
+            )
+        )
+        for r in rows
+    ]
+    header = "\t".join((CITATION_MAGIC, " ".join(citing), *map(escape, files)))
+    return "\n".join([header, *lines])
+
+
+def decode_citation_table(text: str) -> list[CitationRow]:
+    """The rows of a citation table literal: the inverse of :func:`encode_citation_tables`
+    (for one literal)."""
+    lines = text.split("\n")
+    header = lines[0].split("\t")
+    if len(header) < 2 or header[0] != CITATION_MAGIC:
+        raise BadCitationTable(
+            f"a pkg:citationTable starts with {lines[0][:60]!r}; expected "
+            f"{CITATION_MAGIC!r}, the citing documents and the files: rebuild the graph with "
+            "this version of policykg"
+        )
+    citing, files = header[1].split(), [unquote(f) for f in header[2:]]
+    out = []
+    for line in lines[1:]:
+        fields = line.split("\t")
+        if len(fields) != 5:
+            raise BadCitationTable(
+                f"a pkg:citationTable line has {len(fields)} fields ({line[:60]!r}); "
+                "expected 5: rebuild the graph with this version of policykg"
+            )
+        f, c, start, end, surface = fields
+        try:
+            row = CitationRow(files[int(f)], int(start), int(end), citing[int(c)], unquote(surface))
+        except (IndexError, ValueError):
+            raise BadCitationTable(
+                f"a pkg:citationTable line refers to no file or citing document of its header, "
+                f"or has a span that is not two numbers ({line[:60]!r}): rebuild the graph "
+                "with this version of policykg"
+            ) from None
+        out.append(row)
+    return out

@@ -14,7 +14,13 @@ from urllib.parse import unquote
 from pyoxigraph import Store
 
 from policykg.graph.emit import span_of_citation_iri
-from policykg.ontology.task_table import QUOTE_CHARS, escape, split_table
+from policykg.ontology.task_table import (
+    QUOTE_CHARS,
+    CitationRow,
+    decode_citation_table,
+    escape,
+    split_table,
+)
 from policykg.queries import api
 from policykg.queries.runner import load_query, run_query, sort_rows
 
@@ -99,7 +105,10 @@ def _table_tasks(
     prefix, key_prefix = f"{plan}/task/", f"{plan_key}#"
     none: list = []  # shared by the tasks that name none (never changed)
     # each distinct field of agency positions decoded once (tasks share combinations)
-    agencies_of = {f: _named(named, f) for r in rows for f in (r[3], r[4]) if f}
+    fields = {r[3] for r in rows}
+    fields.update(r[4] for r in rows)
+    fields.discard("")
+    agencies_of = {f: _named(named, f) for f in fields}
     agencies_of[""] = none
     return [
         TaskRecord(
@@ -233,28 +242,43 @@ def unresolved_citations(store: Store, labels: dict[str, tuple[str, str | None]]
     """The rows of ``unresolved-citations.rq``, read by index lookups: the documents known
     only partially first (few), then the citations of each (one query joining every
     citation of a national corpus to its span's selectors and filtering at the end takes
-    the store half a minute). Spans are read from the citations' IRIs, by the identity
-    rule; the
-    citing document's key from ``labels`` (document IRI → key, number)."""
-    spec = load_query("citations-of")
+    the store half a minute), from the cited documents' citation tables where the graph has
+    them; the citing document's key from ``labels`` (document IRI → key, number)."""
+    tables = run_query(store, load_query("citation-table-count"))[0]["tables"] > 0
     rows = []
     for doc in run_query(store, load_query("unidentified-documents")):
-        for c in run_query(store, spec, {"cited": doc["cited"]}):
-            span = span_of_citation_iri(c["citation"])
-            if span is None or c["citing"] not in labels:
+        for c in _citations_of(store, doc["cited"], tables):
+            if c.citing not in labels:
                 continue
             rows.append(
                 {
-                    "citing_key": labels[c["citing"]][0],
+                    "citing_key": labels[c.citing][0],
                     "cited": doc["cited"],
                     "cited_key": doc["cited_key"],
                     "missing": doc["missing"],
-                    "surface": c["surface"],
-                    "file": span[0],
-                    "start": span[1],
-                    "end": span[2],
+                    "surface": c.surface,
+                    "file": c.file,
+                    "start": c.start,
+                    "end": c.end,
                 }
             )
     unique = list({tuple(r.values()): r for r in rows}.values())  # SELECT DISTINCT
     sort_rows(unique, (("citing_key", False), ("file", False), ("start", False)))
     return unique
+
+
+def _citations_of(store: Store, cited: str, tables: bool) -> list[CitationRow]:
+    """The citations of a document: from its citation tables, or (a graph without them)
+    from the citations' triples, spans read from their IRIs by the identity rule."""
+    if tables:
+        return [
+            row
+            for r in run_query(store, load_query("citation-tables"), {"cited": cited})
+            for row in decode_citation_table(r["table"])
+        ]
+    out = []
+    for c in run_query(store, load_query("citations-of"), {"cited": cited}):
+        span = span_of_citation_iri(c["citation"])
+        if span is not None:
+            out.append(CitationRow(*span, c["citing"], c["surface"]))
+    return out

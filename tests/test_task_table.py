@@ -1,5 +1,6 @@
-"""The plans' task tables (``pkg:taskTable``): the format, its agreement with the tasks'
-own triples, and an audit that reads them giving what an audit of the triples gives."""
+"""The plans' task tables (``pkg:taskTable``) and the documents' citation tables
+(``pkg:citationTable``): the formats, their agreement with the tasks' and citations' own
+triples, and an audit that reads them giving what an audit of the triples gives."""
 
 from __future__ import annotations
 
@@ -11,14 +12,19 @@ from pyoxigraph import RdfFormat, Store
 
 from policykg.ontology.task_table import (
     QUOTE_CHARS,
+    BadCitationTable,
     BadTaskTable,
+    CitationRow,
     TaskRow,
+    decode_citation_table,
     decode_table,
+    encode_citation_tables,
     encode_table,
     encode_tables,
 )
 from policykg.queries import api
 from policykg.queries.audit import audit
+from policykg.queries.audit_reads import _citations_of
 from policykg.queries.runner import load_query, run_query
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -79,12 +85,57 @@ def test_the_tables_agree_with_the_tasks_triples(corpus_store) -> None:
         assert row.quote == t["text"][:QUOTE_CHARS], t["key"]
 
 
+def test_citation_rows_survive_the_format() -> None:
+    rows = [
+        CitationRow("dir/tệp lạ\t.txt", 5, 30, "https://x/doc/1", NASTY),
+        CitationRow("a.txt", 0, 9, "https://x/doc/2", "Luật Đất đai"),
+        CitationRow("a.txt", 0, 9, "https://x/doc/2", "Luật Đất đai"),  # read twice: kept once
+        CitationRow("a.txt", 0, 9, "https://x/doc/1", ""),
+    ]
+    (text,) = encode_citation_tables(rows)
+    assert text.count("\n") == 3  # one line per distinct citation, no more
+    assert sorted(decode_citation_table(text), key=repr) == sorted(set(rows), key=repr)
+    many = [CitationRow("f.txt", i, i + 5, "https://x/d", NASTY) for i in range(500)]
+    parts = encode_citation_tables(many, limit=5_000)
+    assert len(parts) > 5 and all(len(p) < 5_000 for p in parts)
+    assert [r for p in parts for r in decode_citation_table(p)] == many
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("policykg-task-table/1\tf\t\t", "'policykg-task-table/1"),
+        ("policykg-citation-table/1\tx\tf\n0\t0\t1", "has 3 fields"),
+        ("policykg-citation-table/1\tx\tf\n3\t0\t1\t2\ts", "refers to no file"),
+        ("policykg-citation-table/1\tx\tf\n0\t0\tone\t2\ts", "not two numbers"),
+    ],
+)
+def test_a_citation_table_in_another_format_is_refused_clearly(text: str, found: str) -> None:
+    with pytest.raises(BadCitationTable, match="rebuild the graph") as err:
+        decode_citation_table(text)
+    assert found in str(err.value)
+
+
+def test_the_citation_tables_agree_with_the_citations_triples(corpus_store) -> None:
+    """Every document's citations, read from its citation tables, are those its citations'
+    triples give (spans by the identity rule)."""
+    docs = [d["iri"] for d in api.documents(corpus_store)]
+    seen = 0
+    for doc in docs:
+        from_triples = sorted(_citations_of(corpus_store, doc, tables=False), key=repr)
+        assert sorted(_citations_of(corpus_store, doc, tables=True), key=repr) == from_triples
+        seen += len(from_triples)
+    assert seen > 50
+
+
 @pytest.mark.parametrize("as_of", [date(2026, 1, 1), date(2019, 6, 30)])
-def test_the_audit_of_a_graph_without_tables_is_the_same(corpus_build, corpus_store, as_of):
-    """A graph published by an older version has no ``pkg:taskTable``: the audit then reads
-    every task's triples and finds exactly the same, in the same order."""
+@pytest.mark.parametrize("tables", ["#taskTable>", "#citationTable>", "Table>"])
+def test_the_audit_of_a_graph_without_tables_is_the_same(corpus_build, corpus_store, as_of, tables):
+    """A graph published by an older version has no ``pkg:taskTable`` or no
+    ``pkg:citationTable``: the audit then reads every task's or citation's triples and finds
+    exactly the same, in the same order."""
     lines = (corpus_build.build_dir / "graph.nq").read_text("utf-8").split("\n")
-    old = [line for line in lines if "#taskTable>" not in line]
+    old = [line for line in lines if tables not in line]
     assert len(old) < len(lines)  # the tables were there, and are gone
     store = Store()
     store.load("\n".join(old).encode("utf-8"), format=RdfFormat.N_QUADS)
@@ -105,9 +156,10 @@ def test_a_big_file_splits_its_table_and_nothing_is_lost() -> None:
 
 
 def test_the_audit_of_plans_with_split_tables_is_the_same(
-    corpus_store, tmp_path, monkeypatch
+    corpus_build, corpus_store, tmp_path, monkeypatch
 ) -> None:
-    """With tables split in parts of a few tasks each, the audit finds the same."""
+    """With task and citation tables split in parts of a few lines each, the audit finds
+    the same."""
     from policykg.graph.pipeline import build
     from policykg.graph.store import open_store
     from policykg.ontology import task_table
@@ -117,6 +169,11 @@ def test_the_audit_of_plans_with_split_tables_is_the_same(
     store = open_store(tmp_path / "out")
     parts = run_query(store, load_query("task-tables"))
     assert len(parts) > 2 * len(run_query(corpus_store, load_query("task-tables")))
+
+    def citation_tables(build_dir: Path) -> int:
+        return (build_dir / "graph.nq").read_text("utf-8").count("#citationTable>")
+
+    assert citation_tables(report.build_dir) > citation_tables(corpus_build.build_dir)
     when = date(2026, 1, 1)
     assert [f.as_dict() for f in audit(store, as_of=when)] == [
         f.as_dict() for f in audit(corpus_store, as_of=when)
