@@ -15,6 +15,7 @@ its name, line and reason, and the build goes on with the others.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import time
@@ -146,6 +147,9 @@ def _read_one(item: tuple[str, Path]) -> Analysis | Refused:
         return Refused(name, e.line, e.reason)
     analysis = analyse_source(source)
     analysis.trees = []  # nothing after analysis reads the trees: less to send and keep
+    # the trees hold reference cycles: free them now, even while the build has the
+    # collector paused (only what was made since the last such call is walked)
+    gc.collect(0)
     return analysis
 
 

@@ -120,6 +120,7 @@ class _Audit:
         self.out = _Groups()
         self._bases: dict[str, list[str]] = {}
         self._useful: set[str] | None = None
+        self._plans: dict[str, list[TaskRecord]] | None = None
 
     def plan_bases(self, plan: str) -> list[str]:
         """What a plan rests on: itself, the decision issuing it, what either names in its
@@ -161,10 +162,12 @@ class _Audit:
     # kinds ------------------------------------------------------------------------------
 
     def _by_plan(self) -> dict[str, list[TaskRecord]]:
-        by_plan: dict[str, list[TaskRecord]] = defaultdict(list)
-        for t in self.tasks:
-            by_plan[t.plan].append(t)
-        return by_plan
+        """The tasks by plan (each plan's in key order), made once."""
+        if self._plans is None:
+            self._plans = defaultdict(list)
+            for t in self.tasks:
+                self._plans[t.plan].append(t)
+        return self._plans
 
     # Findings of one cause share their message and evidence objects: a national graph has
     # millions of findings, most of them a plan's or an agency's repeated over its tasks.
