@@ -250,8 +250,9 @@ def build(corpus_dirs: list[Path], out_dir: Path, *, workers: int | None = None)
     sorted runs on disk and are merged into the export, which the store bulk-loads.
 
     The cycle collector is paused for the build: it holds millions of objects (the
-    analyses, then the quads) and makes no garbage cycles, so each collection pass would
-    walk them all for nothing (at 1,000,000 tasks, most of the parent's time).
+    analyses, then the quads) and makes few garbage cycles (a file's trees, freed as the
+    file is read; the reasoner's small graph, freed after the build), so each collection
+    pass would walk them all for little (at 1,000,000 tasks, most of the parent's time).
     """
     with no_cycle_collection():
         return _build(corpus_dirs, out_dir, workers)
