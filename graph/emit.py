@@ -395,19 +395,18 @@ class Emitter:
         ev = Evidence(file, mention.start, mention.end)
         span = self.span(ev)
         c = citation_iri(span)
+        citing_iri, cited_iri = doc_iri(docs[citing]), doc_iri(docs[cited])
         self.iri(c, RDF.type, PKG.Citation)
-        self.iri(c, PKG.citingDocument, doc_iri(docs[citing]))
-        self.iri(c, PKG.citedDocument, doc_iri(docs[cited]))
+        self.iri(c, PKG.citingDocument, citing_iri)
+        self.iri(c, PKG.citedDocument, cited_iri)
         self.lit(c, PKG.surfaceForm, mention.ref.symbol)
         self.lit(c, PKG.statedDate, mention.date)
         self.lit(c, PKG.title, mention.title, "vi")
         self.iri(c, PKG.source, span)
-        self.iri(doc_iri(docs[citing]), PKG.cites, doc_iri(docs[cited]))
+        self.iri(citing_iri, PKG.cites, cited_iri)
         where = span_of_citation_iri(c)
         if where is not None:
-            self._citations[doc_iri(docs[cited])].append(
-                CitationRow(*where, doc_iri(docs[citing]), mention.ref.symbol)
-            )
+            self._citations[cited_iri].append(CitationRow(*where, citing_iri, mention.ref.symbol))
 
     def citation_tables(self) -> None:
         """Each cited document's citation table (see

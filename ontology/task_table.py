@@ -35,7 +35,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, unquote
 
 from policykg.ontology.errors import PolicyKGError
@@ -123,19 +125,30 @@ def encode_tables(file: str, rows: list[TaskRow], limit: int | None = None) -> l
     >>> len(encode_tables("f", rows)), len(encode_tables("f", rows, limit=1000))
     (1, 20)
     """
-    limit = limit or MAX_TABLE_CHARS
-    chunks: list[list[TaskRow]] = [[]]
-    size = 0
-    for r in sorted(rows, key=lambda r: r.path):
-        # a generous estimate of the row's line: its free text and its references
+
+    def estimate(r: TaskRow) -> int:  # a generous one: its free text and its references
         free = len(r.path) + len(r.deadline_text or "") + len(r.quote)
-        estimate = 3 * free + 8 * (len(r.lead) + len(r.coordinating) + len(r.cites)) + 40
-        if chunks[-1] and size + estimate > limit:
+        return 3 * free + 8 * (len(r.lead) + len(r.coordinating) + len(r.cites)) + 40
+
+    rows = sorted(rows, key=lambda r: r.path)
+    return [encode_table(file, chunk) for chunk in _chunks(rows, estimate, limit)]
+
+
+def _chunks(rows: list, estimate: Callable[[Any], int], limit: int | None) -> list[list]:
+    """``rows`` in order, cut into consecutive chunks whose estimated sizes add up to at most
+    ``limit`` (default :data:`MAX_TABLE_CHARS`) characters each (a row larger than that on
+    its own is a chunk by itself); no chunk is empty."""
+    limit = limit or MAX_TABLE_CHARS
+    chunks: list[list] = [[]]
+    size = 0
+    for r in rows:
+        cost = estimate(r)
+        if chunks[-1] and size + cost > limit:
             chunks.append([])
             size = 0
         chunks[-1].append(r)
-        size += estimate
-    return [encode_table(file, chunk) for chunk in chunks if chunk]
+        size += cost
+    return [chunk for chunk in chunks if chunk]
 
 
 def split_table(text: str) -> tuple[str, list[str], list[str], list[list[str]]]:
@@ -222,17 +235,12 @@ def encode_citation_tables(rows: list[CitationRow], limit: int | None = None) ->
     >>> [decode_citation_table(t) for t in encode_citation_tables([row, row])] == [[row]]
     True
     """
-    limit = limit or MAX_TABLE_CHARS
-    chunks: list[list[CitationRow]] = [[]]
-    size = 0
-    for r in sorted(set(rows), key=lambda r: (r.file, r.start, r.end, r.citing, r.surface)):
-        estimate = 3 * (len(r.surface) + len(r.file)) + len(r.citing) + 40
-        if chunks[-1] and size + estimate > limit:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(r)
-        size += estimate
-    return [_encode_citations(chunk) for chunk in chunks if chunk]
+
+    def estimate(r: CitationRow) -> int:
+        return 3 * (len(r.surface) + len(r.file)) + len(r.citing) + 40
+
+    unique = sorted(set(rows), key=lambda r: (r.file, r.start, r.end, r.citing, r.surface))
+    return [_encode_citations(chunk) for chunk in _chunks(unique, estimate, limit)]
 
 
 def _encode_citations(rows: list[CitationRow]) -> str:

@@ -49,15 +49,49 @@ def test_the_quote_is_the_start_of_the_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "text, found",
+    "decode, error, text, found",
     [
-        ("policykg-task-table/9\tf\t\t\n1\t\t", "'policykg-task-table/9"),
-        ("policykg-task-table/1\tf\t\t\n1\t2\t3", "has 3 fields; expected 11"),
+        (
+            decode_table,
+            BadTaskTable,
+            "policykg-task-table/9\tf\t\t\n1\t\t",
+            "'policykg-task-table/9",
+        ),
+        (
+            decode_table,
+            BadTaskTable,
+            "policykg-task-table/1\tf\t\t\n1\t2\t3",
+            "has 3 fields; expected 11",
+        ),
+        (
+            decode_citation_table,
+            BadCitationTable,
+            "policykg-task-table/1\tf\t\t",
+            "'policykg-task-table/1",
+        ),
+        (
+            decode_citation_table,
+            BadCitationTable,
+            "policykg-citation-table/1\tx\tf\n0\t0\t1",
+            "has 3 fields",
+        ),
+        (
+            decode_citation_table,
+            BadCitationTable,
+            "policykg-citation-table/1\tx\tf\n3\t0\t1\t2\ts",
+            "refers to no file",
+        ),
+        (
+            decode_citation_table,
+            BadCitationTable,
+            "policykg-citation-table/1\tx\tf\n0\t0\tone\t2\ts",
+            "not two numbers",
+        ),
     ],
 )
-def test_a_table_in_another_format_is_refused_clearly(text: str, found: str) -> None:
-    with pytest.raises(BadTaskTable, match="rebuild the graph") as err:
-        decode_table(text)
+def test_a_table_in_another_format_is_refused_clearly(decode, error, text: str, found: str) -> None:
+    with pytest.raises(error, match="rebuild the graph") as err:
+        decode(text)
     assert found in str(err.value)
 
 
@@ -99,21 +133,6 @@ def test_citation_rows_survive_the_format() -> None:
     parts = encode_citation_tables(many, limit=5_000)
     assert len(parts) > 5 and all(len(p) < 5_000 for p in parts)
     assert [r for p in parts for r in decode_citation_table(p)] == many
-
-
-@pytest.mark.parametrize(
-    "text, found",
-    [
-        ("policykg-task-table/1\tf\t\t", "'policykg-task-table/1"),
-        ("policykg-citation-table/1\tx\tf\n0\t0\t1", "has 3 fields"),
-        ("policykg-citation-table/1\tx\tf\n3\t0\t1\t2\ts", "refers to no file"),
-        ("policykg-citation-table/1\tx\tf\n0\t0\tone\t2\ts", "not two numbers"),
-    ],
-)
-def test_a_citation_table_in_another_format_is_refused_clearly(text: str, found: str) -> None:
-    with pytest.raises(BadCitationTable, match="rebuild the graph") as err:
-        decode_citation_table(text)
-    assert found in str(err.value)
 
 
 def test_the_citation_tables_agree_with_the_citations_triples(corpus_store) -> None:
