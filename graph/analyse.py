@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 import gc
+import pickle
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from policykg.graph.citations import Mention, find_mentions
 from policykg.graph.documents import DocumentPart, find_parts
@@ -38,6 +40,42 @@ class Analysis:
     tasks: list[PlanTasks] = field(default_factory=list)  # one per part
     targets: list[list[tuple[int, Target]]] = field(default_factory=list)  # (offset, target)
     source: SourceText | None = None
+    #: where :meth:`spill_tasks` put the tasks and targets, and how many tasks there are
+    spilled: tuple[str, int] | None = None
+
+    def spill_tasks(self, path: Path) -> None:
+        """Move the tasks and targets to the file ``path``, keeping only what is read of
+        them before emission: each part's anomalies and the number of tasks.
+
+        At national scale tasks are two thirds of what analysis makes. The build spills
+        them as each file is analysed and the process that emits the file reads them back
+        (:meth:`tasks_and_targets`), so the build's parent does not hold a million tasks
+        while its forked workers emit (a worker's reads of the parent's objects copy the
+        pages they touch).
+
+        >>> import tempfile
+        >>> a = analyse_text("x.txt", "KẾ HOẠCH\\nI. NHIỆM VỤ\\n1. Sở Tài chính lập dự toán.")
+        >>> a.spill_tasks(Path(tempfile.mkdtemp()) / "x.pickle")
+        >>> a.tasks[0].tasks, a.task_count(), len(a.tasks_and_targets()[0][0].tasks)
+        ([], 1, 1)
+        """
+        count = self.task_count()
+        path.write_bytes(pickle.dumps((self.tasks, self.targets), pickle.HIGHEST_PROTOCOL))
+        self.tasks = [PlanTasks(anomalies=found.anomalies) for found in self.tasks]
+        self.targets = [[] for _ in self.targets]
+        self.spilled = (str(path), count)
+
+    def tasks_and_targets(self) -> tuple[list[PlanTasks], list[list[tuple[int, Target]]]]:
+        """The tasks and targets of each part (read back from disk when spilled)."""
+        if self.spilled is None:
+            return self.tasks, self.targets
+        return pickle.loads(Path(self.spilled[0]).read_bytes())
+
+    def task_count(self) -> int:
+        """How many tasks the file has, in all its parts."""
+        if self.spilled is not None:
+            return self.spilled[1]
+        return sum(len(found.tasks) for found in self.tasks)
 
     def part_index(self, view_offset: int) -> int:
         """The index of the document part containing a view offset."""

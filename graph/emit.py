@@ -649,7 +649,8 @@ def emit_plans(
     for name in names:
         analysis = em.analyses[name]
         starts = [m.start for m in analysis.mentions]  # mentions are in text order
-        for i, found in enumerate(analysis.tasks):
+        all_tasks, all_targets = analysis.tasks_and_targets()
+        for i, found in enumerate(all_tasks):
             plan = docs[resolution.part_documents[(analysis.name, i)]]
             em.plan_date = plan.date or (date(plan.year, 1, 1) if plan.year else None)
             table: list[TaskRow] = []
@@ -662,7 +663,7 @@ def emit_plans(
                     after_task()
             em.task_index(doc_iri(plan), [task.path for task in found.tasks])
             em.task_table(doc_iri(plan), analysis.name, table)
-            for n, (offset, target) in enumerate(analysis.targets[i], start=1):
+            for n, (offset, target) in enumerate(all_targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
 
 

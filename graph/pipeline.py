@@ -131,9 +131,10 @@ class Duplicate:
         return f"{self.file}: same content as {self.same_as}; read once"
 
 
-def _read_one(item: tuple[str, Path]) -> Analysis | Refused:
-    """Read and analyse one file (in a worker process when the build has several)."""
-    name, path = item
+def _read_one(item: tuple[str, Path] | tuple[str, Path, Path | None]) -> Analysis | Refused:
+    """Read and analyse one file (in a worker process when the build has several); with a
+    third path, its tasks and targets are spilled there (:meth:`Analysis.spill_tasks`)."""
+    name, path, spill = item if len(item) == 3 else (*item, None)
     if path.suffix.lower() not in TEXT_SUFFIXES:
         return Refused(
             name,
@@ -150,21 +151,29 @@ def _read_one(item: tuple[str, Path]) -> Analysis | Refused:
     # the trees hold reference cycles: free them now, even while the build has the
     # collector paused (only what was made since the last such call is walked)
     gc.collect(0)
+    if spill is not None:
+        analysis.spill_tasks(spill)
     return analysis
 
 
 def read_corpus(
-    files: list[tuple[str, Path]], *, workers: int = 1
+    files: list[tuple[str, Path]], *, workers: int = 1, spill: Path | None = None
 ) -> tuple[list[Analysis], list[Refused], list[Duplicate]]:
     """Read and analyse each file; files that cannot be read are refused, not fatal.
 
     A file with the same bytes as one read before is read once (a duplicate); of two files
     that state the same number for different texts, the later one is refused. With several
-    ``workers`` the files are analysed in that many processes, with the same result.
+    ``workers`` the files are analysed in that many processes, with the same result. With a
+    ``spill`` directory, each file's tasks and targets are kept there, not in memory, until
+    they are emitted (:meth:`Analysis.spill_tasks`).
     """
     analyses, refused, duplicates = [], [], []
     seen: dict[str, str] = {}
-    for result in ordered_map(_read_one, files, workers):
+    items = [
+        (name, path, None if spill is None else spill / f"{i:06d}.pickle")
+        for i, (name, path) in enumerate(files)
+    ]
+    for result in ordered_map(_read_one, items, workers):
         if isinstance(result, Refused):
             refused.append(result)
             continue
@@ -263,20 +272,21 @@ def _build(corpus_dirs: list[Path], out_dir: Path, workers: int | None) -> Build
     workers = workers or default_workers()
     timings: dict[str, float] = {}
     files = corpus_files(corpus_dirs)
-    analyses, refused, duplicates = read_corpus(files, workers=workers)
-    if not analyses:
-        raise NoCorpus(
-            "no readable document in "
-            + ", ".join(str(d) for d in corpus_dirs)
-            + (": " + "; ".join(str(r) for r in refused) if refused else "")
-        )
-    timings["read+analyse"] = time.perf_counter() - t0
-    t = time.perf_counter()
-    resolution = resolve(analyses)
-    timings["resolve"] = time.perf_counter() - t
     (out_dir / "builds").mkdir(parents=True, exist_ok=True)  # an abandoned one is pruned
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=out_dir / "builds"))
     try:
+        (work / "tasks").mkdir()
+        analyses, refused, duplicates = read_corpus(files, workers=workers, spill=work / "tasks")
+        if not analyses:
+            raise NoCorpus(
+                "no readable document in "
+                + ", ".join(str(d) for d in corpus_dirs)
+                + (": " + "; ".join(str(r) for r in refused) if refused else "")
+            )
+        timings["read+analyse"] = time.perf_counter() - t0
+        t = time.perf_counter()
+        resolution = resolve(analyses)
+        timings["resolve"] = time.perf_counter() - t
         t = time.perf_counter()
         shared = emit_shared(resolution, analyses)
         runs = emit_plan_runs(resolution, shared.analyses, work, workers)

@@ -174,7 +174,7 @@ def emit_plan_runs(
 ) -> list[PlanRun]:
     """Emit every file's tasks and targets into sorted runs under ``work``, in batches."""
     names = list(analyses)
-    weights = [sum(len(t.tasks) for t in analyses[n].tasks) + 1 for n in names]
+    weights = [analyses[n].task_count() + 1 for n in names]
     size = max(1_000, min(BATCH_TASKS, sum(weights) // (4 * workers)))
     jobs = list(enumerate(batches(names, weights, size=size)))
     _shared.update(

@@ -252,3 +252,28 @@ def test_a_file_read_while_the_collector_is_paused_leaves_no_garbage_cycle() -> 
     finally:
         gc.enable()
     assert analysis.tasks and analysis.trees == []
+
+
+def test_spilled_tasks_come_back_as_analysed_and_the_build_keeps_none_in_memory(
+    tmp_path: Path,
+) -> None:
+    """The build keeps each file's tasks and targets on disk between analysis and emission:
+    what comes back is what analysis made, and what stays in memory is only each part's
+    anomalies and the number of tasks (what resolution and batching read)."""
+    from policykg.graph.pipeline import corpus_files, read_corpus
+
+    files = corpus_files([CORPUS])
+    kept, _, _ = read_corpus(files)
+    spill = tmp_path / "tasks"
+    spill.mkdir()
+    spilled, _, _ = read_corpus(files, spill=spill)
+    assert [a.name for a in spilled] == [a.name for a in kept]
+    assert sum(a.task_count() for a in spilled) == sum(
+        len(found.tasks) for a in kept for found in a.tasks
+    ) > 100
+    for before, after in zip(kept, spilled, strict=True):
+        assert after.spilled is not None and Path(after.spilled[0]).parent == spill
+        assert all(found.tasks == [] and found.statements == [] for found in after.tasks)
+        assert all(targets == [] for targets in after.targets)
+        assert [f.anomalies for f in after.tasks] == [f.anomalies for f in before.tasks]
+        assert after.tasks_and_targets() == (before.tasks, before.targets)
