@@ -98,10 +98,20 @@ def no_cycle_collection() -> Iterator[None]:
     Memory is unchanged: without cycles, reference counting frees everything as before.
     The lineage of all tasks and the audit use it too (a million rows or findings).
 
+    On resuming, what the block made joins the oldest generation at once
+    (:func:`_promote_all`): left in the youngest, all of it would be walked by the first
+    collection after the block (0.26 s after the lineage of a million tasks, 0.67 s after
+    the audit), only to find it alive.
+
     >>> import gc
     >>> with no_cycle_collection():
     ...     gc.isenabled()
     False
+    >>> _ = gc.collect()
+    >>> with no_cycle_collection():
+    ...     made = [[i] for i in range(1000)]
+    >>> gc.isenabled(), any(o is made for o in gc.get_objects(generation=2))
+    (True, True)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -109,7 +119,18 @@ def no_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            _promote_all()
             gc.enable()
+
+
+def _promote_all() -> None:
+    """Move every object the collector tracks to the oldest generation, without walking
+    them (``freeze`` and ``unfreeze`` move whole lists). Not where objects are frozen on
+    purpose (a build worker freezes the heap it inherits): ``unfreeze`` would give those
+    back to the collector."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def analyse_text(name: str, text: str, registry: Registry | None = None) -> Analysis:

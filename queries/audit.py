@@ -25,9 +25,11 @@ Every function takes an open store and returns plain data; :func:`render_markdow
 from __future__ import annotations
 
 import html
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import accumulate
 from operator import attrgetter
 from pathlib import Path
 from urllib.parse import unquote
@@ -100,7 +102,8 @@ def _ref(doc: dict) -> dict:
 
 
 def _task_subject(task: TaskRecord) -> dict:
-    """A task as a finding's subject (one dict for all the task's findings)."""
+    """A task as a finding's subject (one dict for all the task's findings; the hot loops
+    call this only when ``task.subject`` is not yet made)."""
     subject = task.subject
     if subject is None:
         subject = task.subject = {"iri": task.iri, "label": task.key}
@@ -218,13 +221,10 @@ class _Audit:
         for t in self.tasks:
             if t.file in files and t.start is not None and t.end is not None:
                 by_file_task[t.file].append(t)
-        for tasks in by_file_task.values():
-            tasks.sort(key=attrgetter("start", "key"))
+        placed = {file: _SpanIndex(tasks) for file, tasks in by_file_task.items()}
+        nowhere = _SpanIndex([])
         for r in rows:
-            task = next(
-                (t for t in by_file_task.get(r["file"], []) if t.start <= r["start"] < t.end),
-                None,
-            )
+            task = placed.get(r["file"], nowhere).first_containing(r["start"])
             plan_key = r["citing_key"]
             subject = (
                 _task_subject(task)
@@ -300,7 +300,7 @@ class _Audit:
                     more = [b for b in dict.fromkeys(task.cites) if b not in own]
                     found = shared + [c for b in more for c in because(b)]
                 if found:
-                    subject = _task_subject(task)  # one dict for the task's findings
+                    subject = task.subject or _task_subject(task)  # one for its findings
                     group += [
                         Finding("superseded-basis", subject, msg, plan_key, ev) for msg, ev in found
                     ]
@@ -338,26 +338,23 @@ class _Audit:
                 )
             return known[named]
 
-        lead, coordinating = causes["lead"], causes["coordinating"]
+        # the tasks of a table share the lists of their agencies (one per distinct field):
+        # the causes of a pair of lists are found once (the lists are kept alive with them,
+        # so their ids stay theirs)
+        pairs: dict[tuple[int, int], tuple[list, list, list[tuple[str, list[dict]]]]] = {}
         plan, group = None, []
         for task in self.tasks:
-            subject = None
-            for entry in task.lead:
-                found = lead[entry] if entry in lead else because(entry, "lead")
-                if found is not None:
-                    if task.plan_key != plan:
-                        plan, group = task.plan_key, self.out.of(task.plan_key, "agency-defunct")
-                    subject = subject or _task_subject(task)
-                    group.append(Finding("agency-defunct", subject, found[0], plan, found[1]))
-            for entry in task.coordinating:
-                found = (
-                    coordinating[entry] if entry in coordinating else because(entry, "coordinating")
-                )
-                if found is not None:
-                    if task.plan_key != plan:
-                        plan, group = task.plan_key, self.out.of(task.plan_key, "agency-defunct")
-                    subject = subject or _task_subject(task)
-                    group.append(Finding("agency-defunct", subject, found[0], plan, found[1]))
+            pair = (id(task.lead), id(task.coordinating))
+            known = pairs.get(pair)
+            if known is None:
+                found = [because(e, "lead") for e in task.lead]
+                found += [because(e, "coordinating") for e in task.coordinating]
+                known = pairs[pair] = (task.lead, task.coordinating, [f for f in found if f])
+            if known[2]:
+                if task.plan_key != plan:
+                    plan, group = task.plan_key, self.out.of(task.plan_key, "agency-defunct")
+                subject = task.subject or _task_subject(task)
+                group += [Finding("agency-defunct", subject, m, plan, e) for m, e in known[2]]
 
     def lead_and_deadline(self) -> None:
         as_of = self.as_of.isoformat()
@@ -381,13 +378,13 @@ class _Audit:
                 groups = {
                     k: self.out.of(plan, k) for k in ("no-lead", "no-deadline", "deadline-passed")
                 }
-            subject = _task_subject(task)  # one dict for the task's findings
+            subject = task.subject or _task_subject(task)  # one for the task's findings
             span = [
                 {
                     "file": task.file,
                     "start": task.start,
                     "end": task.end,
-                    "quote": unquote(task.quote),
+                    "quote": unquote(task.quote) if "%" in task.quote else task.quote,
                 }
             ]
             if no_lead:
@@ -449,6 +446,33 @@ class _Audit:
                     sorted(entry["evidence"], key=lambda e: (e["file"], e["start"])),
                 )
             )
+
+
+class _SpanIndex:
+    """A file's tasks in (start, key) order, to find the first that contains an offset in
+    log time (a national graph has tens of thousands of citations to place in files of
+    thousands of tasks; spans may nest or overlap).
+
+    >>> from types import SimpleNamespace as T
+    >>> index = _SpanIndex([T(start=0, end=50, key="a"), T(start=10, end=20, key="b"),
+    ...                     T(start=60, end=70, key="c")])
+    >>> [t and t.key for t in map(index.first_containing, (15, 55, 65, 70))]
+    ['a', None, 'c', None]
+    """
+
+    def __init__(self, tasks: list[TaskRecord]) -> None:
+        self.tasks = sorted(tasks, key=attrgetter("start", "key"))
+        self.starts = [t.start for t in self.tasks]
+        # the furthest end of each prefix: the first task containing an offset is the first
+        # whose prefix reaches past it, if that task starts at or before the offset
+        self.reach = list(accumulate((t.end for t in self.tasks), max))
+
+    def first_containing(self, offset: int) -> TaskRecord | None:
+        """The first task (in (start, key) order) with start <= offset < end."""
+        i = bisect_right(self.reach, offset)
+        if i < len(self.tasks) and self.starts[i] <= offset:
+            return self.tasks[i]
+        return None
 
 
 class _Groups:

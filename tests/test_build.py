@@ -268,9 +268,11 @@ def test_spilled_tasks_come_back_as_analysed_and_the_build_keeps_none_in_memory(
     spill.mkdir()
     spilled, _, _ = read_corpus(files, spill=spill)
     assert [a.name for a in spilled] == [a.name for a in kept]
-    assert sum(a.task_count() for a in spilled) == sum(
-        len(found.tasks) for a in kept for found in a.tasks
-    ) > 100
+    assert (
+        sum(a.task_count() for a in spilled)
+        == sum(len(found.tasks) for a in kept for found in a.tasks)
+        > 100
+    )
     for before, after in zip(kept, spilled, strict=True):
         assert after.spilled is not None and Path(after.spilled[0]).parent == spill
         assert all(found.tasks == [] and found.statements == [] for found in after.tasks)
