@@ -131,10 +131,10 @@ class Duplicate:
         return f"{self.file}: same content as {self.same_as}; read once"
 
 
-def _read_one(item: tuple[str, Path] | tuple[str, Path, Path | None]) -> Analysis | Refused:
-    """Read and analyse one file (in a worker process when the build has several); with a
+def _read_one(item: tuple[str, Path, Path | None]) -> Analysis | Refused:
+    """Read and analyse one file (in a worker process when the build has several); given a
     third path, its tasks and targets are spilled there (:meth:`Analysis.spill_tasks`)."""
-    name, path, spill = item if len(item) == 3 else (*item, None)
+    name, path, spill = item
     if path.suffix.lower() not in TEXT_SUFFIXES:
         return Refused(
             name,

@@ -247,7 +247,7 @@ def test_a_file_read_while_the_collector_is_paused_leaves_no_garbage_cycle() -> 
     gc.collect()
     gc.disable()
     try:
-        analysis = _read_one((path.name, path))
+        analysis = _read_one((path.name, path, None))
         assert gc.collect() == 0
     finally:
         gc.enable()
