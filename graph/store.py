@@ -6,6 +6,14 @@ corpus are byte-identical) and ``manifest.json``. Builds are written beside the 
 one and become current by an atomic rename of the ``current`` link: a build killed at any
 moment leaves the previous one in place and readable.
 
+In the store, the corpus's data graph (``…/id/graph/corpus``, the export's graph of nearly
+every quad) is loaded as the store's *default graph*; the reasoner's conclusions and the
+ontology keep their named graphs. Every query runs over the union of all graphs, so it
+finds the same quads; a store holding one named graph of every quad keeps six indexes of
+it against three for the default graph, and loads about 1.7 times slower (100,000 tasks:
+53 s against 32 s, store 2.4 GB against 1.1 GB). The export and a published endpoint keep
+the named graph.
+
 Layout under the output directory::
 
     out/current -> builds/<id>      (symlink, swapped atomically)
@@ -14,6 +22,7 @@ Layout under the output directory::
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -25,7 +34,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.load import ONTOLOGY_PATH
-from policykg.ontology.namespaces import ONTOLOGY_GRAPH
+from policykg.ontology.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 
 EXPORT_NAME = "graph.nq"
 MANIFEST_NAME = "manifest.json"
@@ -51,7 +60,9 @@ def write_build(out_dir: Path, export: bytes | Path, manifest: dict) -> Path:
     store = Store(str(tmp / "store"))
     if (tmp / EXPORT_NAME).stat().st_size:
         # lenient: the export is ours, its IRIs checked as they were emitted (graph/emit.py)
-        store.bulk_load(path=str(tmp / EXPORT_NAME), format=RdfFormat.N_QUADS, lenient=True)
+        with open(tmp / EXPORT_NAME, "rb", buffering=0) as raw:
+            data = io.BufferedReader(DataGraphAsDefault(raw), _BLOCK)
+            store.bulk_load(data, format=RdfFormat.N_QUADS, lenient=True)
     store.load(
         path=str(ONTOLOGY_PATH), format=RdfFormat.TURTLE, to_graph=NamedNode(str(ONTOLOGY_GRAPH))
     )
@@ -67,6 +78,51 @@ def write_build(out_dir: Path, export: bytes | Path, manifest: dict) -> Path:
     _point_current(out_dir, final)
     _prune(builds, keep={final.name, _previous_name(out_dir)})
     return final
+
+
+_BLOCK = 1 << 22
+
+
+class DataGraphAsDefault(io.RawIOBase):
+    """N-Quads read from ``raw`` with the data graph's quads moved to the default graph
+    (their lines' graph name dropped); other graphs' quads unchanged.
+
+    A graph name is the last term of its line, and a line break is escaped inside a
+    literal, so only a line's own graph name can match.
+
+    >>> g = f"<{DATA_GRAPH}>"
+    >>> lines = [f'<http://x/a> <http://x/p> "ends {g} ." {g} .',
+    ...          '<http://x/b> <http://x/p> <http://x/o> <http://x/g> .']
+    >>> raw = io.BytesIO("\\n".join(lines).encode() + b"\\n")
+    >>> out = DataGraphAsDefault(raw).read().decode().splitlines()
+    >>> out[0] == f'<http://x/a> <http://x/p> "ends {g} ." .', out[1] == lines[1]
+    (True, True)
+    """
+
+    _TAIL = f" <{DATA_GRAPH}> .\n".encode()
+
+    def __init__(self, raw: io.RawIOBase | io.BufferedIOBase, block: int = _BLOCK) -> None:
+        self._raw, self._block = raw, block
+        self._pending = b""  # an incomplete last line, waiting for the rest
+        self._ready = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        while not self._ready:
+            block = self._raw.read(self._block)
+            if not block:
+                self._ready, self._pending = memoryview(self._pending), b""
+                break
+            block = self._pending + block
+            cut = block.rfind(b"\n") + 1
+            self._pending = block[cut:]
+            self._ready = memoryview(block[:cut].replace(self._TAIL, b" .\n"))
+        n = min(len(buffer), len(self._ready))
+        buffer[:n] = self._ready[:n]
+        self._ready = self._ready[n:]
+        return n
 
 
 def _fsync_tree(path: Path) -> None:

@@ -279,3 +279,28 @@ def test_spilled_tasks_come_back_as_analysed_and_the_build_keeps_none_in_memory(
         assert all(targets == [] for targets in after.targets)
         assert [f.anomalies for f in after.tasks] == [f.anomalies for f in before.tasks]
         assert after.tasks_and_targets() == (before.tasks, before.targets)
+
+
+def test_the_data_graph_is_read_as_the_default_graph_whatever_the_blocks(tmp_path: Path) -> None:
+    """The store's loader drops the data graph's name from every line of it, and only from
+    those, however the export is cut into blocks (a line split across two included)."""
+    import io
+    import random
+
+    from policykg.graph.store import DataGraphAsDefault
+    from policykg.ontology.namespaces import DATA_GRAPH
+
+    rng = random.Random(5)
+    g, other = f"<{DATA_GRAPH}>", "<http://x/other>"
+    lines = [
+        f'<http://x/{i}> <http://x/p> "{rng.choice(["Sở", g, g + " .", "x"])}" '
+        f"{rng.choice([g, g, other])} ."
+        for i in range(300)
+    ]
+    text = "".join(line + "\n" for line in lines).encode()
+    expected = "".join(
+        (line[: -len(g) - 3] + " ." if line.endswith(f" {g} .") else line) + "\n" for line in lines
+    ).encode()
+    assert expected != text
+    for block in (1, 2, 7, 64, 1 << 16):
+        assert DataGraphAsDefault(io.BytesIO(text), block).read() == expected
