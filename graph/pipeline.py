@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +31,8 @@ from policykg.graph.analyse import Analysis, analyse_source, no_cycle_collection
 from policykg.graph.emit import emit_agency_history, emit_shared
 from policykg.graph.read import UnreadableDocument, read_source
 from policykg.graph.resolve import resolve
-from policykg.graph.runs import merge_runs, quad_lines, write_run
-from policykg.graph.store import EXPORT_NAME, write_build
+from policykg.graph.runs import Merged, merge_runs, quad_lines, write_run
+from policykg.graph.store import StagedBuild
 from policykg.graph.workers import default_workers, emit_plan_runs, ordered_map
 from policykg.ontology.errors import PolicyKGError
 from policykg.ontology.namespaces import INFERRED_GRAPH, PKG, RDF
@@ -75,6 +76,7 @@ class BuildReport:
     quads: int
     export_sha256: str
     seconds: float
+    #: seconds per stage; ``export`` (the merge of the runs) runs during ``store``
     timings: dict[str, float] = field(default_factory=dict)
 
     def manifest(self) -> dict:
@@ -250,6 +252,25 @@ def central_directives(facts: Iterable[tuple[str, str, str]]) -> list[str]:
     return sorted(ensure_consistent(data).central_directives)
 
 
+def write_build(out_dir: Path, runs: list[Path], report: BuildReport, *, threads: int) -> Path:
+    """Write the build from the sorted ``runs``: the store bulk-loads them, ``threads`` at a
+    time, while GNU sort merges them into the canonical export in a process of its own
+    (the two used to run one after the other: at 100,000 tasks 37 s side by side against
+    52 s); the report gets the export's count and SHA-256, and its manifest is written.
+    Returns the build's directory, now current."""
+    with StagedBuild(out_dir) as staged, ThreadPoolExecutor(1) as pool:
+        merging = pool.submit(_timed_merge, runs, staged.export_path)
+        staged.load(runs, threads=threads)
+        export, report.timings["export"] = merging.result()
+        report.quads, report.export_sha256 = export.quads, export.sha256
+        return staged.complete(report.manifest())
+
+
+def _timed_merge(runs: list[Path], path: Path) -> tuple[Merged, float]:
+    t = time.perf_counter()
+    return merge_runs(runs, path, remove=False), time.perf_counter() - t
+
+
 def build(corpus_dirs: list[Path], out_dir: Path, *, workers: int | None = None) -> BuildReport:
     """Build the graph from the corpus directories into ``out_dir``; returns a report.
 
@@ -316,9 +337,6 @@ def _build(corpus_dirs: list[Path], out_dir: Path, workers: int | None) -> Build
         # before the merge and the bulk load
         del lines, shared, runs
         analyses.clear()
-        export = merge_runs(paths, work / EXPORT_NAME)
-        timings["export"] = time.perf_counter() - t
-        t = time.perf_counter()
         report = BuildReport(
             out_dir=out_dir,
             build_dir=out_dir,
@@ -330,14 +348,14 @@ def _build(corpus_dirs: list[Path], out_dir: Path, workers: int | None) -> Build
             citations=len(resolution.citations),
             anomalies=len(resolution.anomalies),
             central=central,
-            quads=export.quads,
-            export_sha256=export.sha256,
+            quads=0,
+            export_sha256="",
             seconds=0.0,
             timings=timings,
         )
-        report.build_dir = write_build(out_dir, export.path, report.manifest())
+        report.build_dir = write_build(out_dir, paths, report, threads=workers)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    timings["store"] = time.perf_counter() - t
+    timings["store"] = time.perf_counter() - t  # the export was merged meanwhile
     report.seconds = time.perf_counter() - t0
     return report

@@ -57,8 +57,9 @@ def quad_lines(quads: Iterable[Quad]) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]  # not splitlines(): U+2028
 
 
-def merge_runs(runs: list[Path], path: Path) -> Merged:
-    """Merge sorted runs into one sorted file without duplicates; the runs are removed.
+def merge_runs(runs: list[Path], path: Path, *, remove: bool = True) -> Merged:
+    """Merge sorted runs into one sorted file without duplicates; the runs are removed
+    unless ``remove`` is false (the store may still be reading them).
 
     GNU ``sort -m -u`` in the C locale does it where it is installed (Debian's coreutils:
     about 2.5 times faster than Python at a million tasks' tens of millions of lines);
@@ -89,7 +90,7 @@ def merge_runs(runs: list[Path], path: Path) -> Merged:
                 count += block.count(b"\n")
     else:
         digest, count = _merge_in_python(runs, path)
-    for r in runs:
+    for r in runs if remove else ():
         r.unlink()
     return Merged(path, count, digest.hexdigest())
 

@@ -28,6 +28,7 @@ import os
 import shutil
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store
@@ -48,36 +49,93 @@ def write_build(out_dir: Path, export: bytes | Path, manifest: dict) -> Path:
     """Write a complete build and make it current; returns the build's directory.
 
     ``export`` is the canonical export, as bytes or as a file (moved into the build).
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> line = f"<http://x/s> <http://x/p> <http://x/o> <{DATA_GRAPH}> .\\n".encode()
+    >>> built = write_build(out, line, {"counts": {}})
+    >>> built == current_build(out), len(open_store(out)) > 1
+    (True, True)
     """
-    builds = out_dir / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    tmp = builds / f".incomplete-{uuid.uuid4().hex}"
-    tmp.mkdir()
-    if isinstance(export, Path):
-        shutil.move(export, tmp / EXPORT_NAME)
-    else:
-        (tmp / EXPORT_NAME).write_bytes(export)
-    store = Store(str(tmp / "store"))
-    if (tmp / EXPORT_NAME).stat().st_size:
-        # lenient: the export is ours, its IRIs checked as they were emitted (graph/emit.py)
-        with open(tmp / EXPORT_NAME, "rb", buffering=0) as raw:
-            data = io.BufferedReader(DataGraphAsDefault(raw), _BLOCK)
-            store.bulk_load(data, format=RdfFormat.N_QUADS, lenient=True)
-    store.load(
-        path=str(ONTOLOGY_PATH), format=RdfFormat.TURTLE, to_graph=NamedNode(str(ONTOLOGY_GRAPH))
-    )
-    store.flush()
-    store.optimize()  # one compaction: reads of a bulk-loaded store are several times faster
-    del store
-    (tmp / MANIFEST_NAME).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8"
-    )
-    _fsync_tree(tmp)
-    final = builds / f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
-    tmp.rename(final)
-    _point_current(out_dir, final)
-    _prune(builds, keep={final.name, _previous_name(out_dir)})
-    return final
+    with StagedBuild(out_dir) as staged:
+        if isinstance(export, Path):
+            shutil.move(export, staged.export_path)
+        else:
+            staged.export_path.write_bytes(export)
+        staged.load([staged.export_path])
+        return staged.complete(manifest)
+
+
+class StagedBuild:
+    """A build being written beside the current one, in ``builds/.incomplete-<uuid>``: its
+    store is filled by :meth:`load`, its export written to :attr:`export_path`, and
+    :meth:`complete` makes it current. Used as a context manager, a build left incomplete
+    (an error on the way) is removed; a killed process leaves the directory, which the
+    next complete build prunes. Either way the previous build stays current.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        builds = out_dir / "builds"
+        builds.mkdir(parents=True, exist_ok=True)
+        self.dir = builds / f".incomplete-{uuid.uuid4().hex}"
+        self.dir.mkdir()
+        self.export_path = self.dir / EXPORT_NAME
+        self._store: Store | None = Store(str(self.dir / "store"))
+        self._done: Path | None = None
+
+    def __enter__(self) -> StagedBuild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._done is None:
+            self._store = None
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def load(self, files: list[Path], *, threads: int = 1) -> None:
+        """Bulk-load N-Quads ``files`` (the export, or runs whose union is the export) into
+        the store, ``threads`` files at a time: one bulk load keeps about one core busy,
+        and loads of distinct files run side by side (the store keeps each quad once)."""
+        assert self._store is not None, "load after complete"
+        store = self._store
+
+        def load_one(path: Path) -> None:
+            if not path.stat().st_size:
+                return
+            # lenient: the export is ours, its IRIs checked as they were emitted (graph/emit.py)
+            with open(path, "rb", buffering=0) as raw:
+                data = io.BufferedReader(DataGraphAsDefault(raw), _BLOCK)
+                store.bulk_load(data, format=RdfFormat.N_QUADS, lenient=True)
+
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            for _ in pool.map(load_one, files):
+                pass
+
+    def complete(self, manifest: dict) -> Path:
+        """Add the ontology, compact the store, write the manifest and make the build
+        current (an atomic rename, then an atomic swap of ``current``); returns its
+        directory, named by the time and a random suffix."""
+        assert self._store is not None, "complete called twice"
+        store, self._store = self._store, None
+        store.load(
+            path=str(ONTOLOGY_PATH),
+            format=RdfFormat.TURTLE,
+            to_graph=NamedNode(str(ONTOLOGY_GRAPH)),
+        )
+        store.flush()
+        store.optimize()  # one compaction: reads of a bulk-loaded store are several times faster
+        del store
+        (self.dir / MANIFEST_NAME).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8"
+        )
+        _fsync_tree(self.dir)
+        builds = self.dir.parent
+        final = builds / f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
+        self.dir.rename(final)
+        self._done = final
+        _point_current(self.out_dir, final)
+        _prune(builds, keep={final.name, _previous_name(self.out_dir)})
+        return final
 
 
 _BLOCK = 1 << 22

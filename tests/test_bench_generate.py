@@ -9,11 +9,14 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
 from policykg.bench.generate import generate_corpus, write_corpus
 from policykg.graph import workers
 from policykg.graph.pipeline import build
 from policykg.graph.store import open_store
+from policykg.ontology.load import ONTOLOGY_PATH
+from policykg.ontology.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from policykg.queries import api, audit
 
 
@@ -57,3 +60,21 @@ def test_two_processes_give_the_export_of_one(tmp_path, monkeypatch) -> None:
     two = build([tmp_path / "corpus"], tmp_path / "two", workers=2)
     assert one.export_sha256 == two.export_sha256
     assert (one.build_dir / "graph.nq").read_bytes() == (two.build_dir / "graph.nq").read_bytes()
+    # the store, loaded from those runs two at a time while they were merged, holds the
+    # export's quads exactly (the data graph as its default graph), and the ontology
+    stored = _store_quads(two.build_dir)
+    ontology = {q for q in stored if q.graph_name == NamedNode(str(ONTOLOGY_GRAPH))}
+    assert stored - ontology == _export_quads(two.build_dir)
+    assert len(ontology) == len(list(parse(path=str(ONTOLOGY_PATH), format=RdfFormat.TURTLE)))
+
+
+def _store_quads(build_dir) -> set:
+    return set(Store.read_only(str(build_dir / "store")))
+
+
+def _export_quads(build_dir) -> set:
+    data = NamedNode(str(DATA_GRAPH))
+    return {
+        Quad(q.subject, q.predicate, q.object, DefaultGraph()) if q.graph_name == data else q
+        for q in parse(path=str(build_dir / "graph.nq"), format=RdfFormat.N_QUADS)
+    }
