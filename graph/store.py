@@ -14,6 +14,10 @@ it against three for the default graph, and loads about 1.7 times slower (100,00
 53 s against 32 s, store 2.4 GB against 1.1 GB). The export and a published endpoint keep
 the named graph.
 
+A build is staged (:class:`StagedBuild`): its store may be loaded from several N-Quads files
+whose union is the export (the build's sorted runs, side by side in threads, while the export
+is merged from them), then completed and made current.
+
 Layout under the output directory::
 
     out/current -> builds/<id>      (symlink, swapped atomically)
