@@ -39,31 +39,31 @@ from policykg.ontology.task_table import (
 
 
 class _Terms:
-    """A namespace whose terms are pyoxigraph nodes, each made once: rdflib's attribute
-    lookup and IRI check cost more than the rest of emission at a million tasks.
+    """A namespace whose terms are IRI strings, each made once: rdflib's attribute lookup
+    and IRI check, or a pyoxigraph node's ``.value`` (a new string at each read), cost more
+    than the rest of emission at a million tasks.
 
-    >>> _Terms(ns.PKG).Task.value
+    >>> _Terms(ns.PKG).Task
     'https://w3id.org/policykg/ontology#Task'
     """
 
     def __init__(self, namespace) -> None:
         self._namespace = namespace
 
-    def __getattr__(self, name: str) -> NamedNode:
+    def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        node = NamedNode(str(getattr(self._namespace, name)))
-        setattr(self, name, node)
-        return node
+        iri = str(getattr(self._namespace, name))
+        setattr(self, name, iri)
+        return iri
 
-    def __getitem__(self, name: str) -> NamedNode:
+    def __getitem__(self, name: str) -> str:
         return getattr(self, name)
 
 
 PKG, OA, PROV, RDF, RDFS, SKOS, TIME, XSD = (
     _Terms(n) for n in (ns.PKG, ns.OA, ns.PROV, ns.RDF, ns.RDFS, ns.SKOS, ns.TIME, ns.XSD)
 )
-_GRAPH = NamedNode(str(DATA_GRAPH))
 _LEVELS = {
     "central-party": PKG.CentralParty,
     "central-state": PKG.CentralState,
@@ -220,19 +220,17 @@ class Emitter:
 
     def _emit(self, s: str, p: str, obj: str, obj_iri: str | None = None) -> None:
         subject = self._ref(s)
-        line = f"{subject} <{p}> {obj}{_GRAPH_TAIL}"
-        self._lines.append(line)
-        if p == _TYPE:
-            supers = _supers().get(obj_iri or "", ())
-            for cls in supers:
-                self._lines.append(f"{subject} <{p}> <{cls}>{_GRAPH_TAIL}")
-            self.facts.append((s, p, obj_iri or ""))
-            self.facts.extend((s, p, cls) for cls in supers)
-        else:
-            for prop in _supers().get(p, ()):
-                self._lines.append(f"{subject} <{prop}> {obj}{_GRAPH_TAIL}")
-            if obj_iri is not None and p in (_ISSUED_BY, _LEVEL):
-                self.facts.append((s, p, obj_iri))
+        if p == _TYPE:  # the class and its super-classes
+            classes = _CLASSES.get(obj_iri or "") or _with_supers(_CLASSES, obj_iri or "")
+            for cls in classes:
+                self._lines.append(f"{subject} <{_TYPE}> <{cls}>{_GRAPH_TAIL}")
+                self.facts.append((s, p, cls))
+            return
+        props = _PROPERTIES.get(p) or _with_supers(_PROPERTIES, p)
+        for prop in props:  # the property and its super-properties
+            self._lines.append(f"{subject} <{prop}> {obj}{_GRAPH_TAIL}")
+        if obj_iri is not None and p in (_ISSUED_BY, _LEVEL):
+            self.facts.append((s, p, obj_iri))
 
     def add(self, s, p, o) -> None:
         """Add one triple to the data graph (``o`` a pyoxigraph term)."""
@@ -372,7 +370,7 @@ class Emitter:
         self.iri(s, p, o)
         ev, fact = link.evidence, link.curated
         where = f"{ev.file}|{ev.start}|{ev.end}" if ev else f"curated|{fact.source}"
-        digest = hashlib.sha1(f"{s}|{p.value}|{o}|{where}".encode()).hexdigest()
+        digest = hashlib.sha1(f"{s}|{p}|{o}|{where}".encode()).hexdigest()
         a = str(ID["assertion/" + digest[:20]])
         self.iri(a, RDF.type, PKG.RelationAssertion)
         self.iri(a, RDF.subject, s)
@@ -603,6 +601,17 @@ _BOOLEAN, _INTEGER, _DATE = str(ns.XSD.boolean), str(ns.XSD.integer), str(ns.XSD
 def _supers() -> dict[str, tuple[str, ...]]:
     """Each class's super-classes and each property's super-properties, by IRI."""
     return {str(k): tuple(sorted(str(v) for v in vs)) for k, vs in superterms().items()}
+
+
+#: each class emitted so far, with its super-classes; each property, with its super-properties
+_CLASSES: dict[str, tuple[str, ...]] = {}
+_PROPERTIES: dict[str, tuple[str, ...]] = {}
+
+
+def _with_supers(table: dict[str, tuple[str, ...]], term: str) -> tuple[str, ...]:
+    """``term`` followed by its super-terms, remembered in ``table``."""
+    table[term] = (term, *_supers().get(term, ()))
+    return table[term]
 
 
 def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task, starts) -> list[str]:
