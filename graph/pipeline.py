@@ -277,7 +277,7 @@ def build(corpus_dirs: list[Path], out_dir: Path, *, workers: int | None = None)
     The new build replaces the previous one only once it is completely written. ``workers``
     processes (default: :func:`~policykg.graph.workers.default_workers`) analyse the files
     and emit the plans; the export is the same bytes whatever their number. Quads go to
-    sorted runs on disk and are merged into the export, which the store bulk-loads.
+    sorted runs on disk; the store bulk-loads them while they are merged into the export.
 
     The cycle collector is paused for the build: it holds millions of objects (the
     analyses, then the quads) and makes few garbage cycles (a file's trees, freed as the
