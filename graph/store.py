@@ -49,33 +49,22 @@ class NoBuild(PolicyKGError):
     """There is no complete build to read."""
 
 
-def write_build(out_dir: Path, export: bytes | Path, manifest: dict) -> Path:
-    """Write a complete build and make it current; returns the build's directory.
-
-    ``export`` is the canonical export, as bytes or as a file (moved into the build).
-
-    >>> import tempfile
-    >>> out = Path(tempfile.mkdtemp())
-    >>> line = f"<http://x/s> <http://x/p> <http://x/o> <{DATA_GRAPH}> .\\n".encode()
-    >>> built = write_build(out, line, {"counts": {}})
-    >>> built == current_build(out), len(open_store(out)) > 1
-    (True, True)
-    """
-    with StagedBuild(out_dir) as staged:
-        if isinstance(export, Path):
-            shutil.move(export, staged.export_path)
-        else:
-            staged.export_path.write_bytes(export)
-        staged.load([staged.export_path])
-        return staged.complete(manifest)
-
-
 class StagedBuild:
     """A build being written beside the current one, in ``builds/.incomplete-<uuid>``: its
     store is filled by :meth:`load`, its export written to :attr:`export_path`, and
     :meth:`complete` makes it current. Used as a context manager, a build left incomplete
     (an error on the way) is removed; a killed process leaves the directory, which the
     next complete build prunes. Either way the previous build stays current.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with StagedBuild(out) as staged:
+    ...     _ = staged.export_path.write_text(
+    ...         f"<http://x/s> <http://x/p> <http://x/o> <{DATA_GRAPH}> .\\n", "utf-8")
+    ...     staged.load([staged.export_path])
+    ...     built = staged.complete({"counts": {}})
+    >>> built == current_build(out), len(open_store(out)) > 1
+    (True, True)
     """
 
     def __init__(self, out_dir: Path) -> None:
