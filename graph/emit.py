@@ -197,6 +197,11 @@ class Emitter:
     #: (subject, predicate, object) of the types, issuers and levels: what the reasoner reads
     facts: list[tuple[str, str, str]] = field(default_factory=list)
     _seen_spans: set[str] = field(default_factory=set)
+    #: each file's source IRI, made once
+    _sources: dict[str, str] = field(default_factory=dict)
+    #: the agency nodes written (their lines once, though tasks name them again and again)
+    _agencies_written: set[tuple] = field(default_factory=set)
+    _agency_iris: dict[tuple[str, str], str] = field(default_factory=dict)
     _agency_names: dict[str, Counter] = field(default_factory=dict)
     #: every agency emitted, by IRI: its jurisdiction slug and a name (for its history)
     agency_places: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -272,21 +277,35 @@ class Emitter:
     # spans ---------------------------------------------------------------------------------
 
     def span(self, ev: Evidence) -> str:
-        """The IRI of a text span (view offsets in ``ev``), emitted once with its selectors."""
+        """The IRI of a text span (view offsets in ``ev``), emitted once with its selectors.
+
+        The nine lines of a span are written from one template (a span is nearly half of a
+        task's lines, and the general path's per-line lookups were a third of emission);
+        the Web Annotation terms have no super-terms to add, and a span's types tell the
+        reasoner nothing, so the lines are those :meth:`iri` and :meth:`lit` would write.
+        """
         analysis = self.analyses[ev.file]
         a, b = analysis.view.to_original(ev.start, ev.end)
-        iri = span_iri(ev.file, a, b)
+        source = self._sources.get(ev.file)
+        if source is None:
+            source = self._sources[ev.file] = source_iri(ev.file)
+            self._ref(source)  # checked once per file: the rest of a span IRI is digits
+        iri = f"{source}/span/{a}-{b}"
         if iri not in self._seen_spans:
             self._seen_spans.add(iri)
-            self.iri(iri, RDF.type, OA.SpecificResource)
-            self.iri(iri, OA.hasSource, source_iri(ev.file))
-            self.iri(iri, OA.hasSelector, iri + "/position")
-            self.iri(iri, OA.hasSelector, iri + "/quote")
-            self.iri(iri + "/position", RDF.type, OA.TextPositionSelector)
-            self.lit(iri + "/position", OA.start, a)
-            self.lit(iri + "/position", OA.end, b)
-            self.iri(iri + "/quote", RDF.type, OA.TextQuoteSelector)
-            self.lit(iri + "/quote", OA.exact, analysis.view.original[a:b])
+            exact = literal_text(analysis.view.original[a:b])
+            ref, position, quote_ = f"<{iri}>", f"<{iri}/position>", f"<{iri}/quote>"
+            self._lines += (
+                f"{ref}{_SPAN_IS_RESOURCE}",
+                f"{ref}{_HAS_SOURCE}<{source}>{_GRAPH_TAIL}",
+                f"{ref}{_HAS_SELECTOR}{position}{_GRAPH_TAIL}",
+                f"{ref}{_HAS_SELECTOR}{quote_}{_GRAPH_TAIL}",
+                f"{position}{_IS_POSITION}",
+                f'{position}{_START}"{a}"{_INTEGER_TAIL}',
+                f'{position}{_END}"{b}"{_INTEGER_TAIL}',
+                f"{quote_}{_IS_QUOTE}",
+                f"{quote_}{_EXACT}{exact}{_GRAPH_TAIL}",
+            )
         return iri
 
     # things -------------------------------------------------------------------------------
@@ -434,12 +453,19 @@ class Emitter:
     def task_agency(self, agency, jurisdiction: str) -> str:
         """An agency a task names, scoped by the plan's jurisdiction unless it is national."""
         place = "vn" if agency.central else jurisdiction
-        s = str(ID[agency_path(place, agency.key)])  # identity is the key, not the spelling
+        s = self._agency_iris.get((place, agency.key))
+        if s is None:  # identity is the key, not the spelling
+            s = self._agency_iris[place, agency.key] = str(ID[agency_path(place, agency.key)])
         self.agency_places.setdefault(s, (place, agency.name))
         if self.plan_date is not None:
             self.agency_seen[s] = min(self.agency_seen.get(s, self.plan_date), self.plan_date)
-        self.iri(s, RDF.type, PKG.CollectiveAgency if agency.collective else PKG.Agency)
         self._agency_names.setdefault(s, Counter())[agency.name] += 1
+        # what the lines below depend on: the same lines (and reasoner facts) once per emitter
+        written = (s, agency.collective, agency.kind, agency.level, place)
+        if written in self._agencies_written:
+            return s
+        self._agencies_written.add(written)
+        self.iri(s, RDF.type, PKG.CollectiveAgency if agency.collective else PKG.Agency)
         self.lit(s, PKG.agencyKind, agency.kind)
         if agency.level:
             self.lit(s, PKG.agencyLevel, agency.level)
@@ -481,13 +507,8 @@ class Emitter:
                 agency = self.task_agency(placed.agency, jurisdiction)
                 if agency not in named[role]:
                     named[role].append(agency)
-                self.iri(s, prop, agency)
-                assoc = f"{s}/{role}/{agency.rsplit('/', 1)[1]}"
-                self.iri(s, PROV.qualifiedAssociation, assoc)
-                self.iri(assoc, RDF.type, PROV.Association)
-                self.iri(assoc, PROV.agent, agency)
-                self.iri(assoc, PROV.hadRole, role_iri)
-                self.iri(assoc, PKG.source, self.span(Evidence(file, placed.start, placed.end)))
+                span = self.span(Evidence(file, placed.start, placed.end))
+                self._association(s, role, prop, role_iri, agency, span)
         if task.deadline is not None:
             self.deadline(s, file, task.deadline, task.deadline_span)
         for cited in cites:
@@ -512,6 +533,27 @@ class Emitter:
                 )
             )
         return s
+
+    def _association(
+        self, task: str, role: str, prop: str, role_iri: str, agency: str, span: str
+    ) -> None:
+        """A task's role for an agency: the property (and its super-properties) from task to
+        agency, and the qualified association with the agent, the role and the span it was
+        read from. Written from templates (a task names two or three agencies: these lines
+        were a quarter of emission through :meth:`iri`); the lines are those it would write
+        (the task's and agency's IRIs were checked when they were first written)."""
+        task_ref, agency_ref = f"<{task}>", f"<{agency}>"
+        assoc = f"<{task}/{role}/{agency.rsplit('/', 1)[1]}>"
+        props = _PROPERTIES.get(prop) or _with_supers(_PROPERTIES, prop)
+        self._lines += [f"{task_ref} <{p}> {agency_ref}{_GRAPH_TAIL}" for p in props]
+        sources = _PROPERTIES.get(PKG.source) or _with_supers(_PROPERTIES, PKG.source)
+        self._lines += [f"{assoc} <{p}> <{span}>{_GRAPH_TAIL}" for p in sources]
+        self._lines += (
+            f"{task_ref}{_QUALIFIED}{assoc}{_GRAPH_TAIL}",
+            f"{assoc}{_IS_ASSOCIATION}",
+            f"{assoc}{_AGENT}{agency_ref}{_GRAPH_TAIL}",
+            f"{assoc}{_HAD_ROLE}<{role_iri}>{_GRAPH_TAIL}",
+        )
 
     def task_table(self, plan_iri: str, file: str, rows: list[TaskRow]) -> None:
         """The plan's task table for one file (see :mod:`policykg.ontology.task_table`):
@@ -604,6 +646,17 @@ def _supers() -> dict[str, tuple[str, ...]]:
 
 
 #: each class emitted so far, with its super-classes; each property, with its super-properties
+#: The pieces of a span's nine lines (:meth:`Emitter.span`): its source and two selectors.
+_SPAN_IS_RESOURCE = f" <{RDF.type}> <{OA.SpecificResource}>{_GRAPH_TAIL}"
+_IS_POSITION = f" <{RDF.type}> <{OA.TextPositionSelector}>{_GRAPH_TAIL}"
+_IS_QUOTE = f" <{RDF.type}> <{OA.TextQuoteSelector}>{_GRAPH_TAIL}"
+_HAS_SOURCE, _HAS_SELECTOR = f" <{OA.hasSource}> ", f" <{OA.hasSelector}> "
+_START, _END, _EXACT = f" <{OA.start}> ", f" <{OA.end}> ", f" <{OA.exact}> "
+_INTEGER_TAIL = f"^^<{XSD.integer}>{_GRAPH_TAIL}"
+#: The pieces of an association's lines (:meth:`Emitter._association`).
+_QUALIFIED, _AGENT = f" <{PROV.qualifiedAssociation}> ", f" <{PROV.agent}> "
+_HAD_ROLE = f" <{PROV.hadRole}> "
+_IS_ASSOCIATION = f" <{RDF.type}> <{PROV.Association}>{_GRAPH_TAIL}"
 _CLASSES: dict[str, tuple[str, ...]] = {}
 _PROPERTIES: dict[str, tuple[str, ...]] = {}
 

@@ -45,9 +45,10 @@ class Merged:
 def write_run(lines: Iterable[str], path: Path) -> Path:
     """Write N-Quads lines (without their line ends) as a sorted, de-duplicated run;
     returns ``path``."""
+    unique = sorted(set(lines))
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        for line in sorted(set(lines)):
-            fh.write(line + "\n")
+        for i in range(0, len(unique), 4096):  # a write per line cost a tenth of emission
+            fh.write("\n".join(unique[i : i + 4096]) + "\n")
     return path
 
 
