@@ -11,6 +11,7 @@ materialised, so a query written against ELI, ORG or PROV alone finds the data.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -202,6 +203,8 @@ class Emitter:
     #: the agency nodes written (their lines once, though tasks name them again and again)
     _agencies_written: set[tuple] = field(default_factory=set)
     _agency_iris: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: each document emitted: (key, number, first identity field missing), for the index
+    _documents: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)
     _agency_names: dict[str, Counter] = field(default_factory=dict)
     #: every agency emitted, by IRI: its jurisdiction slug and a name (for its history)
     agency_places: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -349,6 +352,7 @@ class Emitter:
     def document(self, doc: Document) -> None:
         """A resolved document with its identity fields, issuer and provenance."""
         s = doc_iri(doc)
+        self._documents.setdefault(s, (doc.key, doc.number, _missing_identity(doc)))
         t = self.registry.type_by_code(doc.type_code or "")
         if t is not None:
             self.iri(s, RDF.type, PKG[t.cls])
@@ -626,6 +630,22 @@ class Emitter:
         for s, when in seen.items():
             self.agency_seen[s] = min(self.agency_seen.get(s, when), when)
 
+    def document_index(self) -> None:
+        """The build-time index of the documents emitted (see ``pkg:documentIndex``): each
+        one's IRI, key, number and the first identity field it lacks ("year", "issuer",
+        "type" or ""), as JSON ``[[iri, key, number, missing], ...]`` sorted by IRI, on the
+        data graph's IRI, in literals of at most :data:`DOCUMENTS_PER_INDEX` documents.
+
+        Reading a document's key costs the embedded store a lookup (a key is too long to be
+        held in the row), about 50 µs at a million tasks: 0.8 s for the 17,000 documents
+        every lineage of all tasks and every audit names; the index is one row.
+        """
+        rows = [[iri, *self._documents[iri]] for iri in sorted(self._documents)]
+        for i in range(0, len(rows), DOCUMENTS_PER_INDEX):
+            chunk = rows[i : i + DOCUMENTS_PER_INDEX]
+            text = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
+            self.lit(str(DATA_GRAPH), PKG.documentIndex, text)
+
     def finish(self) -> None:
         """One name per agency (the most used spelling); the others become alternative names."""
         for s, names in sorted(self._agency_names.items()):
@@ -677,6 +697,23 @@ def _cited_by_task(resolution: Resolution, docs, analysis: Analysis, task, start
             if key:
                 out.add(doc_iri(docs[key]))
     return sorted(out)
+
+
+#: Documents per ``pkg:documentIndex`` literal (about 2 MB of text).
+DOCUMENTS_PER_INDEX = 20_000
+
+
+def _missing_identity(doc: Document) -> str:
+    """The first identity field a document lacks in the graph, as ``unidentified-documents.rq``
+    names it (``pkg:year``, ``pkg:issuedBy``, ``pkg:typeCode``; see :meth:`Emitter.document`),
+    or "" when it has all three."""
+    if doc.year is None:
+        return "year"
+    if not doc.issuer_name:
+        return "issuer"
+    if doc.type_code is None:
+        return "type"
+    return ""
 
 
 def emit_shared(resolution: Resolution, analyses: Iterable[Analysis]) -> Emitter:

@@ -321,6 +321,7 @@ def _build(corpus_dirs: list[Path], out_dir: Path, workers: int | None) -> Build
             shared.add_agency_places(run.agency_places, run.agency_seen)
         shared.finish()
         emit_agency_history(shared, resolution)
+        shared.document_index()
         lines = shared.take_lines()
         timings["emit"] = time.perf_counter() - t
         t = time.perf_counter()

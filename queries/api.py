@@ -28,6 +28,7 @@ from policykg.graph.analyse import no_cycle_collection
 from policykg.graph.emit import span_of_iri
 from policykg.graph.textview import fold
 from policykg.ontology.errors import PolicyKGError
+from policykg.queries.document_index import document_labels
 from policykg.queries.lineage import all_lineages, edge_map, graph_map
 from policykg.queries.runner import Param, load_query, run_query
 from policykg.queries.successors import SuccessionTable
@@ -423,9 +424,7 @@ def _task_key(labels: dict[str, tuple[str, str | None]], task: str, plan: str) -
 
 
 def _document_labels(store: Store) -> dict[str, tuple[str, str | None]]:
-    return {
-        r["doc"]: (r["key"], r["number"]) for r in run_query(store, load_query("document-labels"))
-    }
+    return document_labels(store)  # from the build-time index where the graph has one
 
 
 def _label(labels: dict[str, tuple[str, str | None]], iri: str) -> dict:

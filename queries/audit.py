@@ -213,7 +213,7 @@ class _Audit:
         return self.docs.central
 
     def unresolved(self) -> None:
-        rows = unresolved_citations(self.store, self.docs.labels)
+        rows = unresolved_citations(self.store, self.docs.labels, self.docs.index)
         if not rows:
             return
         files = {r["file"] for r in rows}

@@ -22,6 +22,12 @@ from policykg.ontology.task_table import (
     split_table,
 )
 from policykg.queries import api
+from policykg.queries.document_index import (
+    Entry,
+    document_labels,
+    read_index,
+    unidentified_documents,
+)
 from policykg.queries.runner import load_query, run_query, sort_rows
 
 
@@ -185,10 +191,9 @@ class Documents:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.labels = {
-            r["doc"]: (r["key"], r["number"])
-            for r in run_query(store, load_query("document-labels"))
-        }
+        #: the build-time document index (None for a graph without one)
+        self.index = read_index(store)
+        self.labels = document_labels(store, self.index)
         self.central = {r["doc"] for r in run_query(store, load_query("central-directives"))} & set(
             self.labels
         )
@@ -238,15 +243,20 @@ class Documents:
         return doc
 
 
-def unresolved_citations(store: Store, labels: dict[str, tuple[str, str | None]]) -> list[dict]:
+def unresolved_citations(
+    store: Store,
+    labels: dict[str, tuple[str, str | None]],
+    index: dict[str, Entry] | None = None,
+) -> list[dict]:
     """The rows of ``unresolved-citations.rq``, read by index lookups: the documents known
-    only partially first (few), then the citations of each (one query joining every
-    citation of a national corpus to its span's selectors and filtering at the end takes
-    the store half a minute), from the cited documents' citation tables where the graph has
-    them; the citing document's key from ``labels`` (document IRI → key, number)."""
+    only partially first (few; from the document ``index`` where the graph has one), then
+    the citations of each (one query joining every citation of a national corpus to its
+    span's selectors and filtering at the end takes the store half a minute), from the cited
+    documents' citation tables where the graph has them; the citing document's key from
+    ``labels`` (document IRI → key, number)."""
     tables = run_query(store, load_query("citation-table-count"))[0]["tables"] > 0
     rows = []
-    for doc in run_query(store, load_query("unidentified-documents")):
+    for doc in unidentified_documents(store, index):
         for c in _citations_of(store, doc["cited"], tables):
             if c.citing not in labels:
                 continue

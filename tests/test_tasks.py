@@ -262,3 +262,44 @@ def test_the_lineage_of_all_tasks_is_in_key_order_when_plan_keys_nest() -> None:
     assert rows[0]["central"] == [central]
     assert rows[0]["paths"] == [[{"iri": f"{doc}pa", "number": None, "key": "p#a"}, central]]
     assert rows[1]["paths"] == rows[2]["paths"] == [] and rows[1]["central"] == []
+
+
+def test_the_document_index_agrees_with_the_documents_triples(corpus_store) -> None:
+    """The build-time document index (what the lineage of all tasks and the audit read)
+    gives every document's key, number and first missing identity field as the queries
+    over the documents' own triples do."""
+    from policykg.queries import document_index
+    from policykg.queries.runner import load_query, run_query
+
+    index = document_index.read_index(corpus_store)
+    assert index is not None and len(index) > 50
+    assert any(missing for _, _, missing in index.values())  # the gaps are compared too
+    by_triples = {
+        r["doc"]: (r["key"], r["number"])
+        for r in run_query(corpus_store, load_query("document-labels"))
+    }
+    assert document_index.document_labels(corpus_store, index) == by_triples
+    assert document_index.unidentified_documents(corpus_store, index) == run_query(
+        corpus_store, load_query("unidentified-documents")
+    )
+
+
+def test_a_graph_without_the_document_index_gives_the_same_lineage_and_audit(
+    corpus_build, corpus_store
+) -> None:
+    """A graph published by an older version has no ``pkg:documentIndex``: the lineage of
+    all tasks and the audit then read the documents' triples, with the same result."""
+    from datetime import date
+
+    from pyoxigraph import RdfFormat, Store
+
+    from policykg.queries.audit import audit
+
+    lines = (corpus_build.build_dir / "graph.nq").read_text("utf-8").split("\n")
+    old = [line for line in lines if "#documentIndex>" not in line]
+    assert len(old) < len(lines)  # the index was there, and is gone
+    store = Store()
+    store.load("\n".join(old).encode("utf-8"), format=RdfFormat.N_QUADS)
+    assert api.task_lineage(store) == api.task_lineage(corpus_store)
+    as_of = date(2026, 1, 1)
+    assert audit(store, as_of=as_of) == audit(corpus_store, as_of=as_of)
