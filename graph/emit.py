@@ -665,7 +665,6 @@ def _supers() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(sorted(str(v) for v in vs)) for k, vs in superterms().items()}
 
 
-#: each class emitted so far, with its super-classes; each property, with its super-properties
 #: The pieces of a span's nine lines (:meth:`Emitter.span`): its source and two selectors.
 _SPAN_IS_RESOURCE = f" <{RDF.type}> <{OA.SpecificResource}>{_GRAPH_TAIL}"
 _IS_POSITION = f" <{RDF.type}> <{OA.TextPositionSelector}>{_GRAPH_TAIL}"
@@ -677,6 +676,7 @@ _INTEGER_TAIL = f"^^<{XSD.integer}>{_GRAPH_TAIL}"
 _QUALIFIED, _AGENT = f" <{PROV.qualifiedAssociation}> ", f" <{PROV.agent}> "
 _HAD_ROLE = f" <{PROV.hadRole}> "
 _IS_ASSOCIATION = f" <{RDF.type}> <{PROV.Association}>{_GRAPH_TAIL}"
+#: each class emitted so far, with its super-classes; each property, with its super-properties
 _CLASSES: dict[str, tuple[str, ...]] = {}
 _PROPERTIES: dict[str, tuple[str, ...]] = {}
 

@@ -88,8 +88,8 @@ class StagedBuild:
 
     def load(self, files: list[Path], *, threads: int = 1) -> None:
         """Bulk-load N-Quads ``files`` (the export, or runs whose union is the export) into
-        the store, ``threads`` files at a time: one bulk load keeps about one core busy,
-        and loads of distinct files run side by side (the store keeps each quad once)."""
+        the store, ``threads`` files at a time: loads of distinct files run side by side
+        (the store keeps each quad once; two beside GNU sort's merge were faster than one)."""
         assert self._store is not None and not self._compacted, "load after compact"
         store = self._store
 
