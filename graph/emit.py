@@ -105,7 +105,17 @@ def span_iri(file: str, start: int, end: int) -> str:
     >>> span_of_iri(span_iri("a b.txt", 3, 9))
     ('a b.txt', 3, 9)
     """
-    return f"{source_iri(file)}/span/{start}-{end}"
+    return span_iri_of_source(source_iri(file), start, end)
+
+
+def span_iri_of_source(source: str, start: int, end: int) -> str:
+    """The IRI of a span of the corpus file whose IRI is ``source`` (:func:`span_iri`, for
+    a caller that made the file's IRI once).
+
+    >>> span_iri_of_source(source_iri("a b.txt"), 3, 9) == span_iri("a b.txt", 3, 9)
+    True
+    """
+    return f"{source}/span/{start}-{end}"
 
 
 def span_of_iri(iri: str) -> tuple[str, int, int] | None:
@@ -293,7 +303,7 @@ class Emitter:
         if source is None:
             source = self._sources[ev.file] = source_iri(ev.file)
             self._ref(source)  # checked once per file: the rest of a span IRI is digits
-        iri = f"{source}/span/{a}-{b}"
+        iri = span_iri_of_source(source, a, b)
         if iri not in self._seen_spans:
             self._seen_spans.add(iri)
             exact = literal_text(analysis.view.original[a:b])
