@@ -204,7 +204,7 @@ def tasks(store: Store, document: str | None = None, as_of: date | None = None) 
     files: dict[str, str] = {}
     for r in run_query(store, load_query("document-files")):
         files.setdefault(r["doc"], r["file"])
-    labels = _document_labels(store)
+    labels = document_labels(store)  # the index, where the graph has one
     rows = {r["task"]: r for r in run_query(store, load_query("task-rows"))}
     if document is not None:
         docs = documents(store)
@@ -360,7 +360,7 @@ def task_lineage(store: Store, task: str | None = None) -> list[dict]:
     if task is not None:
         return _one_task_lineage(store, task)
     with no_cycle_collection():
-        labels = _document_labels(store)
+        labels = document_labels(store)  # the index, where the graph has one
         tasks = _tasks_by_plan(store, labels)
         edges, central = graph_map(run_query(store, load_query("lineage-graph")))
         rows: list[dict] = []
@@ -421,10 +421,6 @@ def _tasks_by_plan(
 def _task_key(labels: dict[str, tuple[str, str | None]], task: str, plan: str) -> str:
     """``<plan key>#<path>``: the path is the end of the task's IRI (see graph/emit.py)."""
     return labels[plan][0] + "#" + unquote(task[len(plan) + len("/task/") :])
-
-
-def _document_labels(store: Store) -> dict[str, tuple[str, str | None]]:
-    return document_labels(store)  # from the build-time index where the graph has one
 
 
 def _label(labels: dict[str, tuple[str, str | None]], iri: str) -> dict:
