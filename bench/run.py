@@ -367,13 +367,16 @@ def _fmt(value: float | None, unit: str) -> str:
 
 def _stages(stages: dict[str, float], export_during_store: bool) -> str:
     """The stages of a build, in order; since session 7 the export is merged while the
-    store loads, so its time is inside the store's.
+    store loads, so its time is inside the store's, as are (since session 9) the load's and
+    the compaction's, which are listed apart.
 
-    >>> _stages({"emit": 2.0, "export": 1.0, "store": 3.0}, True)
-    'emit 2.0, export 1.0 (during store), store 3.0'
+    >>> _stages({"emit": 2.0, "load": 1.5, "export": 1.0, "store": 3.0}, True)
+    'emit 2.0, load 1.5 (in store), export 1.0 (during store), store 3.0'
     """
     return ", ".join(
-        f"{k} {v:.1f}" + (" (during store)" if k == "export" and export_during_store else "")
+        f"{k} {v:.1f}"
+        + (" (during store)" if k == "export" and export_during_store else "")
+        + (" (in store)" if k in ("load", "compact") else "")
         for k, v in stages.items()
     )
 

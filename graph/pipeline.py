@@ -256,16 +256,22 @@ def write_build(out_dir: Path, runs: list[Path], report: BuildReport, *, threads
     """Write the build from the sorted ``runs``: the store bulk-loads them, ``threads`` at a
     time; then, while the store compacts (on one core), GNU sort merges them into the
     canonical export in a process of its own. The report gets the export's count and
-    SHA-256, and its manifest is written. Returns the build's directory, now current.
+    SHA-256 and the load's, the compaction's and the merge's times (``load``, ``compact``,
+    ``export``: parts of the store stage), and its manifest is written. Returns the build's
+    directory, now current.
 
     Measured at 100,000 tasks: the merge and the load one after the other, 52 s; the merge
     during the load, 37 s (the loads and the merge shared two cores); the merge during the
     compaction, which keeps one core busy, 2.4 s less again.
     """
     with StagedBuild(out_dir) as staged, ThreadPoolExecutor(1) as pool:
+        t = time.perf_counter()
         staged.load(runs, threads=threads)
+        report.timings["load"] = time.perf_counter() - t
         merging = pool.submit(_timed_merge, runs, staged.export_path)
+        t = time.perf_counter()
         staged.compact()
+        report.timings["compact"] = time.perf_counter() - t
         export, report.timings["export"] = merging.result()
         report.quads, report.export_sha256 = export.quads, export.sha256
         return staged.complete(report.manifest())

@@ -24,7 +24,7 @@ from policykg.ontology.task_table import (
 )
 from policykg.queries import api
 from policykg.queries.audit import audit
-from policykg.queries.audit_reads import _citations_of
+from policykg.queries.audit_reads import Documents, _citations_of, tasks_from_tables
 from policykg.queries.runner import load_query, run_query
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -198,3 +198,19 @@ def test_the_audit_of_plans_with_split_tables_is_the_same(
         f.as_dict() for f in audit(corpus_store, as_of=when)
     ]
     assert report.quads > 0
+
+
+def test_tasks_naming_the_same_agencies_share_one_list_across_plans(corpus_store) -> None:
+    """The audit judges each combination of agencies once, by the identity of its list, so
+    tasks that name the same agencies, in any plan, must hold the same list (and the same
+    list as tasks that name none, never changed)."""
+    tasks = tasks_from_tables(corpus_store, Documents(corpus_store))
+    by_content: dict[tuple, set[int]] = {}
+    plans_of: dict[tuple, set[str]] = {}
+    for t in tasks:
+        for named in (t.lead, t.coordinating):
+            by_content.setdefault(tuple(named), set()).add(id(named))
+            plans_of.setdefault(tuple(named), set()).add(t.plan)
+    assert all(len(ids) == 1 for ids in by_content.values())
+    assert any(len(plans) > 1 for content, plans in plans_of.items() if content)
+    assert () in by_content and len(tasks) > 150
