@@ -128,7 +128,8 @@ def _table_tasks(
         iris = tuple(sorted({agencies[int(i)] for i in f.split()}))
         entry = shared.get(iris)
         if entry is None:
-            entry = shared[iris] = sorted((n, iri) for iri in iris for n in names.get(iri, ()))
+            named = sorted((n, iri) for iri in iris for n in names.get(iri, ()))
+            entry = shared[iris] = named or none  # agencies without a name: as none
         agencies_of[f] = entry
     return [
         TaskRecord(
