@@ -208,7 +208,7 @@ def test_templated_span_and_role_lines_are_those_of_the_general_path() -> None:
     super-properties) writes, escapes and IRI-encoding included."""
     from types import SimpleNamespace
 
-    from policykg.graph.emit import OA, PKG, PROV, RDF, Emitter, source_iri
+    from policykg.graph.emit import OA, PKG, PROV, RDF, Emitter, quote_iri, source_iri
     from policykg.graph.resolve import Evidence
 
     text = 'Sở "Tài chính"\\ chủ trì\nphối hợp\u2028'
@@ -223,12 +223,12 @@ def test_templated_span_and_role_lines_are_those_of_the_general_path() -> None:
     slow.iri(span, RDF.type, OA.SpecificResource)
     slow.iri(span, OA.hasSource, source_iri("dir/a b.txt"))
     slow.iri(span, OA.hasSelector, span + "/position")
-    slow.iri(span, OA.hasSelector, span + "/quote")
+    slow.iri(span, OA.hasSelector, quote_iri(text))
     slow.iri(span + "/position", RDF.type, OA.TextPositionSelector)
     slow.lit(span + "/position", OA.start, 2)
     slow.lit(span + "/position", OA.end, len(text) + 2)
-    slow.iri(span + "/quote", RDF.type, OA.TextQuoteSelector)
-    slow.lit(span + "/quote", OA.exact, text)
+    slow.iri(quote_iri(text), RDF.type, OA.TextQuoteSelector)
+    slow.lit(quote_iri(text), OA.exact, text)
     assoc = task + "/lead/so-tai-chinh"
     slow.iri(task, PKG.lead, agency)
     slow.iri(task, PROV.qualifiedAssociation, assoc)
@@ -239,6 +239,32 @@ def test_templated_span_and_role_lines_are_those_of_the_general_path() -> None:
     expected = sorted(slow.take_lines())
     assert len(expected) == 9 + 3 + 6  # lead's two super-properties, source's one
     assert sorted(fast.take_lines()) == expected
+
+
+def test_spans_that_quote_the_same_words_share_one_quote_selector() -> None:
+    """Two spans of the same words (in one file or two) point at one text-quote selector,
+    written once; a span of other words has its own. Each span keeps its own position."""
+    from types import SimpleNamespace
+
+    from policykg.graph.emit import OA, Emitter, quote_iri
+    from policykg.graph.resolve import Evidence
+
+    original = "Giao Sở Tài chính; Sở Y tế; Sở Tài chính."
+    view = SimpleNamespace(original=original, to_original=lambda a, b: (a, b))
+    em = Emitter({"a.txt": SimpleNamespace(view=view), "b.txt": SimpleNamespace(view=view)})
+    first = em.span(Evidence("a.txt", 5, 17))
+    second = em.span(Evidence("a.txt", 28, 40))
+    third = em.span(Evidence("b.txt", 5, 17))
+    other = em.span(Evidence("a.txt", 19, 26))
+    lines = em.take_lines()
+    quote, other_quote = f"<{quote_iri('Sở Tài chính')}>", f"<{quote_iri('Sở Y tế')}>"
+    for span in (first, second, third):
+        assert f"<{span}> <{OA.hasSelector}> {quote}" in "\n".join(lines)
+    assert f"<{other}> <{OA.hasSelector}> {other_quote}" in "\n".join(lines)
+    exact = [line for line in lines if f"<{OA.exact}>" in line]
+    assert sorted(e.split(" ", 1)[0] for e in exact) == sorted([quote, other_quote])
+    assert len({first, second, third, other}) == 4
+    assert len(lines) == 4 * 7 + 2 * 2
 
 
 def test_sort_merges_runs_as_python_does(tmp_path: Path) -> None:
