@@ -37,6 +37,7 @@ from pathlib import Path
 import psutil
 
 from policykg.bench.generate import generate_corpus, parse_size, write_corpus
+from policykg.bench.store_floor import store_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 1, 1)
@@ -287,8 +288,11 @@ def measure_size(
         "queries": queries,
     }
     result["run"] = result["queries_run"] = _now()
+    export = Path(reports[-1]["build_dir"]) / "graph.nq"
+    if args.floor:
+        result["floor"] = store_floor(export, where)
+        print(f"{label}: store alone {json.dumps(result['floor'])}", flush=True)
     if tasks <= parse_size(args.baseline_max):
-        export = Path(reports[-1]["build_dir"]) / "graph.nq"
         lean = tasks > parse_size(args.baseline_full_max)
         result["baseline"] = baseline_measures(
             export, args.repeat, args.baseline_timeout, lean=lean
@@ -428,6 +432,7 @@ def render_size(label: str, r: dict) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     base = r.get("baseline", {})
+    floor_lines = render_floor(r)
     for key, (name, unit, target) in _TARGETS.items():
         m = r["build"] if key == "build" else r["queries"].get(key)
         if m is None:
@@ -444,6 +449,7 @@ def render_size(label: str, r: dict) -> str:
             f"| {name} | {unit} | {_fmt(m['median'], unit)} | {_fmt(m['min'], unit)} | "
             f"{_fmt(m['max'], unit)} | {_fmt(bmed, unit)} | {ratio} | {target} |"
         )
+    lines += floor_lines
     if base:
         wanted = (
             ("lineage_all", "lineage_one", "agencies")
@@ -474,6 +480,37 @@ def render_size(label: str, r: dict) -> str:
             + ".",
         ]
     return "\n".join(lines) + "\n"
+
+
+def render_floor(r: dict) -> list[str]:
+    """The paragraph on the store alone (:mod:`policykg.bench.store_floor`), if measured.
+
+    >>> r = {"quads": 10**6, "stages": {"load": 4.5, "compact": 2.0},
+    ...      "floor": {"quads": 10**6, "load": {"wall": 4.0, "cpu": 6.5, "max_rss": 2**30},
+    ...                "optimize": {"wall": 1.5, "cpu": 1.5, "max_rss": 2**30}}}
+    >>> print(render_floor(r)[1])  # doctest: +ELLIPSIS
+    The store alone (...) in **4 s** (6.5 s of CPU, 6.50 µs a quad; all 1,000,000 quads), ...
+    """
+    f = r.get("floor")
+    if not f:
+        return []
+    load, opt, stages = f["load"], f["optimize"], r["stages"]
+    held = (
+        f"all {f['quads']:,} quads"
+        if f["quads"] >= r["quads"]
+        else f"**only {f['quads']:,} of the export's {r['quads']:,} quads**"
+    )
+    return [
+        "",
+        "The store alone (`bench/store_floor.py`, once, after the builds): the export "
+        "bulk-loaded from its file into an empty store in one `bulk_load` (parsed and loaded "
+        "in Rust, none of the build's Python; the data graph as the default graph, as the "
+        f"build's store holds it) in **{_fmt(load['wall'], 's')} s** ({_fmt(load['cpu'], 's')} "
+        f"s of CPU, {load['cpu'] / max(f['quads'], 1) * 1e6:.2f} µs a quad; {held}), then "
+        f"compacted in {_fmt(opt['wall'], 's')} s ({_fmt(opt['cpu'], 's')} s of CPU). The "
+        f"build's own stages (medians): load {_fmt(stages.get('load'), 's')} s, compaction "
+        f"{_fmt(stages.get('compact'), 's')} s.",
+    ]
 
 
 def render(results: dict) -> str:
@@ -511,6 +548,13 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - run by han
     parser.add_argument("--baseline-timeout", type=float, default=900)
     parser.add_argument("--build-timeout", type=float, default=3600)
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--no-floor",
+        dest="floor",
+        action="store_false",
+        help="skip the store alone on each size's export (bench/store_floor.py: about ten "
+        "minutes at 1M)",
+    )
     parser.add_argument(
         "--queries-only",
         action="store_true",
