@@ -175,14 +175,15 @@ _BASELINE_CHILD = textwrap.dedent(
     print(json.dumps({"lineage_one": timed(lambda: api.task_lineage(store, key), repeat)[0]}),
           flush=True)
     print(json.dumps({"agencies": timed(lambda: api.agencies(store), repeat)[0]}), flush=True)
-    if not lean:
-        print(json.dumps({"audit": timed(lambda: audit.audit(store, as_of=AS_OF), 1)[0]}),
-              flush=True)
     from policykg.bench.run import NAIVE_ALL
     from policykg.queries.runner import load_query, run_query
     naive = load_query(str(NAIVE_ALL))  # the same SPARQL on both stores: the engines compared
     print(json.dumps({"lineage_all_naive": timed(lambda: len(run_query(store, naive)), 1)[0]}),
           flush=True)
+    # last: on rdflib the audit of 10,000 tasks outlasts the time limit
+    if not lean:
+        print(json.dumps({"audit": timed(lambda: audit.audit(store, as_of=AS_OF), 1)[0]}),
+              flush=True)
     """
 )
 
@@ -451,10 +452,8 @@ def render_size(label: str, r: dict) -> str:
         )
     lines += floor_lines
     if base:
-        wanted = (
-            ("lineage_all", "lineage_one", "agencies")
-            + (() if base.get("lean") else ("audit",))
-            + ("lineage_all_naive",)
+        wanted = ("lineage_all", "lineage_one", "agencies", "lineage_all_naive") + (
+            () if base.get("lean") else ("audit",)
         )
         missing = [k for k in wanted if k not in base]
         lines += [
