@@ -252,13 +252,13 @@ def central_directives(facts: Iterable[tuple[str, str, str]]) -> list[str]:
     return sorted(ensure_consistent(data).central_directives)
 
 
-def write_build(out_dir: Path, runs: list[Path], report: BuildReport, *, threads: int) -> Path:
-    """Write the build from the sorted ``runs``: the store bulk-loads them, ``threads`` at a
-    time; then, while the store compacts (on one core), GNU sort merges them into the
-    canonical export in a process of its own. The report gets the export's count and
-    SHA-256 and the load's, the compaction's and the merge's times (``load``, ``compact``,
-    ``export``: parts of the store stage), and its manifest is written. Returns the build's
-    directory, now current.
+def write_build(out_dir: Path, runs: list[Path], report: BuildReport) -> Path:
+    """Write the build from the sorted ``runs``: the store bulk-loads them (as one stream,
+    see :meth:`StagedBuild.load`); then, while the store compacts (on one core), GNU sort
+    merges them into the canonical export in a process of its own. The report gets the
+    export's count and SHA-256 and the load's, the compaction's and the merge's times
+    (``load``, ``compact``, ``export``: parts of the store stage), and its manifest is
+    written. Returns the build's directory, now current.
 
     Measured at 100,000 tasks: the merge and the load one after the other, 52 s; the merge
     during the load, 37 s (the loads and the merge shared two cores); the merge during the
@@ -266,7 +266,7 @@ def write_build(out_dir: Path, runs: list[Path], report: BuildReport, *, threads
     """
     with StagedBuild(out_dir) as staged, ThreadPoolExecutor(1) as pool:
         t = time.perf_counter()
-        staged.load(runs, threads=threads)
+        staged.load(runs)
         report.timings["load"] = time.perf_counter() - t
         merging = pool.submit(_timed_merge, runs, staged.export_path)
         t = time.perf_counter()
@@ -365,7 +365,7 @@ def _build(corpus_dirs: list[Path], out_dir: Path, workers: int | None) -> Build
             seconds=0.0,
             timings=timings,
         )
-        report.build_dir = write_build(out_dir, paths, report, threads=workers)
+        report.build_dir = write_build(out_dir, paths, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     timings["store"] = time.perf_counter() - t  # the export was merged meanwhile
