@@ -60,8 +60,9 @@ def test_two_processes_give_the_export_of_one(tmp_path, monkeypatch) -> None:
     two = build([tmp_path / "corpus"], tmp_path / "two", workers=2)
     assert one.export_sha256 == two.export_sha256
     assert (one.build_dir / "graph.nq").read_bytes() == (two.build_dir / "graph.nq").read_bytes()
-    # the store, loaded from those runs two at a time while they were merged, holds the
-    # export's quads exactly (the data graph as its default graph), and the ontology
+    # the store, loaded from those runs read as one stream (and compacted while they were
+    # merged), holds the export's quads exactly (the data graph as its default graph), and
+    # the ontology
     stored = _store_quads(two.build_dir)
     ontology = {q for q in stored if q.graph_name == NamedNode(str(ONTOLOGY_GRAPH))}
     assert stored - ontology == _export_quads(two.build_dir)

@@ -369,3 +369,32 @@ def test_the_data_graph_is_read_as_the_default_graph_whatever_the_blocks(tmp_pat
     assert expected != text
     for block in (1, 2, 7, 64, 1 << 16):
         assert DataGraphAsDefault(io.BytesIO(text), block).read() == expected
+
+
+def test_the_store_loads_several_files_as_one_stream(tmp_path: Path) -> None:
+    """Runs are read one after the other into one bulk load: a file that does not end its
+    last line, and an empty one, lose nothing and join no lines."""
+    from policykg.graph.store import StagedBuild, open_store
+    from policykg.ontology.namespaces import DATA_GRAPH
+
+    g = f"<{DATA_GRAPH}>"
+    texts = [
+        f'<http://x/a> <http://x/p> "một" {g} .\n<http://x/b> <http://x/p> "hai" {g} .',
+        "",
+        '<http://x/c> <http://x/p> "ba" <http://x/other> .\n',
+        f'<http://x/a> <http://x/p> "một" {g} .\n',  # a quad two runs share: held once
+    ]
+    files = []
+    for i, text in enumerate(texts):
+        files.append(tmp_path / f"run-{i}.nq")
+        files[-1].write_text(text, "utf-8")
+    with StagedBuild(tmp_path / "out") as staged:
+        staged.load(files)
+        staged.complete({"counts": {}})
+    store = open_store(tmp_path / "out")
+    rows = store.query("SELECT ?s ?o WHERE { ?s <http://x/p> ?o }", use_default_graph_as_union=True)
+    assert sorted((r["s"].value, r["o"].value) for r in rows) == [
+        ("http://x/a", "một"),
+        ("http://x/b", "hai"),
+        ("http://x/c", "ba"),
+    ]
