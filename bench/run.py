@@ -551,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - run by han
         "--no-floor",
         dest="floor",
         action="store_false",
-        help="skip the store alone on each size's export (bench/store_floor.py: about ten "
+        help="skip the store alone on each size's export (bench/store_floor.py: about eight "
         "minutes at 1M)",
     )
     parser.add_argument(
