@@ -489,6 +489,9 @@ def render_floor(r: dict) -> list[str]:
     ...                "optimize": {"wall": 1.5, "cpu": 1.5, "max_rss": 2**30}}}
     >>> print(render_floor(r)[1])  # doctest: +ELLIPSIS
     The store alone (...) in **4 s** (6.5 s of CPU, 6.50 µs a quad; all 1,000,000 quads), ...
+    >>> r["floor"]["optimize"]["wall"] = 0.0004  # one batch: nothing to merge
+    >>> "nothing to compact" in render_floor(r)[1]
+    True
     """
     f = r.get("floor")
     if not f:
@@ -505,9 +508,14 @@ def render_floor(r: dict) -> list[str]:
         "bulk-loaded from its file into an empty store in one `bulk_load` (parsed and loaded "
         "in Rust, none of the build's Python; the data graph as the default graph, as the "
         f"build's store holds it) in **{_fmt(load['wall'], 's')} s** ({_fmt(load['cpu'], 's')} "
-        f"s of CPU, {load['cpu'] / max(f['quads'], 1) * 1e6:.2f} µs a quad; {held}), then "
-        f"compacted in {_fmt(opt['wall'], 's')} s ({_fmt(opt['cpu'], 's')} s of CPU). The "
-        f"build's own stages (medians): load {_fmt(stages.get('load'), 's')} s, compaction "
+        f"s of CPU, {load['cpu'] / max(f['quads'], 1) * 1e6:.2f} µs a quad; {held}), "
+        + (
+            "with nothing to compact (loaded in one batch, under a million quads). The "
+            if opt["wall"] < 0.01
+            else f"then compacted in {_fmt(opt['wall'], 's')} s ({_fmt(opt['cpu'], 's')} s of "
+            "CPU). The "
+        )
+        + f"build's own stages (medians): load {_fmt(stages.get('load'), 's')} s, compaction "
         f"{_fmt(stages.get('compact'), 's')} s.",
     ]
 
