@@ -105,8 +105,32 @@ def read_store(ctx: click.Context):
     return RemoteBackend(endpoint)
 
 
+def _set_out(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)["out"] = value
+
+
+def out_after_command() -> click.Option:
+    """``--out DIR`` after a command's name (``policykg build --out DIR``, as DESIGN.md writes
+    it) as well as before it (``policykg --out DIR build``); given after, it wins."""
+    return click.Option(
+        ["--out"],
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        expose_value=False,
+        callback=_set_out,
+        help="Directory builds are written to and read from (default: the --out given "
+        "before the command, else $POLICYKG_OUT, else out).",
+    )
+
+
 class _Cli(click.Group):
-    """Turns library errors into one-line messages and the documented exit codes."""
+    """Turns library errors into one-line messages and the documented exit codes; every
+    command also takes ``--out DIR`` after its name."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(out_after_command())
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context):
         try:

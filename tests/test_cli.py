@@ -141,3 +141,19 @@ def test_check_reports_in_plain_words(out: Path) -> None:
     result = run(out, "check")
     assert result.exit_code == 0, result.output
     assert "conforms to the policykg shapes and is consistent with the ontology" in result.output
+
+
+def test_out_after_the_command_name_as_the_contract_writes_it(tmp_path: Path) -> None:
+    # DESIGN.md: `policykg build [--corpus DIR]... [--out DIR]`; reads take it after too
+    elsewhere = tmp_path / "elsewhere"
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", "--out", str(elsewhere)])
+    assert built.exit_code == 0, built.output
+    assert (elsewhere / "current" / "manifest.json").is_file()
+    after = runner.invoke(cli, ["tasks", "--out", str(elsewhere), "--format", "json"])
+    assert after.exit_code == 0, after.output
+    before = runner.invoke(cli, ["--out", str(elsewhere), "tasks", "--format", "json"])
+    assert json.loads(after.output) == json.loads(before.output) != []
+    # given after the command, it wins over the one given before
+    missing = runner.invoke(cli, ["--out", str(elsewhere), "tasks", "--out", str(tmp_path / "no")])
+    assert missing.exit_code == 1 and "no build found" in missing.output
