@@ -44,9 +44,12 @@ without a year ("Chậm nhất vào ngày 21 tháng 12") keeps its ``day`` and g
 
 Recurrences without a date: ``hàng năm``/``hằng năm``/``định kỳ hàng năm`` (``annual``),
 ``hàng quý`` and ``hàng quý, năm`` (``quarterly``), ``hàng tháng`` (``monthly``),
-``thường xuyên`` (``ongoing``), ``hai năm một lần``/``ít nhất 02 năm một lần``
-(``every-2-years``, kind ``every-n-years``). In a cell, ``Theo đề nghị (của|từ) X`` and
-``Khi có yêu cầu`` are ``on-request`` with ``requester`` X (without any parenthesis).
+``hàng tuần`` (``weekly``), ``thường xuyên`` (``ongoing``), ``hai năm một lần``/``ít nhất
+02 năm một lần`` (``every-2-years``, kind ``every-n-years``), ``định kỳ 6 tháng``/``6 tháng
+một lần``/``06 tháng/lần`` (``every-6-months``, kind ``every-n-months``; every 3 months is
+``quarterly``), never a bare ``6 tháng`` (a duration, or a report's name). In a cell,
+``Theo đề nghị (của|từ) X`` and ``Khi có yêu cầu`` are ``on-request`` with ``requester`` X
+(without any parenthesis).
 
 A cell (:func:`parse_deadline`) is read liberally and its first expression decides. Running
 text (:func:`find_deadlines`) is read conservatively: a recurrence is its own cue, but a year
@@ -81,7 +84,8 @@ class Deadline:
     """One deadline: its text as written and what can be read from it.
 
     ``start``/``end`` are inclusive; ``None`` where the text sets no bound. ``recurrence`` is
-    ``annual``, ``quarterly``, ``monthly``, ``ongoing``, ``every-N-years`` or ``on-request``;
+    ``annual``, ``quarterly``, ``monthly``, ``weekly``, ``ongoing``, ``every-N-years``,
+    ``every-N-months`` or ``on-request``;
     ``day`` an ``xsd:gMonthDay`` ("--12-15") for a fixed day without a year; ``requester`` the
     body named after "theo đề nghị của/từ"; ``kind`` the rule that matched, ``unparsed`` when
     nothing could be read.
@@ -157,6 +161,12 @@ _RECURRENCE_SHAPES = {
     "ongoing": r"thuong(?<![a-z]thuong) xuyen(?![a-z])",
     "every": r"(?<![a-z\d])(?:(?:it nhat|toi thieu|dinh ky) )?"
     r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|muoi) nam(?:~/~| (?:mot|1) )lan(?![a-z])",
+    "weekly": r"(?<![a-z])(?:dinh ky )?hang tuan(?![a-z])",
+    # "định kỳ 6 tháng", "6 tháng một lần", "06 tháng/lần": never a bare "6 tháng", which is
+    # also a duration ("trong 6 tháng") or a report's name ("báo cáo 6 tháng")
+    "every-months": r"(?<![a-z\d])(?:(?:dinh ky|moi) (?P<n>\d{1,2}|hai|ba|sau) thang(?![a-z])"
+    r"(?:(?:~/~| (?:mot|1) )lan(?![a-z]))?"
+    r"|(?P<m>\d{1,2}|hai|ba|sau) thang(?:~/~| (?:mot|1) )lan(?![a-z]))",
 }
 _CELL_SHAPES = {  # only in a deadline cell (parse_deadline), never in running text
     "date-bare": r"(?<![\w/.])(?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
@@ -183,6 +193,8 @@ _NEEDS = {
     "monthly": ("thang",),
     "ongoing": ("xuyen",),
     "every": ("lan",),
+    "weekly": ("tuan",),
+    "every-months": ("thang",),
     "date-bare": ("thang",),
     "bare-year": ("19", "20"),
     "request": ("theo", "khi"),
@@ -223,6 +235,7 @@ _SPELLED = {
     "truoc": {"trước"},
     "vao": {"vào"},
     "thuong": {"thường"},
+    "tuan": {"tuần"},
     "xuyen": {"xuyên"},
     "ky": {"kỳ", "kì"},
     "dinh": {"định"},
@@ -488,6 +501,14 @@ def _bounds(period: tuple[date, date], mode: str, base: str) -> dict:
 
 
 def _read_recurrence(atom: _Atom) -> dict:
+    if atom.shape == "every-months":
+        n = _number(atom.group("n", "m") or "")
+        named = {1: "monthly", 3: "quarterly", 12: "annual"}.get(n)
+        if named:
+            return {"recurrence": named, "kind": named}
+        if not 1 < n < 12:
+            return {"kind": "unparsed"}
+        return {"recurrence": f"every-{n}-months", "kind": "every-n-months"}
     if atom.shape != "every":
         return {"recurrence": atom.shape, "kind": atom.shape}
     n = _number(atom.match["n"])

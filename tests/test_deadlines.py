@@ -238,6 +238,20 @@ def test_recurrences_in_running_text() -> None:
     ]
 
 
+def test_recurrences_in_months_and_weeks_in_running_text() -> None:
+    # "6 tháng" alone is a report's name or a duration, not a recurrence
+    text = (
+        "Sở Nông nghiệp hướng dẫn xây dựng mô hình; định kỳ 6 tháng báo cáo kết quả. "
+        "Báo cáo 6 tháng gửi Sở Tài chính; giao ban hằng tuần; kiểm tra 03 tháng/lần."
+    )
+    found = [(text[m.start : m.end], m.deadline.recurrence) for m in find_deadlines(text)]
+    assert found == [
+        ("định kỳ 6 tháng", "every-6-months"),
+        ("hằng tuần", "weekly"),
+        ("03 tháng/lần", "quarterly"),
+    ]
+
+
 def test_spans_map_to_the_original_text_of_nfd_input() -> None:
     text = unicodedata.normalize("NFD", "Nội dung (hoàn thành năm 2014).")
     (m,) = find_deadlines(text)
