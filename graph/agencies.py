@@ -788,7 +788,8 @@ def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
         and noun[1].cls in ("districts", "communes")
         and noun[1].display != "thành phố"
         and not _at(toks, noun[0], end, "hoi")  # "xã hội"
-    ):
+        and not (j >= 2 and toks[j].f == "xa" and (toks[j - 2].f, toks[j - 1].f) == ("hop", "tac"))
+    ):  # the "xã" of "hợp tác xã" (a cooperative) is no commune
         e, nouns = _district_nouns(toks, j, end)
         if len(nouns) == 1:
             named = _name_words(toks, e, end)

@@ -29,7 +29,9 @@ from policykg.graph.citations import Mention, dates_in, places_in
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.textview import TextView, canonical_spelling, collapse_spaces, fold
 
-_SO_LINE = re.compile(r"\s{0,6}so\s{0,3}:")
+#: The line of a document's own number: "Số: 12/KH-UBND", and "Số 25-CTr/TU" without the
+#: colon, as Party documents write it (a number right after "Số").
+_SO_LINE = re.compile(r"\s{0,6}so\s{0,3}(?::|(?=\d))")
 _CAPTION = re.compile(r"\(\s{0,3}(?:ban hanh\s{1,3})?kem(?:\s{1,3}theo)?\s{1,3}")
 _ROMAN_HEADING = re.compile(r"[ \t]{0,6}[IVXL]{1,6}[ \t]{0,2}[.)][ \t]")
 _OPERATIVE = re.compile(

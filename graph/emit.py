@@ -10,6 +10,7 @@ materialised, so a query written against ELI, ORG or PROV alone finds the data.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -231,6 +232,9 @@ class Emitter:
     #: the agency nodes written (their lines once, though tasks name them again and again)
     _agencies_written: set[tuple] = field(default_factory=set)
     _agency_iris: dict[tuple[str, str], str] = field(default_factory=dict)
+    _jurisdiction_kinds: dict[str, str] = field(default_factory=dict)
+    #: each agency as a jurisdiction of a kind shows it (``AgencyName.name_in``)
+    _shown_agencies: dict[tuple, object] = field(default_factory=dict)
     #: each document emitted: (key, number, first identity field missing), for the index
     _documents: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)
     _agency_names: dict[str, Counter] = field(default_factory=dict)
@@ -491,8 +495,24 @@ class Emitter:
     # tasks --------------------------------------------------------------------------------
 
     def task_agency(self, agency, jurisdiction: str) -> str:
-        """An agency a task names, scoped by the plan's jurisdiction unless it is national."""
+        """An agency a task names, scoped by the plan's jurisdiction unless it is national.
+
+        Its name is shown in the form of the plan's jurisdiction (``AgencyName.name_in``): a
+        province's plan that names "Liên minh Hợp tác xã" with no place word means its own
+        "Liên minh Hợp tác xã tỉnh", not the default "… Thành phố" of a city."""
         place = "vn" if agency.central else jurisdiction
+        if not agency.central:
+            kind = self._jurisdiction_kinds.get(jurisdiction)
+            if kind is None:
+                known = {j.slug: j.kind for j in self.registry.jurisdictions}
+                kind = self._jurisdiction_kinds[jurisdiction] = known.get(jurisdiction, "")
+            shown = self._shown_agencies.get((agency, kind))
+            if shown is None:
+                name = agency.name_in(kind)
+                shown = self._shown_agencies[agency, kind] = (
+                    agency if name == agency.name else dataclasses.replace(agency, name=name)
+                )
+            agency = shown
         s = self._agency_iris.get((place, agency.key))
         if s is None:  # identity is the key, not the spelling
             s = self._agency_iris[place, agency.key] = str(ID[agency_path(place, agency.key)])

@@ -97,6 +97,32 @@ class Link:
     curated: Succession | None = None
 
 
+def _inherited_implements(links: list[Link]) -> list[Link]:
+    """What a plan issued with a decision implements when its own text says nothing of it.
+
+    "Quyết định … Ban hành Kế hoạch hành động thực hiện Nghị quyết số 09/NQ-CP" states the
+    relation once, on the decision; the plan attached to it ("Ban hành kèm theo Quyết định
+    số …") often has no "Thực hiện …" of its own. Such a plan implements what the decision
+    implements, with the decision's words as evidence (the text that states it).
+
+    >>> ev = Evidence("f.txt", 0, 9)
+    >>> links = [Link("attachedTo", "kh", "qd", ev, None), Link("implements", "qd", "nq", ev, None)]
+    >>> [(k.predicate, k.subject, k.object) for k in _inherited_implements(links)]
+    [('implements', 'kh', 'nq')]
+    """
+    implements: dict[str, list[Link]] = {}
+    for k in links:
+        if k.predicate == "implements":
+            implements.setdefault(k.subject, []).append(k)
+    return [
+        Link("implements", k.subject, up.object, up.evidence, up.quote_span)
+        for k in links
+        if k.predicate == "attachedTo" and k.subject not in implements
+        for up in implements.get(k.object, [])
+        if up.object != k.subject
+    ]
+
+
 @dataclass(frozen=True)
 class CitationLink:
     """One mention of a document in another document's text."""
@@ -563,6 +589,7 @@ class _Resolver:
                     if subject and target:
                         ev = Evidence(a.name, m.start, m.end)
                         links.append(Link("amends", subject, target, ev, (m.start, m.end)))
+        links += _inherited_implements(links)
         unique = {(k.predicate, k.subject, k.object, k.evidence): k for k in links}
         return sorted(
             unique.values(),

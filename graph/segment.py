@@ -38,6 +38,11 @@ _LONG_NUMBERED = re.compile(
 )
 _LONG_DOTTED = re.compile(r"(?P<label>\d{4,6}(?:\.\d{1,3}){1,3})[ \t]{1,3}(?P<rest>\S.*)$")
 _LETTER = re.compile(r"(?P<label>[a-zđ])[ \t]{0,2}\)[ \t]{0,3}(?P<rest>\S.*)?$")
+#: "a. Sở …": a letter and a dot, only before a capital (a lower-case line is a continued
+#: sentence); "(1) …", "(a) …": a number or letter in parentheses. Both are letter items,
+#: labelled as printed ("a", "(1)").
+_LETTER_DOT = re.compile(r"(?P<label>[a-zđ])\.[ \t]{1,3}(?P<rest>[^\W\d_].*)$")
+_PARENTHESISED = re.compile(r"(?P<label>\((?:\d{1,2}|[a-zđ])\))[ \t]{0,3}(?P<rest>\S.*)$")
 _BULLET = re.compile(r"(?P<label>[-+•–*])[ \t]{0,3}(?P<rest>\S.*)?$")
 _APPENDIX = re.compile(r"phu luc\b")
 _CLOSING = re.compile(r"(?:noi nhan\s{0,3}:?|tm\.|kt\.|tl\.)")
@@ -149,7 +154,11 @@ def _classify(line: Line) -> tuple[str, str | None, int, int]:
             label = m["label"]
             rank = RANKS["section"] if kind == "section" else 20 + label.count(".")
             return kind, label, rank, line.start + (m.start("rest") if m["rest"] else len(text))
-    m = _LETTER.match(text)
+    m = _LETTER.match(text) or _PARENTHESISED.match(text)
+    if m is None:
+        m = _LETTER_DOT.match(text)
+        if m is not None and not m["rest"][:1].isupper():
+            m = None
     if m:
         return (
             "letter",

@@ -556,7 +556,39 @@ def is_plain(text: str) -> bool:
     >>> is_plain("Sở Tài chính"), is_plain("**Sở**"), is_plain("Sở\u00a0Tài"), is_plain("So\u031b")
     (True, False, False, False)
     """
-    return unicodedata.is_normalized("NFC", text) and _MARKUP_START.search(text) is None
+    return (
+        unicodedata.is_normalized("NFC", text)
+        and _MARKUP_START.search(text) is None
+        and "|" not in text  # a pipe-table row is read as tab-separated cells
+    )
+
+
+_PIPE_ROW = re.compile(r"(?m)^[ \t]*\|[^\n]*\|[^\n]*\|[ \t\r]*$")
+
+
+def _pipe_table_stage(text: str) -> tuple[str, None]:
+    """A Markdown pipe table ("| STT | Nội dung | Cơ quan chủ trì |", as converters of Word
+    files write it) read as the tab-separated rows the segmenter knows: on a line that begins
+    and ends with "|" (three at least), the inner bars become tabs and the outer two spaces.
+    One character for one, so offsets are unchanged (no map).
+
+    >>> _pipe_table_stage("| STT | Nội dung |\\n|---|---|\\na | b\\n")[0]
+    '  STT \\t Nội dung  \\n ---\\t--- \\na | b\\n'
+    """
+    if "|" not in text:
+        return text, None
+    out: list[str] = []
+    pos = 0
+    for m in _PIPE_ROW.finditer(text):
+        row = m.group()
+        first, last = row.index("|"), row.rindex("|")
+        inner = row[first + 1 : last].replace("|", "\t")
+        out += [text[pos : m.start()], row[:first], " ", inner, " ", row[last + 1 :]]
+        pos = m.end()
+    if not out:
+        return text, None
+    out.append(text[pos:])
+    return "".join(out), None
 
 
 @memo_by_text(maxsize=32)  # a short text is often viewed by several readers in turn
@@ -573,7 +605,7 @@ def make_view(text: str) -> TextView:
     """
     maps: list[_OffsetMap] = []
     s = text
-    for stage in (_nfc_stage, _markup_stage, _nfc_stage):
+    for stage in (_nfc_stage, _pipe_table_stage, _markup_stage, _nfc_stage):
         s, m = stage(s)
         if m is not None:
             maps.append(m)
