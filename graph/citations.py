@@ -113,6 +113,7 @@ class Mention:
     issuer_name: str | None = None  # the organ named after "của", canonical
     place: str | None = None  # jurisdiction slug named with the organ
     generic_place: bool = False  # "của UBND thành phố": the citing text's own city
+    district: str | None = None  # "của UBND huyện Đông Anh": the district, as shown
     title: str | None = None
     title_start: int | None = None
     title_end: int | None = None
@@ -197,6 +198,11 @@ _DATE = (
 )
 _DATE_AFTER = re.compile(_S + r",?" + _S + r"(?:ban hanh\s{1,3})?" + _DATE)
 _DATE_ANY = re.compile(r"(?<![a-z])" + _DATE)
+#: After an organ: a district ("huyện Đông Anh", "quận 1", "thị xã Sơn Tây"), whose name is
+#: the capitalised words (or a number) after the level word, then maybe its province.
+_DISTRICT_AFTER = re.compile(r"\s{1,3}(?P<level>quan|huyen|thi xa)\s{1,3}(?=\w)")
+_DISTRICT_SHOWN = {"quan": "Quận", "huyen": "Huyện", "thi xa": "Thị xã"}
+_PROVINCE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?P<level>(?:thanh pho|tinh|tp\.?)\s{1,3})?")
 _KHOA = re.compile(_S + r"\(?" + _S + r"khoa\s{1,3}[ivxl]{1,5}(?![a-z])" + _S + r"\)?")
 _TITLE_START = re.compile(_S + r"[,:]?" + _S + r"[\"“]?" + _S + r"(?=ve\s)")
 _TITLE_STOP = re.compile(r"[;\n\"”]|\.\s|\.$|\s\(\s*(?:sau day|gọi tat)")
@@ -518,6 +524,8 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
         elif im["generic"]:
             ctx["generic_place"] = True
         pos = ctx["end"] = im.end()
+        if not im["place"] and not im["generic"]:
+            pos = ctx["end"] = _district_after(view, reg, pos, ctx)
         km = _KHOA.match(text, pos)
         if km:
             pos = ctx["end"] = km.end()
@@ -528,6 +536,43 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
         end = stop.start() if stop else min(len(text), start + 400)
         ctx.update(title_start=start, title_end=end)
     return ctx
+
+
+def _district_after(view: TextView, reg: Registry, pos: int, ctx: dict) -> int:
+    """A district after an organ ("… của UBND huyện Đông Anh[, thành phố Hà Nội]"): its
+    shown name in ``ctx["district"]``, its province in ``ctx["place"]``; returns where the
+    mention ends.
+
+    >>> from policykg.graph.registry import load_registry
+    >>> from policykg.graph.textview import make_view
+    >>> v = make_view("của UBND huyện Đông Anh, thành phố Hà Nội về việc")
+    >>> ctx = {}
+    >>> end = _district_after(v, load_registry(), 8, ctx)
+    >>> ctx, v.norm[end:]
+    ({'district': 'Huyện Đông Anh', 'place': 'ha-noi'}, ' về việc')
+    """
+    dm = _DISTRICT_AFTER.match(view.fold, pos)
+    if dm is None:
+        return pos
+    words, end = [], dm.end()
+    for wm in re.finditer(r"\w+", view.norm[end : end + 60]):
+        word = wm.group()
+        gap = view.norm[end : dm.end() + wm.start()] if words else ""
+        if len(words) == 4 or gap.strip() or not (word[:1].isupper() or word.isdigit()):
+            break
+        words.append(word)
+        end = dm.end() + wm.end()
+    if not words:
+        return pos
+    ctx["district"] = f"{_DISTRICT_SHOWN[dm['level']]} {' '.join(words)}"
+    pm = _PROVINCE_AFTER.match(view.fold, end)
+    # "Thành phố Hồ Chí Minh" is itself an alias; "thành phố Hà Nội" is "Hà Nội" after it
+    for at in dict.fromkeys((pm.start("level") if pm["level"] else pm.end(), pm.end())):
+        place = _compiled(reg)["place"].match(view.fold, at)
+        if place is not None and place_slug(reg, place["place"]):
+            ctx["place"] = place_slug(reg, place["place"])
+            return place.end()
+    return end
 
 
 def _numbered(view: TextView, reg: Registry) -> list[Mention]:
@@ -555,6 +600,7 @@ def _numbered(view: TextView, reg: Registry) -> list[Mention]:
                 issuer_name=ctx.get("issuer_name"),
                 place=ctx.get("place"),
                 generic_place=ctx.get("generic_place", False),
+                district=ctx.get("district"),
                 title_start=ctx.get("title_start"),
                 title_end=ctx.get("title_end"),
                 plenum=ctx.get("plenum"),

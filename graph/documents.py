@@ -71,6 +71,9 @@ class DocumentPart:
     preamble_end: int = 0
     attached_to: Mention | None = None  # the decision it was issued with
     notes: list[str] = field(default_factory=list)
+    #: the district whose committee issues it ("Huyện Đông Anh"), from the header; part of
+    #: its identity, beside the province (:func:`district_in_header`)
+    district: str | None = None
 
 
 def lines_of(view: TextView, start: int = 0, end: int | None = None) -> list[Line]:
@@ -221,6 +224,7 @@ def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list
         part.type_code = part.number.ref.type_code
     _fill_date_and_place(reg, view, part, head)
     _fill_issuer(reg, view, part, inside)
+    _fill_district(reg, part, head)
     part.preamble_end = _preamble_end(view, part, lines)
 
 
@@ -267,6 +271,80 @@ def _fill_issuer(reg: Registry, view: TextView, part: DocumentPart, inside: list
             places = places_in(view, a, a + len(m["rest"]), reg)
             if places:
                 part.place, part.place_evidence = places[0], "issuer"
+
+
+#: A district-level issuer in a header: "ỦY BAN NHÂN DÂN HUYỆN ĐÔNG ANH", "UBND QUẬN 1" (one
+#: line), or "ỦY BAN NHÂN DÂN" then "HUYỆN ĐÔNG ANH"; a Party committee "HUYỆN ỦY ĐÔNG ANH",
+#: or "ĐẢNG BỘ HUYỆN ĐÔNG ANH". Folded lines.
+_DISTRICT_LEVEL = r"(?P<level>quan|huyen|thi xa|thanh pho)\s{1,3}(?P<name>\S.{0,40})"
+_DISTRICT_ORGAN = re.compile(
+    r"(?P<organ>uy ban nhan dan|ubnd|dang bo)\s{1,3}" + _DISTRICT_LEVEL + r"$"
+)
+_DISTRICT_ALONE = re.compile(_DISTRICT_LEVEL + r"$")
+_DISTRICT_PARTY = re.compile(r"(?P<level>quan|huyen|thi)\s{0,3}uy\s{1,3}(?P<name>\S.{0,40})$")
+_ORGAN_ALONE = re.compile(r"(?:uy ban nhan dan|ubnd)$")
+_LEVEL_SHOWN = {
+    "quan": "Quận",
+    "huyen": "Huyện",
+    "thi xa": "Thị xã",
+    "thanh pho": "Thành phố",
+    "thi": "Thị xã",
+}
+_PARTY_ORGAN = {"quan": "Quận ủy", "huyen": "Huyện ủy", "thi": "Thị ủy", "thi xa": "Thị ủy"}
+_HEADER_MARKS = " -–*_="
+
+
+def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | None:
+    """The district whose People's Committee or Party committee issues a text, from its
+    header lines: (district as shown, issuing organ), or None for a provincial or national
+    issuer.
+
+    A "THÀNH PHỐ …" the registry knows is a province-level city (Hà Nội, Cần Thơ), not a
+    district; one it does not know is a city of a province (Thủ Đức, Bắc Ninh).
+
+    >>> from policykg.graph.registry import load_registry
+    >>> def header(*texts):
+    ...     return [Line(0, len(t), t, fold(t)) for t in texts]
+    >>> district_in_header(load_registry(), header("ỦY BAN NHÂN DÂN", "HUYỆN ĐÔNG ANH ---"))
+    ('Huyện Đông Anh', 'Ủy ban nhân dân huyện Đông Anh')
+    >>> district_in_header(load_registry(), header("UBND QUẬN 1", "Số: 45/KH-UBND"))
+    ('Quận 1', 'Ủy ban nhân dân quận 1')
+    >>> district_in_header(load_registry(), header("ĐẢNG BỘ HUYỆN GIA LÂM", "HUYỆN ỦY"))
+    ('Huyện Gia Lâm', 'Huyện ủy Gia Lâm')
+    >>> district_in_header(load_registry(), header("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"))
+    """
+    previous = None
+    for line in lines:
+        folded = collapse_spaces(line.folded).strip(_HEADER_MARKS)
+        m = _DISTRICT_ORGAN.match(folded) or _DISTRICT_PARTY.match(folded)
+        if m is None and previous is not None and _ORGAN_ALONE.match(previous):
+            m = _DISTRICT_ALONE.match(folded)
+        previous = folded
+        if m is None:
+            continue
+        n = len(m["name"].split())
+        words = line.text.strip(_HEADER_MARKS).split()[-n:]
+        name = " ".join(w[:1].upper() + w[1:].lower() for w in words)
+        level = m["level"]
+        if level == "thanh pho" and any(
+            m["name"] in (fold(j.name), *(fold(a) for a in j.aliases)) for j in reg.jurisdictions
+        ):
+            return None  # "THÀNH PHỐ HÀ NỘI": the city itself
+        shown = f"{_LEVEL_SHOWN[level]} {name}"
+        organ = m.groupdict().get("organ")
+        if organ is None and "uy" in folded.split()[:2]:  # "HUYỆN ỦY …"
+            organ = "dang bo"
+        if organ == "dang bo":
+            return shown, f"{_PARTY_ORGAN.get(level, 'Thành ủy')} {name}"
+        return shown, f"Ủy ban nhân dân {_LEVEL_SHOWN[level].lower()} {name}"
+    return None
+
+
+def _fill_district(reg: Registry, part: DocumentPart, head: list[Line]) -> None:
+    """A district-level issuer found in the header: the part's district and issuer name."""
+    found = district_in_header(reg, head[:6])
+    if found is not None:
+        part.district, part.issuer_name = found
 
 
 @cache

@@ -197,6 +197,7 @@ def _own_numbers(analysis: Analysis) -> list[tuple[tuple, str, int]]:
         ref = part.number.ref
         identity = (
             part.place,
+            part.district,
             ref.party,
             ref.type_code,
             ref.issuer_code,

@@ -162,6 +162,25 @@ def _slug(text: str, limit: int = 80) -> str:
     return s
 
 
+def district_place(province: str, district: str) -> str:
+    """The place of a district's documents in keys and IRIs: its province's slug (``vn``
+    when not known), "/" and its own.
+
+    >>> district_place("ha-noi", "Huyện Đông Anh"), district_place("vn", "Quận 1")
+    ('ha-noi/huyen-dong-anh', 'vn/quan-1')
+    """
+    return f"{province}/{_slug(district)}"
+
+
+def province_of(place: str) -> str:
+    """The jurisdiction of a document placed in ``place``: a district's is its province.
+
+    >>> province_of("ha-noi/huyen-dong-anh"), province_of("vn/quan-1"), province_of("ha-noi")
+    ('ha-noi', 'vn', 'ha-noi')
+    """
+    return place.split("/", 1)[0]
+
+
 def _is_central(reg: Registry, code: str | None) -> bool:
     if not code:
         return False
@@ -171,12 +190,19 @@ def _is_central(reg: Registry, code: str | None) -> bool:
     return bool(re.match(r"(?:b|qh|ubtvqh)", fold(code)))
 
 
-def _base(reg: Registry, ref: DocRef, m: Mention, citing_place: str) -> Key:
+def _base(
+    reg: Registry, ref: DocRef, m: Mention, citing_place: str, district: str | None = None
+) -> Key:
+    """A mention's identity but its year. A district's document (its own number under a
+    district's header, or cited "của UBND huyện Đông Anh": ``district``) is placed in the
+    district: ``<province>/<district slug>``."""
     if ref.kind == "law":
         return ("law", ref.name_key)
     if ref.kind == "plenum":
         return ("plenum", ref.plenum, ref.term)
     place = "vn" if _is_central(reg, ref.issuer_code) else (m.place or citing_place)
+    if district and not _is_central(reg, ref.issuer_code):
+        place = district_place(place, district)
     return (
         "n",
         place,
@@ -296,8 +322,11 @@ class _Resolver:
                 year = ref.year
                 if year is None and m.start in own and own[m.start].date is not None:
                     year = own[m.start].date.year  # a document's own number, dated in its header
+                district = own[m.start].district if m.start in own else m.district
                 out.append(
-                    _Occurrence(a.name, part, m, _base(self.reg, ref, m, citing_place), year)
+                    _Occurrence(
+                        a.name, part, m, _base(self.reg, ref, m, citing_place, district), year
+                    )
                 )
                 for name, key in m.amends:
                     law = DocRef(kind="law", type_code="LUAT", party=False, name=name, name_key=key)
@@ -443,7 +472,7 @@ class _Resolver:
                 kind="numbered",
                 type_code=type_code,
                 party=party,
-                jurisdiction=place,
+                jurisdiction=province_of(place),
                 number=display,
                 issuer_code=issuer_code,
                 year=year,
@@ -500,8 +529,8 @@ class _Resolver:
                     doc.stated_dates.setdefault(part.date, []).insert(
                         0, Evidence(a.name, span[0], span[1])
                     )
-                if doc.issuer_name is None:
-                    doc.issuer_name = part.issuer_name
+                if doc.issuer_name is None or part.district:
+                    doc.issuer_name = part.issuer_name  # a district's organ, from its header
                 out[(a.name, i)] = ident
         return out
 
@@ -509,7 +538,8 @@ class _Resolver:
         attached = self.occ_doc.get((file, part.attached_to.start)) if part.attached_to else None
         if attached is not None:  # "Kế hoạch ban hành kèm theo Quyết định số 3064/QĐ-UBND"
             return self._attached(file, part, self.docs[attached])
-        place = part.place or "vn"
+        province = part.place or "vn"
+        place = district_place(province, part.district) if part.district else province
         type_code = part.type_code or "VB"
         issuer = part.issuer_code or "x"
         basis = fold(collapse_spaces(part.title or file))
@@ -522,7 +552,7 @@ class _Resolver:
             kind="unnumbered",
             type_code=type_code,
             party=bool(self.reg.issuer_by_code(issuer) and self.reg.issuer_by_code(issuer).party),
-            jurisdiction=place,
+            jurisdiction=province,
             issuer_code=part.issuer_code,
             issuer_name=part.issuer_name,
         )
