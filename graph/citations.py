@@ -339,6 +339,16 @@ def _trie_pattern(words: list[str]) -> str:
     return pattern(trie)
 
 
+def _spaced(name: str) -> str:
+    """A folded name as a pattern whose spaces match any short run of white space, a line
+    break included ("Ban Chấp hành\\nTrung ương Đảng", as a converter wraps it).
+
+    >>> bool(re.fullmatch(_spaced("ban chap hanh trung uong"), "ban chap hanh\\ntrung  uong"))
+    True
+    """
+    return r"\s{1,3}".join(map(re.escape, name.split()))
+
+
 @cache
 def _compiled(reg: Registry) -> dict[str, re.Pattern[str]]:
     words = sorted({fold(w) for t in reg.types for w in t.words}, key=len, reverse=True)
@@ -369,7 +379,7 @@ def _compiled(reg: Registry) -> dict[str, re.Pattern[str]]:
             + r",?"
             + _S
             + r"cua\s{1,3}(?P<organ>"
-            + alt(map(re.escape, organs))
+            + alt(_spaced(o) for o in organs)  # a name may be wrapped onto the next line
             + r")"
             + r"(?:\s{1,3}(?P<generic>thanh pho|tinh|tp)(?![a-z]))?"
             + r"(?:\s{1,3}(?P<place>"
@@ -517,7 +527,7 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
         pos = ctx["end"] = pm.end()
     im = _compiled(reg)["issuer"].match(text, pos)
     if im:
-        organ = reg.issuer_by_name(im["organ"])
+        organ = reg.issuer_by_name(collapse_spaces(im["organ"]))
         ctx["issuer_name"] = organ.name if organ else None
         if im["place"]:
             ctx["place"] = place_slug(reg, im["place"])

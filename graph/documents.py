@@ -172,8 +172,43 @@ def _part_starts(reg: Registry, view: TextView, lines: list[Line], mentions: lis
     return starts
 
 
-def _title_after(reg: Registry, lines: list[Line], i: int, code_line: Line) -> Line | None:
-    """The title: the rest of the heading line, else the next paragraph."""
+_ITEM_START = re.compile(r"(?:\d{1,3}[.)]|[-+•*–]|[a-zđ]\)|\()\s?")
+_TITLE_LINES = 4
+
+
+def _title_lines(reg: Registry, view: TextView, lines: list[Line], j: int) -> Line:
+    """The title paragraph that starts at ``lines[j]``: the lines after it that continue it
+    (a title hard-wrapped by a converter: no blank line between, no item, caption, "Căn cứ"
+    or heading starting the next line, no full stop or colon ending the one before; a line
+    in capitals only after a title in capitals), at most four in all."""
+    first = last = lines[j]
+    texts = [first.text]
+    capitals = _all_capitals(first.text)
+    for nxt in lines[j + 1 : j + _TITLE_LINES]:
+        gap = view.norm[last.end : nxt.start]
+        if (
+            gap.count("\n") != 1
+            or last.text.rstrip().endswith((".", ":", ";"))
+            or _ITEM_START.match(nxt.text)
+            or _ROMAN_HEADING.match(nxt.text)
+            or _SO_LINE.match(nxt.folded)
+            or nxt.folded.startswith(("can cu", "phu luc"))
+            or _type_heading(reg, nxt) is not None
+            or (_all_capitals(nxt.text) and not capitals)
+        ):
+            break
+        texts.append(nxt.text)
+        last = nxt
+    if last is first:
+        return first
+    text = " ".join(texts)
+    return Line(first.start, last.end, text, fold(text))
+
+
+def _title_after(
+    reg: Registry, view: TextView, lines: list[Line], i: int, code_line: Line
+) -> Line | None:
+    """The title: the rest of the heading line, else the next paragraph (its lines)."""
     words = [fold(w) for t in reg.types for w in t.words]
     rest = code_line.folded
     for w in sorted(words, key=len, reverse=True):
@@ -183,12 +218,13 @@ def _title_after(reg: Registry, lines: list[Line], i: int, code_line: Line) -> L
     if rest:
         offset = code_line.end - len(rest)
         return Line(offset, code_line.end, code_line.text[-len(rest) :], rest)
-    for nxt in lines[i + 1 : i + 3]:
+    for j in range(i + 1, min(i + 3, len(lines))):
+        nxt = lines[j]
         if nxt.folded.startswith("(") or _SO_LINE.match(nxt.folded):
             continue
         if _ROMAN_HEADING.match(nxt.text):
             return None
-        return nxt
+        return _title_lines(reg, view, lines, j)
     return None
 
 
@@ -205,7 +241,7 @@ def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list
         code = _type_heading(reg, line)
         if code:
             part.type_code, part.heading = code, (line.start, line.end)
-            title = _title_after(reg, lines, i, line)
+            title = _title_after(reg, view, lines, i, line)
             if title:
                 part.title = collapse_spaces(canonical_spelling(title.text))
                 part.title_span = (title.start, title.end)

@@ -396,10 +396,33 @@ def _is_emphasis(text: str, a: int, e: int, underscore: bool) -> bool:
     return not (underscore and intraword)
 
 
+_CELL_TAG = re.compile(r"<(?P<close>/?)(?P<name>t[dhr])(?![a-z])", re.IGNORECASE)
+
+
+def _table_tag(tag: str, text: str, end: int, cells: int) -> tuple[str, int]:
+    """What an HTML table tag becomes, and the cells of its row so far: a row's second and
+    later cells start with a tab (the segmenter's cell separator), a row ends a line.
+
+    >>> _table_tag("<td>", "", 4, 1), _table_tag("</tr>", "</tr><tr>", 5, 3)
+    (('\\t', 2), ('\\n', 0))
+    """
+    m = _CELL_TAG.match(tag)
+    if m is None:
+        return " ", cells
+    name = m["name"].lower()
+    if name == "tr":
+        at_line_end = end >= len(text) or text[end] in "\r\n"
+        return ("\n" if m["close"] and not at_line_end else " "), 0
+    if m["close"]:
+        return " ", cells
+    return ("\t" if cells else " "), cells + 1
+
+
 def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
     out: list[str] = []
     b = _MapBuilder()
     pos = 0
+    cells = 0  # cells of the HTML table row being read
     for m in _MARKUP_RE.finditer(text):
         kind = m.lastgroup
         a, e = m.span()
@@ -411,7 +434,9 @@ def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
             if a > 0 and text[a - 1] not in "\n\r":
                 continue
             replacement = ""
-        elif kind in ("tag", "space"):
+        elif kind == "tag":
+            replacement, cells = _table_tag(m.group(), text, e, cells)
+        elif kind == "space":
             replacement = " "
         else:  # entity
             replacement = html.unescape(m.group())

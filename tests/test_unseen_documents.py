@@ -1,0 +1,40 @@
+"""Documents of plans the rules were not written against: what a careful reader would say
+each one is (its key, type, issuer, title and what it implements)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg.graph.citations import find_mentions
+from policykg.graph.textview import make_view
+
+WRAPPED_TITLE = (
+    "Thực hiện Nghị quyết số 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương Đảng khóa "
+    "XIII về tiếp tục đổi mới, phát triển và nâng cao hiệu quả kinh tế tập thể trong giai "
+    "đoạn mới"
+)
+
+
+@pytest.mark.parametrize("key", ["bac-ninh:210/KH-UBND", "thai-nguyen:88/KH-UBND"])
+def test_a_title_wrapped_over_lines_is_read_whole(mixed_docs, key: str) -> None:
+    assert mixed_docs[key]["title"] == WRAPPED_TITLE
+
+
+def test_an_organ_wrapped_over_two_lines_is_the_issuer() -> None:
+    text = "Thực hiện Nghị quyết số 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành\nTrung ương Đảng"
+    (m,) = find_mentions(make_view(text))
+    assert m.issuer_name == "Ban Chấp hành Trung ương Đảng"
+    assert text[m.start : m.end].endswith("Trung ương Đảng")
+
+
+def test_a_party_programme_numbered_without_a_colon(mixed_docs) -> None:
+    doc = mixed_docs["quang-binh:25-CTr/TU"]
+    assert (doc["type"], doc["issuer"], doc["in_corpus"]) == ("CTr", "Tỉnh ủy", True)
+    assert [d["key"] for d in doc["implements"]] == ["20-NQ/TW"]
+    assert not [k for k in mixed_docs if k.startswith("quang-binh:CTr-")]
+
+
+def test_a_plan_issued_by_a_decision_implements_what_the_decision_implements(mixed_docs) -> None:
+    plan = mixed_docs["456/QĐ-BKHĐT/KH"]
+    assert [d["key"] for d in plan["implements"]] == ["09/NQ-CP"]
+    assert plan["title"] is None  # "KẾ HOẠCH HÀNH ĐỘNG" is the type, not a title
