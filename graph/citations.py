@@ -114,6 +114,7 @@ class Mention:
     place: str | None = None  # jurisdiction slug named with the organ
     generic_place: bool = False  # "của UBND thành phố": the citing text's own city
     district: str | None = None  # "của UBND huyện Đông Anh": the district, as shown
+    generic_district: str | None = None  # "của UBND huyện": the citing text's own (its level)
     title: str | None = None
     title_start: int | None = None
     title_end: int | None = None
@@ -572,8 +573,9 @@ def _district_after(view: TextView, reg: Registry, pos: int, ctx: dict) -> int:
             break
         words.append(word)
         end = dm.end() + wm.end()
-    if not words:
-        return pos
+    if not words:  # "của UBND huyện": the district of the citing text, if it is one
+        ctx["generic_district"] = _DISTRICT_SHOWN[dm["level"]]
+        return dm.end() - 1
     ctx["district"] = f"{_DISTRICT_SHOWN[dm['level']]} {' '.join(words)}"
     pm = _PROVINCE_AFTER.match(view.fold, end)
     # "Thành phố Hồ Chí Minh" is itself an alias; "thành phố Hà Nội" is "Hà Nội" after it
@@ -611,6 +613,7 @@ def _numbered(view: TextView, reg: Registry) -> list[Mention]:
                 place=ctx.get("place"),
                 generic_place=ctx.get("generic_place", False),
                 district=ctx.get("district"),
+                generic_district=ctx.get("generic_district"),
                 title_start=ctx.get("title_start"),
                 title_end=ctx.get("title_end"),
                 plenum=ctx.get("plenum"),

@@ -222,6 +222,34 @@ class _Occurrence:
     year: int | None
 
 
+def _district_provinces(occs: list[_Occurrence]) -> list[_Occurrence]:
+    """A district's documents placed with no province ("vn/huyen-dong-anh": the text names
+    none) take the province the other texts place that district in, when they all place it
+    in one.
+
+    >>> m = Mention(DocRef(kind="numbered"), 0, 1, 0, 1)
+    >>> occs = [_Occurrence("a", 0, m, ("n", "ha-noi/huyen-x", False, "kh", "ubnd", 1), None),
+    ...         _Occurrence("b", 0, m, ("n", "vn/huyen-x", False, "kh", "ubnd", 2), None)]
+    >>> [o.base[1] for o in _district_provinces(occs)]
+    ['ha-noi/huyen-x', 'ha-noi/huyen-x']
+    """
+    provinces: dict[str, set[str]] = defaultdict(set)
+    for o in occs:
+        if o.base[0] == "n" and "/" in o.base[1]:
+            province, district = o.base[1].split("/", 1)
+            if province != "vn":
+                provinces[district].add(province)
+    out = []
+    for o in occs:
+        place = o.base[1] if o.base[0] == "n" else ""
+        if place.startswith("vn/") and len(provinces.get(place[3:], ())) == 1:
+            (province,) = provinces[place[3:]]
+            base = (o.base[0], f"{province}/{place[3:]}", *o.base[2:])
+            o = _Occurrence(o.file, o.part, o.mention, base, o.year)
+        out.append(o)
+    return out
+
+
 def _assign_years(occs: list[_Occurrence]) -> dict[int, int | None]:
     """Year of each occurrence's document within one base group (by index)."""
     years = {o.year for o in occs if o.year is not None}
@@ -258,7 +286,7 @@ class _Resolver:
         return (*base, year)
 
     def run(self) -> Resolution:
-        occs = self._occurrences()
+        occs = _district_provinces(self._occurrences())
         groups: dict[Key, list[_Occurrence]] = defaultdict(list)
         for o in occs:
             groups[o.base].append(o)
@@ -323,6 +351,13 @@ class _Resolver:
                 if year is None and m.start in own and own[m.start].date is not None:
                     year = own[m.start].date.year  # a document's own number, dated in its header
                 district = own[m.start].district if m.start in own else m.district
+                own_district = a.parts[part].district or ""
+                if (  # "… của UBND huyện" in a district's text: that district, if its level
+                    district is None
+                    and m.generic_district
+                    and own_district.startswith(m.generic_district + " ")
+                ):
+                    district = own_district
                 out.append(
                     _Occurrence(
                         a.name, part, m, _base(self.reg, ref, m, citing_place, district), year

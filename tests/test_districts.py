@@ -34,6 +34,15 @@ def test_a_citation_of_a_districts_plan_reaches_it(mixed_docs) -> None:
     assert cited == {DONG_ANH, CITY}
 
 
+def test_a_district_text_naming_no_province_and_citing_its_own_plan(mixed_docs) -> None:
+    # Đông Anh's 80/KH-UBND names no province (the other Đông Anh text places the district in
+    # Hà Nội) and cites "Kế hoạch số 45/KH-UBND … của UBND huyện": its own district's plan
+    later = mixed_docs["ha-noi/huyen-dong-anh:80/KH-UBND"]
+    assert later["issuer"] == "Ủy ban nhân dân huyện Đông Anh"
+    assert DONG_ANH in {c["key"] for c in later["cites"]}
+    assert not [k for k in mixed_docs if k.startswith("vn/")]
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
