@@ -700,8 +700,26 @@ def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
     return True
 
 
+#: Words of agency names whose folded form is a stop word: "đô thị" is not "do" (by),
+#: "cán bộ" not "cần" (need), "đầu tư" not "từ" (from). Compared with their accents, so a
+#: text without diacritics still stops there. And names where the stop word follows a word
+#: it is one noun with ("việc làm": employment, not "làm": do).
+_NAME_HOMOGRAPHS = frozenset(["đô", "thị", "cán", "tư", "chợ", "lâm", "đê", "cơ", "tài", "đảng"])
+_NAME_COMPOUNDS = frozenset({("viec", "lam")})
+
+
 def _is_stop(toks: list[_Tok], k: int, end: int) -> bool:
-    return _STOP.match(toks, k, end) is not None
+    """Does a word that ends a name (a verb, a preposition …) start at ``toks[k]``?
+
+    >>> toks = _phrase_tokens("đô thị do Sở cần làm việc làm")
+    >>> [t.d for i, t in enumerate(toks) if _is_stop(toks, i, len(toks))]
+    ['do', 'cần', 'làm']
+    """
+    if _STOP.match(toks, k, end) is None:
+        return False
+    if canonical_spelling(toks[k].d).lower() in _NAME_HOMOGRAPHS:
+        return False
+    return not (k > 0 and (toks[k - 1].f, toks[k].f) in _NAME_COMPOUNDS)
 
 
 def _shown(tok: _Tok, caps: bool) -> str:
@@ -753,6 +771,18 @@ def _place_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def _spelled_as(tok: _Tok, word: str) -> bool:
+    """Is ``tok`` the word ``word`` as it is spelled, accents included? A word written with
+    no diacritic at all agrees with any (a text typed without them).
+
+    >>> t = _phrase_tokens("Quản quận Quan")
+    >>> [_spelled_as(x, "quận") for x in t]
+    [False, True, True]
+    """
+    shown = canonical_spelling(tok.d).lower()
+    return shown == word or shown == tok.f
+
+
 def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
     """A place after a name: "thành phố", "TP Hải Phòng", "tỉnh Bắc Ninh", "Hà Nội",
     "của Thành phố", "trên địa bàn thành phố", "huyện Củ Chi"."""
@@ -787,6 +817,7 @@ def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
         and isinstance(noun[1], _Noun)
         and noun[1].cls in ("districts", "communes")
         and noun[1].display != "thành phố"
+        and _spelled_as(toks[j], noun[1].display.split()[0])  # "Quản lý" is no "quận"
         and not _at(toks, noun[0], end, "hoi")  # "xã hội"
         and not (j >= 2 and toks[j].f == "xa" and (toks[j - 2].f, toks[j - 1].f) == ("hop", "tac"))
     ):  # the "xã" of "hợp tác xã" (a cooperative) is no commune
@@ -872,6 +903,8 @@ def _district_nouns(
         if hit is None or not isinstance(hit[1], _Noun) or hit[1].cls not in classes:
             break
         noun = hit[1]
+        if not _spelled_as(toks[j], noun.display.split()[0]):
+            break  # "Quản lý" is no "quận"
         nouns.append(noun)
         j = hit[0]
         s = j

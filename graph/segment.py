@@ -163,7 +163,8 @@ def _classify(line: Line) -> tuple[str, str | None, int, int]:
         return (
             "letter",
             m["label"],
-            RANKS["letter"],
+            # "(1)" under "a)" is its sub-item; alone, under an item, it is as "a)" is
+            RANKS["letter"] + 5 * m["label"].startswith("("),
             line.start + (m.start("rest") if m["rest"] else len(text)),
         )
     m = _BULLET.match(text)
