@@ -172,6 +172,10 @@ def _part_starts(reg: Registry, view: TextView, lines: list[Line], mentions: lis
     return starts
 
 
+#: The header's place and date ("Long An, ngày 05 tháng 4 năm 2023").
+_PLACE_DATE_LINE = re.compile(r"[^,\n]{1,40},\s{0,3}ngay\s{1,3}\d")
+#: A letter's subject line (trích yếu): "V/v triển khai …", "Về việc …".
+_SUBJECT_LINE = re.compile(r"(?:v\s{0,2}/\s{0,2}v|ve viec)\s{0,3}:?\s{1,3}(?=\S)")
 _ITEM_START = re.compile(r"(?:\d{1,3}[.)]|[-+•*–]|[a-zđ]\)|\()\s?")
 _TITLE_LINES = 4
 
@@ -192,7 +196,8 @@ def _title_lines(reg: Registry, view: TextView, lines: list[Line], j: int) -> Li
             or _ITEM_START.match(nxt.text)
             or _ROMAN_HEADING.match(nxt.text)
             or _SO_LINE.match(nxt.folded)
-            or nxt.folded.startswith(("can cu", "phu luc"))
+            or nxt.folded.startswith(("can cu", "phu luc", "kinh gui"))
+            or _PLACE_DATE_LINE.match(nxt.folded)
             or _type_heading(reg, nxt) is not None
             or (_all_capitals(nxt.text) and not capitals)
         ):
@@ -246,6 +251,15 @@ def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list
                 part.title = collapse_spaces(canonical_spelling(title.text))
                 part.title_span = (title.start, title.end)
             break
+    if part.title is None:  # a letter: its subject line "V/v …" under the number
+        for j, line in enumerate(head):
+            m = _SUBJECT_LINE.match(line.folded)
+            if m:
+                title = _title_lines(reg, view, head, j)
+                a = line.start + m.end()
+                part.title = collapse_spaces(canonical_spelling(view.norm[a : title.end]))
+                part.title_span = (a, title.end)
+                break
     if part.number is None:
         indexed = _Mentions(inside)
         for line in lines:

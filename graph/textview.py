@@ -588,7 +588,7 @@ def is_plain(text: str) -> bool:
     )
 
 
-_PIPE_ROW = re.compile(r"(?m)^[ \t]*\|[^\n]*\|[^\n]*\|[ \t\r]*$")
+_PIPE_ROW = re.compile(r"(?m)^[ \t]*\|(?:[^|\n]*\|){2,}[ \t\r]*$")  # linear: no bar in [^|]
 
 
 def _pipe_table_stage(text: str) -> tuple[str, None]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import doctest
 import itertools
+import re
 import time
 import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from policykg.graph import textview
@@ -453,8 +454,13 @@ any_texts = st.one_of(
 )
 
 
+TABLE_MARK = re.compile(r"\||</?t[dhr](?:[\s/][^<>]*)?>", re.IGNORECASE)
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(any_texts)
+@example("|||")
+@example("| a | b |\n|---|---|\n<tr><td>1</td><td>x</td></tr><tr><th>2</th></tr>")
 def test_never_crashes_and_maps_are_sane(text: str) -> None:
     v = make_view(text)
     n = len(v.norm)
@@ -466,7 +472,11 @@ def test_never_crashes_and_maps_are_sane(text: str) -> None:
     covered = [False] * len(text)
     for i, (a, b) in enumerate(spans):
         assert 0 <= a < b <= len(text)
-        assert v.norm[i] in make_view(text[a:b]).norm
+        assert v.norm[i] in make_view(text[a:b]).norm or (
+            # a table's bar or cell tag separates cells only in its row: there it is a tab,
+            # a space or a line end, alone it is itself (or a space)
+            v.norm[i] in " \t\n" and TABLE_MARK.fullmatch(text[a:b]) is not None
+        )
         for k in range(a, b):
             covered[k] = True
     # Only removed markup is left uncovered.

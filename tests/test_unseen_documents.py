@@ -38,3 +38,14 @@ def test_a_plan_issued_by_a_decision_implements_what_the_decision_implements(mix
     plan = mixed_docs["456/QĐ-BKHĐT/KH"]
     assert [d["key"] for d in plan["implements"]] == ["09/NQ-CP"]
     assert plan["title"] is None  # "KẾ HOẠCH HÀNH ĐỘNG" is the type, not a title
+
+
+def test_a_letter_is_titled_by_its_subject_line(mixed_docs) -> None:
+    letter = mixed_docs["long-an:1520/UBND-KT"]
+    assert letter["type"] == "CV"
+    assert letter["title"] == (
+        "triển khai thực hiện Nghị quyết số 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung "
+        "ương Đảng"
+    )  # the "V/v" line, not the place and date line after it
+    notice = mixed_docs["long-an:215/TB-UBND"]
+    assert [d["key"] for d in notice["implements"]] == ["long-an:1520/UBND-KT"]
