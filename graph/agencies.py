@@ -380,6 +380,15 @@ def _caps_stop(tok: _Tok) -> bool:
 _NON_PREDICATE = _Phrases(
     _bar("do|la|cua|duoc|gom|thuoc|truc thuoc|lam|voi|ve|va|hoac|nam|thi|nhu")
 )
+# "làm"/"là" followed by the focal or standing role: the subject leads ("Sở Tài chính làm
+# đầu mối", "… là cơ quan thường trực"), though "làm"/"là" alone predicate nothing.
+_FOCAL = _Phrases(
+    _bar(
+        "lam dau moi|la dau moi|lam co quan dau moi|la co quan dau moi|la don vi dau moi|"
+        "lam don vi dau moi|la co quan thuong truc|lam co quan thuong truc|la co quan chu tri|"
+        "la don vi chu tri|lam dau moi chu tri"
+    )
+)
 # Words after which an agency list is an object, not an actor ("chuyển các Sở, ngành …
 # giải quyết", "báo cáo Ủy ban nhân dân thành phố", "đôn đốc các Sở, ngành, địa phương").
 _OBJECT = _Phrases(
@@ -1930,6 +1939,8 @@ def _subject(
     elif (g := _REQUEST.match(toks, e, b)) is not None:
         more, e = _list_after(toks, g, b)
         req.extend(more)
+    elif _FOCAL.match(toks, e, b) is not None:  # "Sở Tài chính làm đầu mối, …"
+        lead.extend(items)
     elif _only_objects(items) and _ROLE_ANY.match(toks, e, b) is None:
         pass
     elif (
