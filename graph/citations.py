@@ -202,7 +202,8 @@ _DATE_ANY = re.compile(r"(?<![a-z])" + _DATE)
 #: After an organ: a district ("huyện Đông Anh", "quận 1", "thị xã Sơn Tây"), whose name is
 #: the capitalised words (or a number) after the level word, then maybe its province.
 _DISTRICT_AFTER = re.compile(r"\s{1,3}(?P<level>quan|huyen|thi xa)\s{1,3}(?=\w)")
-_DISTRICT_SHOWN = {"quan": "Quận", "huyen": "Huyện", "thi xa": "Thị xã"}
+#: District level words (folded) as shown before a district's name.
+DISTRICT_LEVELS = {"quan": "Quận", "huyen": "Huyện", "thi xa": "Thị xã"}
 _PROVINCE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?P<level>(?:thanh pho|tinh|tp\.?)\s{1,3})?")
 _KHOA = re.compile(_S + r"\(?" + _S + r"khoa\s{1,3}[ivxl]{1,5}(?![a-z])" + _S + r"\)?")
 _TITLE_START = re.compile(_S + r"[,:]?" + _S + r"[\"“]?" + _S + r"(?=ve\s)")
@@ -574,9 +575,9 @@ def _district_after(view: TextView, reg: Registry, pos: int, ctx: dict) -> int:
         words.append(word)
         end = dm.end() + wm.end()
     if not words:  # "của UBND huyện": the district of the citing text, if it is one
-        ctx["generic_district"] = _DISTRICT_SHOWN[dm["level"]]
+        ctx["generic_district"] = DISTRICT_LEVELS[dm["level"]]
         return dm.end() - 1
-    ctx["district"] = f"{_DISTRICT_SHOWN[dm['level']]} {' '.join(words)}"
+    ctx["district"] = f"{DISTRICT_LEVELS[dm['level']]} {' '.join(words)}"
     pm = _PROVINCE_AFTER.match(view.fold, end)
     # "Thành phố Hồ Chí Minh" is itself an alias; "thành phố Hà Nội" is "Hà Nội" after it
     for at in dict.fromkeys((pm.start("level") if pm["level"] else pm.end(), pm.end())):

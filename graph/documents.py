@@ -25,7 +25,7 @@ from datetime import date
 from functools import cache
 from itertools import pairwise
 
-from policykg.graph.citations import Mention, dates_in, places_in
+from policykg.graph.citations import DISTRICT_LEVELS, Mention, dates_in, places_in
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.textview import TextView, canonical_spelling, collapse_spaces, fold
 
@@ -333,13 +333,7 @@ _DISTRICT_ORGAN = re.compile(
 _DISTRICT_ALONE = re.compile(_DISTRICT_LEVEL + r"$")
 _DISTRICT_PARTY = re.compile(r"(?P<level>quan|huyen|thi)\s{0,3}uy\s{1,3}(?P<name>\S.{0,40})$")
 _ORGAN_ALONE = re.compile(r"(?:uy ban nhan dan|ubnd)$")
-_LEVEL_SHOWN = {
-    "quan": "Quận",
-    "huyen": "Huyện",
-    "thi xa": "Thị xã",
-    "thanh pho": "Thành phố",
-    "thi": "Thị xã",
-}
+_LEVEL_SHOWN = {**DISTRICT_LEVELS, "thanh pho": "Thành phố", "thi": "Thị xã"}
 _PARTY_ORGAN = {"quan": "Quận ủy", "huyen": "Huyện ủy", "thi": "Thị ủy", "thi xa": "Thị ủy"}
 _HEADER_MARKS = " -–*_="
 
