@@ -544,10 +544,24 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
     tm = _TITLE_START.match(text, pos)
     if tm:
         start = tm.end()
-        stop = _TITLE_STOP.search(text, start, min(len(text), start + 400))
-        end = stop.start() if stop else min(len(text), start + 400)
+        limit = min(len(text), start + 400)
+        stop = _TITLE_STOP.search(text, start, limit)
+        while stop and stop.group() == "\n" and _goes_on(view.norm, stop.end()):
+            stop = _TITLE_STOP.search(text, stop.end(), limit)  # a hard-wrapped title
+        end = stop.start() if stop else limit
         ctx.update(title_start=start, title_end=end)
     return ctx
+
+
+def _goes_on(text: str, pos: int) -> bool:
+    """Whether the line at ``pos`` goes on with the title of the line before (the text was
+    hard-wrapped): it starts with a lower-case letter, not a bullet, a number or a capital.
+
+    >>> _goes_on("về phát triển\\n  kinh tế tập thể", 14), _goes_on("x\\n- Sở Tài chính", 2)
+    (True, False)
+    """
+    rest = text[pos : pos + 40].lstrip(" \t")
+    return bool(rest) and rest[0].islower()
 
 
 def _district_after(view: TextView, reg: Registry, pos: int, ctx: dict) -> int:

@@ -27,6 +27,30 @@ def test_an_organ_wrapped_over_two_lines_is_the_issuer() -> None:
     assert text[m.start : m.end].endswith("Trung ương Đảng")
 
 
+def test_a_cited_title_wrapped_over_lines_is_read_whole(mixed_docs) -> None:
+    title = mixed_docs["20-NQ/TW"]["title"]
+    assert title.endswith("hiệu quả kinh tế tập thể trong giai đoạn mới"), title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Thực hiện Kết luận số 70-KL/TW ngày 09/3/2020 của Bộ Chính trị về tiếp tục\n"
+            "  thực hiện Nghị quyết Trung ương 5 khóa IX\nI. MỤC ĐÍCH",
+            "về tiếp tục thực hiện Nghị quyết Trung ương 5 khóa IX",
+        ),
+        (  # the next line is an item of its own: the title ends at the line's end
+            "Căn cứ Quyết định số 12/QĐ-UBND ngày 02/01/2023 của UBND tỉnh về hợp tác xã kiểu mới\n"
+            "- Sở Tài chính chủ trì",
+            "về hợp tác xã kiểu mới",
+        ),
+    ],
+)
+def test_a_cited_title_goes_on_only_on_a_lower_case_line(text: str, title: str) -> None:
+    assert find_mentions(make_view(text))[0].title == title
+
+
 def test_a_party_programme_numbered_without_a_colon(mixed_docs) -> None:
     doc = mixed_docs["quang-binh:25-CTr/TU"]
     assert (doc["type"], doc["issuer"], doc["in_corpus"]) == ("CTr", "Tỉnh ủy", True)
