@@ -86,12 +86,13 @@ class DocRef:
         issuer = self.issuer_text or self.issuer_code
         if self.issuer_code and self.type_code == "CV" and self.unit_code:
             return f"{num}/{issuer}-{self.unit_code}"
+        unit = f"-{self.unit_code}" if self.unit_code else ""
         if self.party:
             return f"{num}-{self.type_code}/{issuer}"
         if self.type_code is None and self.year:  # laws: 23/2012/QH13
             return f"{num}/{self.year}/{issuer}"
         middle = f"{self.year}/" if self.year and self._normative else ""
-        return f"{num}/{middle}{self.type_code}-{issuer}"
+        return f"{num}/{middle}{self.type_code}-{issuer}{unit}"
 
     @property
     def _normative(self) -> bool:
@@ -167,7 +168,9 @@ _STATE = re.compile(
     + _S
     + r"-"
     + _S
-    + r"(?P<b>[a-z][a-z&]{0,15}\d{0,2})(?![\w/])"
+    + r"(?P<b>[a-z][a-z&]{0,15}\d{0,2})"
+    # a unit of the issuer after it, with no space: "7865/KH-BNN-KTHT", "120/UBND-KTN-TH"
+    + r"(?:-(?P<c>[a-z][a-z&]{0,7}\d{0,2}))?(?![\w/])"
 )
 _QH = re.compile(
     _NUM
@@ -493,6 +496,7 @@ def _ref_from_symbol(
             number_text=num_text,
             issuer_code=issuer.codes[0] if issuer else _code(view, m, "b"),
             issuer_text=_code(view, m, "b"),
+            unit_code=_code(view, m, "c") if m["c"] else None,
             year=year,
             party=party,
             symbol=symbol,
@@ -507,7 +511,7 @@ def _ref_from_symbol(
         number_text=num_text,
         issuer_code=issuer.codes[0] if issuer else _code(view, m, "a"),
         issuer_text=_code(view, m, "a"),
-        unit_code=_code(view, m, "b"),
+        unit_code=_code(view, m, "b") + (f"-{_code(view, m, 'c')}" if m["c"] else ""),
         year=year,
         party=issuer.party if issuer else False,
         symbol=symbol,
@@ -675,7 +679,7 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
             break
         if word in ("-", "&"):
             continue
-        if word in _LAW_STOP_WORDS:
+        if word in _LAW_STOP_WORDS and not _named_word(norm[a : a + len(word)], text, a):
             if word == "va" and norm[pos + wm.end() + 1 : pos + wm.end() + 2].isupper():
                 nxt = text[pos + wm.end() + 1 : pos + wm.end() + 6]
                 if not nxt.startswith("luat"):
@@ -688,6 +692,19 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
         if words >= limit:
             break
     return end
+
+
+def _named_word(written: str, fold_text: str, at: int) -> bool:
+    """Whether a stop word is a word of a name as written: capitalised only at its first
+    letter ("Luật Các tổ chức tín dụng", "Việt Nam"), or "Nam" after "Việt" in capitals.
+    A word all in capitals (a heading: "LUẬT … NĂM 2012") or in lower case stops a name.
+
+    >>> _named_word("Các", "cac", 0), _named_word("năm", "nam", 0), _named_word("NĂM", "nam", 0)
+    (True, False, False)
+    """
+    if written[:1].isupper() and written[1:].islower():
+        return True
+    return fold_text[at : at + 3] == "nam" and fold_text[max(0, at - 5) : at].rstrip() == "viet"
 
 
 _AND = re.compile(r"\s{1,3}va\s{1,3}")
