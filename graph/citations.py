@@ -30,6 +30,7 @@ from itertools import accumulate
 
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.textview import TextView, canonical_spelling, collapse_spaces, fold
+from policykg.graph.wrapping import goes_on
 
 _S = r"\s{0,3}"  # bounded optional space: keeps every pattern linear
 
@@ -550,22 +551,11 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
         start = tm.end()
         limit = min(len(text), start + 400)
         stop = _TITLE_STOP.search(text, start, limit)
-        while stop and stop.group() == "\n" and _goes_on(view.norm, stop.end()):
+        while stop and stop.group() == "\n" and goes_on(view.norm, stop.start()):
             stop = _TITLE_STOP.search(text, stop.end(), limit)  # a hard-wrapped title
         end = stop.start() if stop else limit
         ctx.update(title_start=start, title_end=end)
     return ctx
-
-
-def _goes_on(text: str, pos: int) -> bool:
-    """Whether the line at ``pos`` goes on with the title of the line before (the text was
-    hard-wrapped): it starts with a lower-case letter, not a bullet, a number or a capital.
-
-    >>> _goes_on("về phát triển\\n  kinh tế tập thể", 14), _goes_on("x\\n- Sở Tài chính", 2)
-    (True, False)
-    """
-    rest = text[pos : pos + 40].lstrip(" \t")
-    return bool(rest) and rest[0].islower()
 
 
 def _district_after(view: TextView, reg: Registry, pos: int, ctx: dict) -> int:
@@ -679,6 +669,9 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
             break
         if word in ("-", "&"):
             continue
+        gap = text[end:a]
+        if words and ("\t" in gap or ("\n" in gap and not goes_on(norm, end + gap.index("\n")))):
+            break  # a name ends with its table cell, or its line unless the text was wrapped
         if word in _LAW_STOP_WORDS and not _named_word(norm[a : a + len(word)], text, a):
             if word == "va" and norm[pos + wm.end() + 1 : pos + wm.end() + 2].isupper():
                 nxt = text[pos + wm.end() + 1 : pos + wm.end() + 6]

@@ -11,7 +11,8 @@ A relation has a subject, a verb and an object:
   the clause's first relation, so "Thực hiện A về thực hiện B và C" makes the text implement
   A and C, and A implement B.
 
-Clauses end at ";", a full stop or a line break; spans are view offsets.
+Clauses end at ";", a full stop or a line break (not one a converter made inside a
+sentence: :mod:`~policykg.graph.wrapping`); spans are view offsets.
 
 >>> from policykg.graph.textview import make_view
 >>> from policykg.graph.citations import find_mentions
@@ -28,10 +29,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from policykg.graph.citations import Mention
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.textview import TextView, fold
+from policykg.graph.wrapping import goes_on
 
 _VERBS = {
     "implements": (
@@ -48,6 +51,8 @@ _VERB = re.compile(
 )
 _CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
 _COORDINATOR = re.compile(r"[\s,;]{0,4}(?:(?:va|cung|,)[\s,]{0,3})?(?:cac\s{1,3})?")
+#: What may stand between a ";" and the next document of a list: spaces, "và", "các".
+_OPENING = re.compile(r"[\s,]{0,4}(?:va\s{1,3})?(?:cac\s{1,3})?")
 _SUBJECT_GAP = 80  # characters between a subject's mention and its verb
 _OBJECT_GAP = 100  # characters between a verb and its object
 
@@ -63,9 +68,22 @@ class Relation:
     end: int
 
 
-def _clause_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _clause_bounds(
+    view: TextView, start: int, end: int, mentions: list[Mention] = ()
+) -> list[tuple[int, int]]:
+    """The clauses between ``start`` and ``end``: cut at ";", a full stop or a line break,
+    but not at a break inside a mention ("Quyết định số" / "1318/QĐ-TTg ngày …") or a
+    sentence (the next line goes on with it: :func:`~policykg.graph.wrapping.goes_on`)."""
+    text = view.fold
     bounds, pos = [], start
+    spans = sorted((m.start, m.end) for m in mentions)
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))  # the furthest end so far
     for m in _CLAUSE_END.finditer(text, start, end):
+        if m.group() == "\n":
+            k = bisect_left(starts, m.start())
+            if (k and reach[k - 1] > m.start()) or goes_on(view.norm, m.start()):
+                continue
         bounds.append((pos, m.start()))
         pos = m.end()
     bounds.append((pos, end))
@@ -91,8 +109,11 @@ def _clause_relations(
     mentions: list[Mention],
     in_preamble: bool,
     starts: list[int],
+    carried: str | None = None,
 ) -> list[Relation]:
-    """The relations of the clause ``[a, b)``; ``starts`` are the mentions' starts."""
+    """The relations of the clause ``[a, b)``; ``starts`` are the mentions' starts. A
+    clause that opens with a mention takes the ``carried`` predicate of the text's own
+    document from the clause before it ("Thực hiện A; B; C": the text implements all three)."""
     lo = bisect_left(starts, a)
     hi = bisect_left(starts, b)
     if lo == hi:
@@ -110,6 +131,8 @@ def _clause_relations(
     out: list[Relation] = []
     root: tuple[str, Mention | None] | None = None
     pending: tuple[str, Mention | None, int, int] | None = None
+    if carried is not None and events[0][1] == 1 and _OPENING.fullmatch(text, a, events[0][0]):
+        pending = (carried, None, a, a)
     last: Mention | None = None
     previous: Mention | None = None
     for _, kind, item in events:
@@ -167,7 +190,12 @@ def find_relations(
     start, end = span or (0, len(view.fold))
     out: list[Relation] = []
     starts = [m.start for m in mentions]
-    for a, b in _clause_bounds(view.fold, start, end):
+    carried: str | None = None
+    for a, b in _clause_bounds(view, start, end, mentions):
         in_preamble = preamble[0] <= a < preamble[1]
-        out.extend(_clause_relations(reg, view.fold, a, b, mentions, in_preamble, starts))
+        found = _clause_relations(reg, view.fold, a, b, mentions, in_preamble, starts, carried)
+        out.extend(found)
+        # after ";" a list of the text's own objects goes on ("Căn cứ Luật A; Luật B;")
+        own = found[0] if found and found[0].subject is None else None
+        carried = own.predicate if own and view.fold[b : b + 1] == ";" else None
     return out

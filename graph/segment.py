@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from policykg.graph.documents import Line, lines_of
 from policykg.graph.textview import TextView, collapse_spaces, fold
+from policykg.graph.wrapping import soft_break
 
 _ROMAN = re.compile(r"(?P<label>[IVXL]{1,6})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$")
 _NUMBERED = re.compile(
@@ -265,6 +266,15 @@ def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
 # --- the tree ------------------------------------------------------------------------------
 
 
+def _wrapped_into(view: TextView, previous: Node, before: Line, line: Line) -> bool:
+    """Whether ``line`` goes on with the text of ``previous`` (an item, a bullet or a
+    paragraph that ``before`` ends) across a break a converter made (:mod:`wrapping`)."""
+    if previous.kind not in ("item", "letter", "bullet", "paragraph") or previous.end != before.end:
+        return False
+    nl = view.norm.find("\n", before.end, line.start)
+    return nl >= 0 and view.norm.count("\n", nl, line.start) == 1 and soft_break(view.norm, nl)
+
+
 def segment(view: TextView, start: int, end: int) -> Node:
     """The tree of the document part between ``start`` and ``end`` of the view."""
     root = Node("document", None, start, start, RANKS["document"], body_start=start)
@@ -289,7 +299,11 @@ def segment(view: TextView, start: int, end: int) -> Node:
             kind, label, rank, body = _continued_item(line, last_item) or (kind, label, rank, body)
         if kind == "item" and label is not None and "." not in label:
             last_item = int(label)
-        if kind == "paragraph" and previous is not None and line.text[:1].islower():
+        if (
+            kind == "paragraph"
+            and previous is not None
+            and (line.text[:1].islower() or _wrapped_into(view, previous, lines[i - 1], line))
+        ):
             previous.end = line.end  # a sentence continued after a blank line or page break
             i += 1
             continue

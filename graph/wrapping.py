@@ -1,0 +1,80 @@
+"""Line breaks a converter made: text hard-wrapped at a fixed width.
+
+A plan saved through a converter or an e-mail client often comes with every paragraph cut
+into lines of at most some width (70, 100, 140 characters). Such a break is not the end of
+a paragraph, a clause or a title, and a line after it may well start with a capital ("…
+báo cáo kết quả về" / "Sở Công Thương trước ngày 15 hằng tháng."). A text is *hard-wrapped*
+when its lines are short (the longest at most 200 characters) and many of them (a quarter
+at least) are nearly as long as the longest: texts written one paragraph a line have lines
+of every length. In such a text a line break is *soft* when the first word of the next line
+would not have fitted on the line before (so the converter had to break there), or nearly
+(a hand wrapped it) after no full stop, colon or semicolon, and the next line starts no
+item or bullet.
+
+>>> text = "\\n".join(["Sở Kế hoạch và Đầu tư chủ trì tổ chức hội nghị", "Lâm Đồng; xong.",
+...                   "- Sở Tài chính bố trí kinh phí cho hội nghị ở", "tỉnh."] * 3)
+>>> wrap_width(text)
+46
+>>> soft_break(text, text.index("\\nLâm")), soft_break(text, text.index("\\n- Sở"))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: Lines longer than this are written one paragraph a line, not wrapped.
+MAX_WRAP_WIDTH = 200
+#: The share of lines at least 85 % as long as the longest in a hard-wrapped text.
+NEAR_WIDTH_SHARE = 0.25
+#: Wrapped by hand, a line may end a little before the width: a break where the next word
+#: would have made the line this long (a share of the width) is soft too, unless the line
+#: ends a sentence or a clause.
+SLACK = 0.9
+#: A hard-wrapped text has at least this many lines.
+MIN_LINES = 8
+
+#: A line that starts an item, a bullet or a section: never a continuation.
+_MARKER = re.compile(
+    r"(?:[-+•*–]\s|\d{1,3}(?:\.\d{1,3})*[.)]\s|[IVXLC]{1,6}[.)]\s|\(?[a-zđ]\)\s|\(\d{1,2}\)\s)"
+)
+
+
+@lru_cache(maxsize=8)
+def wrap_width(norm: str) -> int | None:
+    """The width ``norm`` is hard-wrapped at (its longest line), or None when it is not."""
+    lengths = [len(s) for line in norm.split("\n") if (s := line.strip())]
+    if len(lengths) < MIN_LINES:
+        return None
+    width = max(lengths)
+    if width > MAX_WRAP_WIDTH:
+        return None
+    near = sum(1 for n in lengths if n >= 0.85 * width)
+    return width if near >= NEAR_WIDTH_SHARE * len(lengths) else None
+
+
+def soft_break(norm: str, nl: int) -> bool:
+    """Whether the line break at ``norm[nl]`` is one a converter made inside a paragraph."""
+    width = wrap_width(norm)
+    if width is None:
+        return False
+    before = norm[norm.rfind("\n", 0, nl) + 1 : nl].strip()
+    end = norm.find("\n", nl + 1)
+    after = norm[nl + 1 : len(norm) if end < 0 else end].strip()
+    if not before or not after or _MARKER.match(after):
+        return False
+    need = len(before) + 1 + len(after.split()[0])  # the line with the next word on it
+    # a converter had to break; or a hand nearly had to, and no sentence or clause ended
+    return need > width or (need > SLACK * width and before[-1] not in ".:;!?)")
+
+
+def goes_on(norm: str, nl: int) -> bool:
+    """Whether the text after the line break at ``norm[nl]`` goes on with the sentence before
+    it: the next line starts with a lower-case letter, or the break is soft.
+
+    >>> goes_on("ban hành Chương trình\\ncủa Chính phủ", 21), goes_on("a;\\nB", 2)
+    (True, False)
+    """
+    after = norm[nl + 1 : nl + 41].lstrip(" \t")
+    return (bool(after) and after[0].islower()) or soft_break(norm, nl)
