@@ -162,6 +162,8 @@ _RECURRENCE_SHAPES = {
     "every": r"(?<![a-z\d])(?:(?:it nhat|toi thieu|dinh ky) )?"
     r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|muoi) nam(?:~/~| (?:mot|1) )lan(?![a-z])",
     "weekly": r"(?<![a-z])(?:dinh ky )?hang tuan(?![a-z])",
+    # "mỗi năm 02 lần", "hằng năm 2 lần": so many times a year
+    "times-a-year": r"(?<![a-z])(?:moi|hang) nam~,?~(?P<k>\d{1,2}|hai|ba|bon|sau) lan(?![a-z])",
     # "định kỳ 6 tháng", "6 tháng một lần", "06 tháng/lần": never a bare "6 tháng", which is
     # also a duration ("trong 6 tháng") or a report's name ("báo cáo 6 tháng")
     "every-months": r"(?<![a-z\d])(?:(?:dinh ky|moi) (?P<n>\d{1,2}|hai|ba|sau) thang(?![a-z])"
@@ -194,6 +196,7 @@ _NEEDS = {
     "ongoing": ("xuyen",),
     "every": ("lan",),
     "weekly": ("tuan",),
+    "times-a-year": ("lan",),
     "every-months": ("thang",),
     "date-bare": ("thang",),
     "bare-year": ("19", "20"),
@@ -392,9 +395,16 @@ def _mode(ctx: _Context) -> str:
     return "by" if mode == "within" and ctx.completion else mode
 
 
-def _accepted(atom: _Atom, ctx: _Context) -> bool:
-    """Is this atom a deadline in running text? It needs a cue (conservative)."""
+def _accepted(atom: _Atom, ctx: _Context, fold_text: str = "") -> bool:
+    """Is this atom a deadline in running text? It needs a cue (conservative); a year or a
+    range of years that stands alone after a ";" and ends the sentence is its own cue ("…
+    kết nối doanh nghiệp; giai đoạn 2024-2025."), not one after a comma or in brackets,
+    which names a programme's period ("…, giai đoạn 2011 - 2015", "5 năm (2006 - 2010)")."""
+    if atom.shape == "ongoing" and _NOT_ONGOING.search(fold_text, 0, atom.start):
+        return False  # "kinh phí thường xuyên", "chi thường xuyên": a recurrent budget
     if atom.shape in _RECURRENCE_SHAPES or atom.group("ann") or ctx.label:
+        return True
+    if atom.shape in ("year", "year-range") and not ctx.pre and _closing(fold_text, atom, ctx):
         return True
     if atom.shape in _DAY_SHAPES:
         return _DAY_CUE.fullmatch(ctx.pre) is not None
@@ -402,9 +412,31 @@ def _accepted(atom: _Atom, ctx: _Context) -> bool:
         return True
     if atom.shape == "year":
         return _YEAR_CUE.fullmatch(ctx.pre) is not None
-    if atom.shape == "year-range":
-        return _RANGE_CUE.fullmatch(ctx.pre) is not None
+    if atom.shape == "year-range":  # "trong năm 2024 - 2025", not "trong giai đoạn …" (a scope)
+        within = ctx.pre == "trong" and fold_text.startswith("nam", atom.start)
+        return within or _RANGE_CUE.fullmatch(ctx.pre) is not None
     return bool(ctx.pre) or ctx.paren
+
+
+#: Words before "thường xuyên" that make it a recurrent budget, not an ongoing task.
+_NOT_ONGOING = re.compile(r"(?:kinh phi|chi|von|du toan|ngan sach)~\Z".replace("~", r"\s{1,3}"))
+#: A time phrase alone in its clause: after a ";", before the sentence's or clause's end.
+_ALONE_BEFORE = re.compile(r";\s{0,3}\Z")
+_ALONE_AFTER = re.compile(
+    r"(?:\s{0,3},?\s{0,3}(?:va|den) cac nam (?:tiep theo|sau)(?![a-z]))?\s{0,3}(?:[.;)\n]|\Z)"
+)
+
+
+def _closing(fold_text: str, atom: _Atom, ctx: _Context) -> bool:
+    """Whether the atom stands alone after a separator and ends its sentence or clause."""
+    return bool(
+        _ALONE_BEFORE.search(fold_text, max(0, ctx.start - 4), ctx.start)
+        and _ALONE_AFTER.match(fold_text, atom.end)
+    )
+
+
+#: After a year: "… và các năm tiếp theo", the task goes on from that year.
+_ONWARDS = re.compile(r"\s{0,3},?\s{0,3}(?:va|den) cac nam (?:tiep theo|sau)(?![a-z])")
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -509,6 +541,14 @@ def _read_recurrence(atom: _Atom) -> dict:
         if not 1 < n < 12:
             return {"kind": "unparsed"}
         return {"recurrence": f"every-{n}-months", "kind": "every-n-months"}
+    if atom.shape == "times-a-year":
+        k = _number(atom.group("k") or "")
+        named = {1: "annual", 4: "quarterly", 12: "monthly"}.get(k)
+        if named:
+            return {"recurrence": named, "kind": named}
+        if k not in (2, 3, 6):
+            return {"kind": "unparsed"}
+        return {"recurrence": f"every-{12 // k}-months", "kind": "every-n-months"}
     if atom.shape != "every":
         return {"recurrence": atom.shape, "kind": atom.shape}
     n = _number(atom.match["n"])
@@ -568,11 +608,15 @@ def _scan(norm: str, fold_text: str, *, cell: bool, context_year: int | None) ->
     opening: tuple[_Atom, _Found] | None = None  # a "từ …" atom that "đến …" may close
     for i, atom in enumerate(atoms):
         ctx = _context(norm, fold_text, atom, atoms[i - 1].end if i else 0, accented)
-        ok = cell or _accepted(atom, ctx)
+        ok = cell or _accepted(atom, ctx, fold_text)
         mode = _mode(ctx)
         if not (ok or mode == "from" or opening):
             continue  # not a deadline, and no range to open or close: skip reading it
         found = _Found(ctx.start, atom.end, _read(norm, atom, ctx, atoms, i, context_year))
+        onwards = _ONWARDS.match(fold_text, atom.end) if atom.shape == "year" else None
+        if onwards and found.fields.get("start"):  # "năm 2024 và các năm tiếp theo"
+            fields = {"start": found.fields["start"], "kind": "from-year"}
+            found = _Found(ctx.start, onwards.end(), fields)
         if opening and _ranges_join(fold_text, opening, atom, ctx):
             first, first_ok = out[-1]
             out[-1] = (

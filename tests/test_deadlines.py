@@ -181,6 +181,34 @@ def test_hanoi_running_text_recurrences_and_completions() -> None:
             date(2022, 1, 1),
             date(2022, 6, 30),
         ),
+        (  # a time phrase alone after ";" that ends the sentence is the task's time frame
+            "Kết nối doanh nghiệp với hợp tác xã cung ứng nông sản; giai đoạn 2024-2025.",
+            "giai đoạn 2024-2025",
+            "year-range",
+            date(2024, 1, 1),
+            date(2025, 12, 31),
+        ),
+        (
+            "Hỗ trợ lãi suất cho hợp tác xã; năm 2024 và các năm tiếp theo.",
+            "năm 2024 và các năm tiếp theo",
+            "from-year",  # from 2024 on: no end, so never "passed"
+            date(2024, 1, 1),
+            None,
+        ),
+        (
+            "Thời gian thực hiện: năm 2024 và các năm tiếp theo.",
+            "Thời gian thực hiện: năm 2024 và các năm tiếp theo",
+            "from-year",
+            date(2024, 1, 1),
+            None,
+        ),
+        (
+            "Tổ chức tập huấn cho cán bộ, thực hiện trong năm 2024 - 2025.",
+            "trong năm 2024 - 2025",
+            "year-range",
+            date(2024, 1, 1),
+            date(2025, 12, 31),
+        ),
     ],
 )
 def test_phrase_in_running_text(
@@ -214,6 +242,9 @@ def test_phrase_in_running_text(
         "tăng 5% so với năm 2020",
         "Quỹ I hỗ trợ phát triển hợp tác xã",
         "Kế hoạch đầu tư năm 2021 của thành phố",
+        "Rà soát chính sách hỗ trợ giai đoạn 2021-2025 của tỉnh; báo cáo Ủy ban nhân dân",
+        "Sở Tài chính bố trí kinh phí thường xuyên cho Liên minh Hợp tác xã",
+        "bảo đảm dự toán chi thường xuyên của các đơn vị",
     ],
 )
 def test_no_deadline_without_a_cue(text: str) -> None:
@@ -249,6 +280,15 @@ def test_recurrences_in_months_and_weeks_in_running_text() -> None:
         ("định kỳ 6 tháng", "every-6-months"),
         ("hằng tuần", "weekly"),
         ("03 tháng/lần", "quarterly"),
+    ]
+
+
+def test_times_a_year_in_running_text() -> None:
+    text = "Kiểm tra mỗi năm 02 lần; giao ban hằng năm 4 lần."
+    found = [(text[m.start : m.end], m.deadline.recurrence) for m in find_deadlines(text)]
+    assert found == [
+        ("mỗi năm 02 lần", "every-6-months"),
+        ("hằng năm 4 lần", "quarterly"),
     ]
 
 
