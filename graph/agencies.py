@@ -995,6 +995,8 @@ def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             collective=True,
             level=None,
         )
+    if _at(toks, k, end, "cac", "tinh"):
+        return _provinces(toks, i, k + 2, end)
     cac = _at(toks, k, end, "cac")
     e, nouns = _district_nouns(toks, k + cac, end)
     if nouns:
@@ -1022,6 +1024,32 @@ def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
     if place is not None and place.local is None:
         prov.end, prov.form = place.end, place.form
     return prov
+
+
+def _provinces(toks: list[_Tok], i: int, k: int, end: int) -> _Match:
+    """ "Ủy ban nhân dân các tỉnh[, thành phố][ trực thuộc trung ương]" from ``toks[k]`` (after
+    "các tỉnh"): every province's People's Committee, the collective a central text assigns.
+
+    >>> toks = _phrase_tokens("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương chủ trì")
+    >>> m = _ubnd_at(toks, 0, len(toks))
+    >>> m.base, m.collective, m.level, toks[m.end].f
+    ('Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương', True, 'provincial', 'chu')
+    """
+    cities = 0
+    if _at(toks, k, end, ",", "thanh", "pho") or _at(toks, k, end, "va", "thanh", "pho"):
+        k, cities = k + 3, 1
+    if _at(toks, k, end, "truc", "thuoc", "trung", "uong"):
+        k += 4
+    name = "Ủy ban nhân dân các tỉnh" + (", thành phố trực thuộc Trung ương" if cities else "")
+    return _Match(
+        i,
+        k,
+        name,
+        "uy ban nhan dan cap tinh",
+        "people-committee",
+        collective=True,
+        level="provincial",
+    )
 
 
 def _collective_at(toks: list[_Tok], i: int, end: int, in_list: bool = False) -> list[_Match]:
@@ -1173,6 +1201,15 @@ def _head_written(toks: list[_Tok], i: int, k: int, words: str) -> bool:
     return shown == words.lower() or (words == "Sở" and (toks[i].upper or shown == "sở"))
 
 
+def _head_cased(toks: list[_Tok], i: int, k: int, words: str) -> bool:
+    """Is a head of several words written with its capitals ("Ban Quản lý", not "Ban quản
+    lý")? After such a head a name may go on in lower case ("Ban Quản lý chợ Đà Lạt")."""
+    heads = words.split()
+    return len(heads) > 1 and all(
+        t.title == w[0].isupper() or t.upper for t, w in zip(toks[i:k], heads, strict=False)
+    )
+
+
 def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
     c = _compiled()
     hit = c.heads.match(toks, i, end, skip=False)
@@ -1205,6 +1242,9 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             ):
                 j += 1
                 continue
+            if t.f == "," and j > start_rest and _name_goes_on(toks, j + 1, end):
+                j += 1  # "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch"
+                continue
             break
         nxt_name = j + 1 < end and toks[j + 1].title
         if t.f == "cac" and nxt_name and c.nouns.match(toks, j + 1, end, skip=False) is None:
@@ -1236,6 +1276,9 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             and t.f not in _FUNCTION_WORDS
         )
         if not compound:
+            if t.f == "va" and j > start_rest and _name_goes_on(toks, j + 1, end):
+                j += 1  # "Cục Kinh tế hợp tác và Phát triển nông thôn"
+                continue
             if not mixed and _caps_stop(t):
                 break
             if not t.title and _is_stop(toks, j, end):
@@ -1253,6 +1296,18 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
         else:
             lower_run = 0
         j += 1
+    lower = j < end and (
+        (toks[j].word and not toks[j].title)
+        or (toks[j].f == "," and j + 1 < end and toks[j + 1].word and not toks[j + 1].title)
+    )
+    at = j + (toks[j].f in (",", "cac")) if lower else j
+    scope = lower and (
+        _place_at(toks, at, end) is not None
+        or bool(_district_nouns(toks, at, end, ("districts", "communes"))[1])
+    )
+    if lower and not scope and (j > start_rest or _head_cased(toks, i, k, head.words)):
+        # "Quỹ Hỗ trợ phát triển hợp tác xã chủ trì", "Ban Quản lý các khu công nghiệp …"
+        j = _lower_words_to_role(toks, j, end)
     if sector is not None and sector[0] >= j and isinstance(sector[1], Sector):
         name = f"Phòng {sector[1].name}"  # a district office named after a sector
         return _Match(i, sector[0], name, _key(name), "department", level="district")
@@ -1264,11 +1319,12 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             return None
     if words:
         first = words[1] if words[0].f == "cac" and len(words) > 1 else words[0]
-        if not first.title and not first.upper:
+        # after a head of two words ("Ban Quản lý chợ Đà Lạt") the name may go on in lower case
+        if not first.title and not first.upper and not _head_cased(toks, i, k, head.words):
             return None
     caps = all(t.upper for t in toks[i:j] if t.word and not t.expanded)
     shown = [_shown(t, caps) for t in words]
-    base = " ".join([head.words, *shown, *([suffix] if suffix else [])])
+    base = " ".join([head.words, *shown, *([suffix] if suffix else [])]).replace(" , ", ", ")
     kind, level = head.kind, head.level or "provincial"
     if party:
         kind = "party"
@@ -1288,6 +1344,59 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
         requestable=kind in REQUESTABLE_KINDS,
         place=not words and not suffix,
     )
+
+
+def _name_goes_on(toks: list[_Tok], k: int, end: int) -> bool:
+    """Whether an unlisted name goes on at ``toks[k]``, after a comma or "và": a capitalised
+    word that starts no agency and no place ("… Đầu tư, Thương mại và Du lịch"; not "…, Sở
+    Tài chính", "… và Ủy ban nhân dân", "…, thành phố")."""
+    if k >= end or not toks[k].word or not toks[k].title or toks[k].f.isdigit():
+        return False
+    if toks[k].upper and not (k > 1 and toks[k - 2].upper):
+        return False  # an acronym after a name in lower case: another body ("…, UBND")
+    return _place_at(toks, k, end) is None and not _agency_at(toks, k, end, prefix=False)
+
+
+#: Words an unlisted name's lower-case words never hold: they start a predicate or a clause.
+_NAME_BREAK = _Phrases(
+    _bar(
+        "chu tri|phoi hop|chiu trach nhiem|co trach nhiem|tham muu|thuc hien|la|lam|duoc|cua|"
+        "voi|de|cho|tai|theo|trong|ve|tu|den|khi|neu|nham|bang|qua|va|hoac|da|se|dang|can|phai"
+    )
+)
+#: What may end an unlisted name whose words run on in lower case: its role, or a list.
+_NAME_END = _Phrases(
+    _bar("chu tri|phoi hop|chiu trach nhiem|co trach nhiem|lam dau moi|la co quan|thuc hien")
+)
+
+
+def _lower_words_to_role(toks: list[_Tok], j: int, end: int, limit: int = 8) -> int:
+    """Where an unlisted name ends whose words go on in lower case from ``toks[j]`` ("Quỹ
+    Hỗ trợ phát triển hợp tác xã", "Ban Quản lý các khu công nghiệp", "Ban Quản lý chợ Đà
+    Lạt"): only when they reach, within ``limit`` words, its role ("chủ trì", "phối hợp" …)
+    or a list's next agency ("…, Sở Công Thương"), maybe after a place word; else ``j``.
+    No word that starts a predicate or a clause is crossed (:data:`_NAME_BREAK`)."""
+    k = j
+    name_end = j  # the place after the name is not part of it ("… khu công nghiệp tỉnh")
+    while k < end and k - j <= limit:
+        t = toks[k]
+        if _NAME_END.match(toks, k, end) is not None:
+            return name_end
+        if t.f in (",", ";") or (t.word and t.f == "va"):
+            nxt = k + 1
+            if t.f == "," and nxt < end and toks[nxt].word and not toks[nxt].title:
+                k = nxt  # "Học viện … nông nghiệp, nông thôn chủ trì"
+                continue
+            return name_end if nxt < end and _agency_at(toks, nxt, end, prefix=False) else j
+        if not t.word or _NAME_BREAK.match(toks, k, end) is not None:
+            return j
+        place = _place_at(toks, k, end)
+        if place is not None:
+            k = place.end
+            continue
+        k += 1
+        name_end = k
+    return j
 
 
 def _make_central(m: _Match) -> None:
