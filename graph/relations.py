@@ -97,8 +97,22 @@ def _this_pattern(reg: Registry) -> re.Pattern[str]:
     return re.compile(rf"(?:{words})\s{{1,3}}nay\s{{0,3}}$")
 
 
-def _this_before(reg: Registry, text: str, pos: int) -> bool:
-    return _this_pattern(reg).search(text[max(0, pos - 40) : pos]) is not None
+@cache
+def _this_anywhere(reg: Registry) -> re.Pattern[str]:
+    """ "<type word> này" anywhere ("Quyết định này có hiệu lực … và thay thế …")."""
+    words = "|".join(re.escape(fold(w)) for t in reg.types for w in t.words)
+    return re.compile(rf"(?<![a-z])(?:{words})\s{{1,3}}nay(?![a-z])")
+
+
+def _this_before(reg: Registry, text: str, pos: int, clause_start: int | None = None) -> bool:
+    """Whether the verb at ``pos`` speaks for the text's own document: "<type> này" right
+    before it, or earlier in its clause ("Quyết định này có hiệu lực kể từ ngày ký và thay
+    thế …")."""
+    if _this_pattern(reg).search(text[max(0, pos - 40) : pos]) is not None:
+        return True
+    if clause_start is None:
+        return False
+    return _this_anywhere(reg).search(text, max(clause_start, pos - 160), pos) is not None
 
 
 def _clause_relations(
@@ -142,7 +156,8 @@ def _clause_relations(
             if previous is not None and item.start() - previous.end <= _SUBJECT_GAP:
                 subject = previous
             elif not (
-                in_preamble or (predicate == "replaces" and _this_before(reg, text, item.start()))
+                in_preamble
+                or (predicate == "replaces" and _this_before(reg, text, item.start(), a))
             ):
                 pending = None
                 continue

@@ -1,0 +1,80 @@
+"""Relations between documents stated in a text: who implements, is based on or replaces what."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg.graph.citations import find_mentions
+from policykg.graph.relations import find_relations
+from policykg.graph.textview import make_view
+
+#: Filler lines of a text hard-wrapped at 60 characters (what makes the text "wrapped").
+WRAPPED_FILLER = "\n".join(
+    ["Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện với các nội", "dung cụ thể như sau:"] * 5
+)
+
+
+def _relations(text: str, preamble: bool = True) -> list[tuple[str, str, str]]:
+    view = make_view(text)
+    found = find_relations(view, find_mentions(view), preamble=(0, len(text) if preamble else 0))
+    return [
+        (r.subject.ref.canonical if r.subject else "this", r.predicate, r.object.ref.canonical)
+        for r in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # "Thực hiện A; B; C": the text implements all three
+            "Thực hiện Quyết định số 1318/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ; "
+            "Nghị định số 45/2021/NĐ-CP ngày 31/3/2021 của Chính phủ; Kế hoạch số 33-KH/TU "
+            "ngày 14/02/2022 của Tỉnh ủy.",
+            [
+                ("this", "implements", "1318/QĐ-TTg"),
+                ("this", "implements", "45/2021/NĐ-CP"),
+                ("this", "implements", "33-KH/TU"),
+            ],
+        ),
+        (  # after ";" something else than a document: the list has ended
+            "Căn cứ Luật Hợp tác xã ngày 20 tháng 11 năm 2012; Theo đề nghị của Sở Kế hoạch "
+            "và Đầu tư tại Tờ trình số 12/TTr-SKHĐT ngày 02/3/2024.",
+            [("this", "basedOn", "Luật Hợp tác xã 2012")],
+        ),
+        (  # a mention cut by a line break is still one clause
+            "Thực hiện Quyết định số\n1318/QĐ-TTg ngày 22 tháng 7\nnăm 2021 của Thủ tướng Chính "
+            "phủ; Nghị định số 45/2021/NĐ-CP ngày 31/3/2021 của Chính phủ;",
+            [("this", "implements", "1318/QĐ-TTg"), ("this", "implements", "45/2021/NĐ-CP")],
+        ),
+        (  # a sentence going on in lower case on the next line
+            "Căn cứ Nghị quyết số 09/NQ-CP ngày 02/02/2023 của Chính phủ ban hành Chương trình\n"
+            "của Chính phủ thực hiện Nghị quyết số 20-NQ/TW ngày 16/6/2022;",
+            [("this", "basedOn", "09/NQ-CP"), ("09/NQ-CP", "implements", "20-NQ/TW")],
+        ),
+    ],
+)
+def test_relations_of_a_preamble(text: str, expected: list) -> None:
+    assert _relations(text) == expected
+
+
+def test_a_relation_across_a_line_a_converter_wrapped() -> None:
+    # the next line starts with a capital, but "Nghị" would not have fitted on the line
+    text = WRAPPED_FILLER + (
+        "\n\nThực hiện Chương trình số 52-CTr/TU ngày 25/10/2022 về thực hiện\n"
+        "Nghị quyết số 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành\nTrung ương Đảng;"
+    )
+    found = _relations(text)
+    assert ("52-CTr/TU", "implements", "20-NQ/TW") in found
+    assert ("this", "implements", "20-NQ/TW") not in found
+
+
+def test_a_replacement_stated_after_the_entry_into_force() -> None:
+    text = (
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số "
+        "2219/QĐ-NHNN ngày 01/02/2020 của Thống đốc Ngân hàng Nhà nước."
+    )
+    assert _relations(text, preamble=False) == [("this", "replaces", "2219/QĐ-NHNN")]
+    other = (
+        "Quyết định này có hiệu lực kể từ ngày ký. Sở Tài chính thay thế Quyết định số 12/QĐ-UBND."
+    )
+    assert _relations(other, preamble=False) == []
