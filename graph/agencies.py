@@ -427,6 +427,26 @@ _ROLE_COORD = _Phrases(["phoi hop", "chu dong phoi hop", "phoi hop chat che"])
 _ROLE_ANY = _Phrases(
     ["chu tri", "phoi hop", "chu dong", "co trach nhiem", "chiu trach nhiem", "khan truong"]
 )
+#: The words before a role that make it a label ("Cơ quan chủ trì:", "Đơn vị phối hợp:").
+_LABEL_HEAD = _Phrases(["co quan", "don vi"])
+#: "Cơ quan / đơn vị thực hiện:" a label whose list does the task (as "Chủ trì:" leads).
+_DOER = _Phrases(["co quan thuc hien", "don vi thuc hien"])
+
+
+def _label_at(toks: list[_Tok], k: int, b: int) -> bool:
+    """Whether a role's label starts at ``toks[k]``: "(Cơ quan) chủ trì:", "(Đơn vị) phối
+    hợp:", "Cơ quan thực hiện:"."""
+    h = _LABEL_HEAD.match(toks, k, b) or k
+    end = _ROLE_LEAD.match(toks, h, b) or _ROLE_COORD.match(toks, h, b) or _DOER.match(toks, k, b)
+    return end is not None and end < b and toks[end].f == ":"
+
+
+def _labelled_doer(toks: list[_Tok], j: int, b: int) -> int | None:
+    """Where "Cơ quan thực hiện" ends when a colon follows it (a label), else None."""
+    k = _DOER.match(toks, j, b)
+    return k if k is not None and k < b and toks[k].f == ":" else None
+
+
 _ROLE_WITH = _Phrases(["voi", "cung voi", "cung", "chat che voi", "chat che"])
 _REQUEST = _Phrases(["de nghi"])
 _ASSIGN = _Phrases(["giao", "giao cho", "yeu cau"])
@@ -1274,6 +1294,8 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             and not prev.upper
             and not t.title
             and t.f not in _FUNCTION_WORDS
+            # not after a proper name, every syllable capitalised: "chợ Đà Lạt thực hiện"
+            and not (j - 1 > start_rest and toks[j - 2].title and toks[j - 2].word)
         )
         if not compound:
             if t.f == "va" and j > start_rest and _name_goes_on(toks, j + 1, end):
@@ -1670,6 +1692,8 @@ def _list_at(
             continue
         if not lenient:
             nxt = _skip_title(toks, s, end)
+            if _label_at(toks, nxt, end):
+                break  # "…; cơ quan phối hợp: …": the next label, not the next agency
             found = _agency_at(toks, nxt, end, in_list=True)
             if not found:
                 break
@@ -2019,6 +2043,8 @@ def _subject(
     req: list[_Match],
 ) -> int:
     """Read the subject at the start of a sentence or segment; return where to go on."""
+    if _label_at(toks, k, b):
+        return k  # "cơ quan phối hợp: …": a label, read by the caller
     mode = None
     if (j := _ASSIGN.match(toks, k, b)) is not None:
         mode, k = "assign", j
@@ -2082,9 +2108,9 @@ def _inside_collective(toks: list[_Tok], j: int, b: int) -> bool:
 @cache
 def _role_words() -> frozenset[str]:
     """The words at which :func:`_sentence_roles` may act: the first words of its phrases,
-    "," and ";"."""
-    return frozenset({",", ";"}).union(
-        _ROLE_LEAD.first, _ROLE_COORD.first, _REQUEST.first, _OBJECT.first
+    ",", ";" and "("."""
+    return frozenset({",", ";", "("}).union(
+        _ROLE_LEAD.first, _ROLE_COORD.first, _REQUEST.first, _OBJECT.first, _DOER.first
     )
 
 
@@ -2104,10 +2130,21 @@ def _sentence_roles(
         if f not in starts:  # nothing below can start at this word
             j += 1
             continue
-        if f == ";":
+        if f in (";", "("):  # a new segment, or a bracket: "(Liên minh HTX chủ trì, …)"
             j = covered = _subject(toks, j + 1, b, False, lead, req)
             continue
-        r = _ROLE_LEAD.match(toks, j, b)
+        r = _ROLE_LEAD.match(toks, j, b) or _labelled_doer(toks, j, b)
+        if r is not None and r < b and toks[r].f == ":":  # "Cơ quan chủ trì: Sở Tài chính"
+            items, e = _list_after(toks, r + 1, b)
+            lead.extend(items)
+            j = covered = max(e, r + 1)
+            continue
+        c = _ROLE_COORD.match(toks, j, b)
+        if c is not None and c < b and toks[c].f == ":":  # "cơ quan phối hợp: Sở Công Thương"
+            items, e = _list_after(toks, c + 1, b)
+            coord.extend(items)
+            j = covered = max(e, c + 1)
+            continue
         if r is not None:
             s = r + 1 if r < b and toks[r].f == "," else r
             c = _ROLE_COORD.match(toks, s, b)

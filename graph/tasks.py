@@ -381,9 +381,27 @@ def _body_visit(
             task.deadline, task.deadline_span = here.deadline, here.deadline_span
         out.tasks.append(task)
     below = task.path if is_task else parent_task
+    given = here  # what the children get: a heading paragraph among them hands its agencies down
     for child in children:
-        _body_visit(texts, child, here, section, out, below)
+        if child.kind in ("item", "letter"):
+            given = here
+        elif child.kind == "paragraph":
+            given = _heading_context(texts, child, here) or given
+        _body_visit(texts, child, given, section, out, below)
     texts.forget(node.children)
+
+
+def _heading_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context | None:
+    """The context a paragraph that names agencies and ends with a colon gives the bullets
+    after it ("Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh:" then "+ …" lines):
+    its agencies lead them. None when the paragraph is no such heading."""
+    text = texts.text(node)
+    if not text.rstrip().endswith(":"):
+        return None
+    found = _placed(agency_heading(text), node.body_start)
+    if not found:
+        return None
+    return _Context(found, [], ctx.requested, ctx.deadline, ctx.deadline_span)
 
 
 def body_tasks(view: TextView, root: Node) -> PlanTasks:

@@ -8,8 +8,8 @@ when its lines are short (the longest at most 200 characters) and many of them (
 at least) are nearly as long as the longest: texts written one paragraph a line have lines
 of every length. In such a text a line break is *soft* when the first word of the next line
 would not have fitted on the line before (so the converter had to break there), or nearly
-(a hand wrapped it) after no full stop, colon or semicolon, and the next line starts no
-item or bullet.
+(a hand wrapped it) after no full stop, colon or semicolon, or the line leaves a bracket
+open; and the next line starts no item or bullet.
 
 >>> text = "\\n".join(["Sở Kế hoạch và Đầu tư chủ trì tổ chức hội nghị", "Lâm Đồng; xong.",
 ...                   "- Sở Tài chính bố trí kinh phí cho hội nghị ở", "tỉnh."] * 3)
@@ -64,6 +64,8 @@ def soft_break(norm: str, nl: int) -> bool:
     after = norm[nl + 1 : len(norm) if end < 0 else end].strip()
     if not before or not after or _MARKER.match(after):
         return False
+    if before.count("(") > before.count(")"):
+        return True  # a bracket still open: "(Cơ quan chủ trì: …; cơ quan phối hợp:" / "Sở …)"
     need = len(before) + 1 + len(after.split()[0])  # the line with the next word on it
     # a converter had to break; or a hand nearly had to, and no sentence or clause ended
     return need > width or (need > SLACK * width and before[-1] not in ".:;!?)")
