@@ -1386,6 +1386,12 @@ _NAME_BREAK = _Phrases(
         "voi|de|cho|tai|theo|trong|ve|tu|den|khi|neu|nham|bang|qua|va|hoac|da|se|dang|can|phai"
     )
 )
+#: Words of the stop list that names hold in lower case ("Quỹ Hỗ trợ phát triển hợp tác xã",
+#: "Ban Quản lý dự án đầu tư xây dựng", "Trung tâm Tư vấn và hỗ trợ doanh nghiệp").
+_NAME_VERBS = frozenset(
+    ["phat trien", "ho tro", "quan ly", "dau tu", "dao tao", "boi duong", "xuc tien", "cac",
+     "dich vu", "xay dung", "nghien cuu", "tu van", "cung ung", "bao ve", "khai thac"]
+)  # fmt: skip
 #: What may end an unlisted name whose words run on in lower case: its role, or a list.
 _NAME_END = _Phrases(
     _bar("chu tri|phoi hop|chiu trach nhiem|co trach nhiem|lam dau moi|la co quan|thuc hien")
@@ -1410,12 +1416,17 @@ def _lower_words_to_role(toks: list[_Tok], j: int, end: int, limit: int = 8) -> 
                 k = nxt  # "Học viện … nông nghiệp, nông thôn chủ trì"
                 continue
             return name_end if nxt < end and _agency_at(toks, nxt, end, prefix=False) else j
-        if not t.word or _NAME_BREAK.match(toks, k, end) is not None:
+        if not t.word:
+            return j
+        written = canonical_spelling(t.d).lower()  # "tư" (đầu tư) is no "từ"
+        if written not in _NAME_HOMOGRAPHS and _NAME_BREAK.match(toks, k, end) is not None:
             return j
         place = _place_at(toks, k, end)
         if place is not None:
-            k = place.end
-            continue
+            return k if k > j else j  # a name ends with its place: "… khu công nghiệp tỉnh"
+        verb = _STOP.match(toks, k, end) if _is_stop(toks, k, end) else None
+        if verb is not None and " ".join(x.f for x in toks[k:verb]) not in _NAME_VERBS:
+            return j  # a predicate: "Trung tâm Khuyến nông hướng dẫn …"
         k += 1
         name_end = k
     return j
