@@ -1394,7 +1394,7 @@ _NAME_VERBS = frozenset(
 )  # fmt: skip
 #: What may end an unlisted name whose words run on in lower case: its role, or a list.
 _NAME_END = _Phrases(
-    _bar("chu tri|phoi hop|chiu trach nhiem|co trach nhiem|lam dau moi|la co quan|thuc hien")
+    _bar("chu tri|phoi hop|chiu trach nhiem|co trach nhiem|lam dau moi|la|thuc hien")
 )
 
 

@@ -27,6 +27,10 @@ from policykg.graph.documents import Line, lines_of
 from policykg.graph.textview import TextView, collapse_spaces, fold
 from policykg.graph.wrapping import soft_break
 
+#: An article of a decision or a law, "Điều 2. Tổ chức thực hiện" (on the folded line): a
+#: section, labelled as printed ("Điều 2"), so that "Điều 3. … thi hành Quyết định này" is
+#: not read as part of the last item of "Điều 2".
+_ARTICLE = re.compile(r"dieu[ \t]{1,3}(?P<n>\d{1,3})[ \t]{0,2}[.:](?:[ \t]{0,3}(?P<rest>\S.*))?$")
 _ROMAN = re.compile(r"(?P<label>[IVXL]{1,6})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$")
 _NUMBERED = re.compile(
     r"(?P<label>\d{1,3}(?:\.\d{1,3}){0,3})[ \t]{0,2}[.)][ \t]{0,3}(?P<rest>\S.*)?$"
@@ -149,6 +153,10 @@ def _continued_item(line: Line, last: int | None) -> tuple[str, str, int, int] |
 def _classify(line: Line) -> tuple[str, str | None, int, int]:
     """(kind, label, rank, offset of the text after the numbering) for one line."""
     text = line.text
+    article = _ARTICLE.match(line.folded)
+    if article is not None and text[:1] in "ĐD":
+        body = line.start + (article.start("rest") if article["rest"] else len(text))
+        return "section", f"Điều {article['n']}", RANKS["section"], body
     for kind, pattern in (("section", _ROMAN), ("item", _NUMBERED), ("item", _DOTTED)):
         m = pattern.match(text)
         if m:
