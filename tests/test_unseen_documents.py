@@ -73,3 +73,36 @@ def test_a_letter_is_titled_by_its_subject_line(mixed_docs) -> None:
     )  # the "V/v" line, not the place and date line after it
     notice = mixed_docs["long-an:215/TB-UBND"]
     assert [d["key"] for d in notice["implements"]] == ["long-an:1520/UBND-KT"]
+
+
+@pytest.mark.parametrize(
+    ("key", "implements", "replaces"),
+    [
+        # "Thực hiện Chương trình … 52-CTr/TU … về thực hiện" / "Nghị quyết số 20-NQ/TW": the
+        # programme implements 20-NQ/TW, not the plan (the line was wrapped)
+        ("tien-giang:145/KH-UBND", ["tien-giang:52-CTr/TU"], ["tien-giang:98/KH-UBND"]),
+        ("tien-giang:52-CTr/TU", ["20-NQ/TW"], []),
+        # "Thực hiện Quyết định số" / "1318/QĐ-TTg …; Nghị định số 45/2021/NĐ-CP …; Kế hoạch …"
+        (
+            "nghe-an:387/KH-UBND",
+            ["1318/QĐ-TTg", "45/2021/NĐ-CP", "nghe-an:33-KH/TU"],
+            ["nghe-an:512/KH-UBND", "nghe-an:77/KH-UBND"],
+        ),
+        ("lam-dong:1720/KH-UBND", ["70-KL/TW", "lam-dong:05-NQ/TU"], []),
+        # "Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 2219/QĐ-NHNN"
+        ("512/QĐ-NHNN", ["09/NQ-CP"], ["2219/QĐ-NHNN"]),
+        ("7865/KH-BNN-KTHT", ["134/NQ-CP"], []),  # the unit after the issuer is kept
+    ],
+)
+def test_relations_of_wrapped_and_central_texts(
+    mixed_docs, key: str, implements: list[str], replaces: list[str]
+) -> None:
+    doc = mixed_docs[key]
+    assert [d["key"] for d in doc["implements"]] == implements
+    assert [d["key"] for d in doc["replaces"]] == replaces
+
+
+def test_laws_named_with_capitalised_stop_words(mixed_docs) -> None:
+    based_on = [d["key"] for d in mixed_docs["512/QĐ-NHNN"]["based_on"]]
+    assert "Luật Ngân hàng Nhà nước Việt Nam 2010" in based_on
+    assert "Luật Các tổ chức tín dụng 2024" in based_on
