@@ -90,8 +90,8 @@ class DocRef:
         unit = f"-{self.unit_code}" if self.unit_code else ""
         if self.party:
             return f"{num}-{self.type_code}/{issuer}"
-        if self.type_code is None and self.year:  # laws: 23/2012/QH13
-            return f"{num}/{self.year}/{issuer}"
+        if self.year and issuer and re.fullmatch(r"(?:UBTV)?QH\d{1,2}", issuer):
+            return f"{num}/{self.year}/{issuer}"  # laws and resolutions: 23/2012/QH13
         middle = f"{self.year}/" if self.year and self._normative else ""
         return f"{num}/{middle}{self.type_code}-{issuer}{unit}"
 
@@ -206,6 +206,8 @@ _DATE_ANY = re.compile(r"(?<![a-z])" + _DATE)
 #: After an organ: a district ("huyện Đông Anh", "quận 1", "thị xã Sơn Tây"), whose name is
 #: the capitalised words (or a number) after the level word, then maybe its province.
 _DISTRICT_AFTER = re.compile(r"\s{1,3}(?P<level>quan|huyen|thi xa)\s{1,3}(?=\w)")
+#: A district's Party committee, named with its level: the level word of its district.
+_PARTY_DISTRICT = {"Huyện ủy": "huyen", "Quận ủy": "quan"}
 #: District level words (folded) as shown before a district's name.
 DISTRICT_LEVELS = {"quan": "Quận", "huyen": "Huyện", "thi xa": "Thị xã"}
 _PROVINCE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?P<level>(?:thanh pho|tinh|tp\.?)\s{1,3})?")
@@ -281,8 +283,6 @@ _LAW_STOP_WORDS = frozenset(
         "cac",
         "nhung",
         "moi",
-        "hien",
-        "hanh",
         "sua",
         "doi",
         "bo",
@@ -542,7 +542,8 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
             ctx["generic_place"] = True
         pos = ctx["end"] = im.end()
         if not im["place"] and not im["generic"]:
-            pos = ctx["end"] = _district_after(view, reg, pos, ctx)
+            level = _PARTY_DISTRICT.get(organ.name) if organ else None
+            pos = ctx["end"] = _district_after(view, reg, pos, ctx, level)
         km = _KHOA.match(text, pos)
         if km:
             pos = ctx["end"] = km.end()
@@ -558,10 +559,13 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
     return ctx
 
 
-def _district_after(view: TextView, reg: Registry, pos: int, ctx: dict) -> int:
-    """A district after an organ ("… của UBND huyện Đông Anh[, thành phố Hà Nội]"): its
-    shown name in ``ctx["district"]``, its province in ``ctx["place"]``; returns where the
-    mention ends.
+def _district_after(
+    view: TextView, reg: Registry, pos: int, ctx: dict, party_level: str | None = None
+) -> int:
+    """A district after an organ ("… của UBND huyện Đông Anh[, thành phố Hà Nội]", or a
+    district's Party committee, whose ``party_level`` is in its name: "Huyện ủy Củ Chi"):
+    its shown name in ``ctx["district"]``, its province in ``ctx["place"]``; returns where
+    the mention ends.
 
     >>> from policykg.graph.registry import load_registry
     >>> from policykg.graph.textview import make_view
@@ -572,20 +576,24 @@ def _district_after(view: TextView, reg: Registry, pos: int, ctx: dict) -> int:
     ({'district': 'Huyện Đông Anh', 'place': 'ha-noi'}, ' về việc')
     """
     dm = _DISTRICT_AFTER.match(view.fold, pos)
-    if dm is None:
+    if dm is not None:
+        level, after = dm["level"], dm.end()
+    elif party_level is not None and view.norm[pos : pos + 1].isspace():
+        level, after = party_level, pos + 1  # "Huyện ủy Củ Chi": the level is in the organ
+    else:
         return pos
-    words, end = [], dm.end()
+    words, end = [], after
     for wm in re.finditer(r"\w+", view.norm[end : end + 60]):
         word = wm.group()
-        gap = view.norm[end : dm.end() + wm.start()] if words else ""
+        gap = view.norm[end : after + wm.start()] if words else ""
         if len(words) == 4 or gap.strip() or not (word[:1].isupper() or word.isdigit()):
             break
         words.append(word)
-        end = dm.end() + wm.end()
+        end = after + wm.end()
     if not words:  # "của UBND huyện": the district of the citing text, if it is one
-        ctx["generic_district"] = DISTRICT_LEVELS[dm["level"]]
-        return dm.end() - 1
-    ctx["district"] = f"{DISTRICT_LEVELS[dm['level']]} {' '.join(words)}"
+        ctx["generic_district"] = DISTRICT_LEVELS[level]
+        return after - 1
+    ctx["district"] = f"{DISTRICT_LEVELS[level]} {' '.join(words)}"
     pm = _PROVINCE_AFTER.match(view.fold, end)
     # "Thành phố Hồ Chí Minh" is itself an alias; "thành phố Hà Nội" is "Hà Nội" after it
     for at in dict.fromkeys((pm.start("level") if pm["level"] else pm.end(), pm.end())):
@@ -672,6 +680,8 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
         gap = text[end:a]
         if words and ("\t" in gap or ("\n" in gap and not goes_on(norm, end + gap.index("\n")))):
             break  # a name ends with its table cell, or its line unless the text was wrapped
+        if word == "hien" and text.startswith("hanh", pos + wm.end() + 1):
+            break  # "… hiện hành": the law in force, not its name
         if word in _LAW_STOP_WORDS and not _named_word(norm[a : a + len(word)], text, a):
             if word == "va" and norm[pos + wm.end() + 1 : pos + wm.end() + 2].isupper():
                 nxt = text[pos + wm.end() + 1 : pos + wm.end() + 6]

@@ -233,9 +233,38 @@ def _title_after(
     return None
 
 
+def header_cells(lines: list[Line]) -> list[Line]:
+    """The header's lines, a header laid out as a table (a Word header through a converter:
+    "ỦY BAN NHÂN DÂN<br>HUYỆN CỦ CHI | CỘNG HÒA …", then "Số: 112/KH-UBND | Củ Chi, ngày
+    …") read cell by cell, and each cell line by line (a line break in a cell is ";").
+
+    >>> t = "ỦY BAN NHÂN DÂN;HUYỆN CỦ CHI\\tCỘNG HÒA"
+    >>> [c.text for c in header_cells([Line(0, len(t), t, fold(t))])]
+    ['ỦY BAN NHÂN DÂN', 'HUYỆN CỦ CHI', 'CỘNG HÒA']
+    """
+    out: list[Line] = []
+    for line in lines:
+        if "\t" not in line.text:
+            out.append(line)
+            continue
+        for m in re.finditer(r"[^\t;]+", line.text):
+            text = m.group().strip()
+            if text:
+                a = line.start + m.start() + (len(m.group()) - len(m.group().lstrip()))
+                out.append(
+                    Line(
+                        a,
+                        a + len(text),
+                        text,
+                        line.folded[a - line.start : a - line.start + len(text)],
+                    )
+                )
+    return out
+
+
 def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list[Mention]) -> None:
     lines = lines_of(view, part.start, part.end)
-    head = lines[:_HEADER_LINES]
+    head = header_cells(lines[:_HEADER_LINES])
     inside = [m for m in mentions if part.start <= m.start < part.end]
     for line in head:
         if _SO_LINE.match(line.folded):

@@ -362,13 +362,15 @@ _SPACE_SET = frozenset("\u00a0\u1680\u202f\u205f\u3000") | frozenset(
 
 _MARKUP_RE = re.compile(
     # The lookahead lets the regex engine skip plain text quickly.
-    rf"(?=[#<&*_{_SPACES}])(?:"
+    rf"(?=[#<&*_\\{_SPACES}])(?:"
     # A heading mark; it counts only at the start of a line (checked by the caller, so that
     # every alternative starts with a literal character and the scan stays fast).
     r"(?P<head>\#{1,6}[ \t]+)"
     # An HTML tag of a known element; attributes are bounded so a stray "<" costs little.
     rf"|(?P<tag></?(?i:{_TAG_NAMES})(?:[\s/][^<>]{{0,1000}})?>)"
     r"|(?P<entity>&(?:\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
+    # a Markdown escape, as converters write numbering and marks ("1\\.", "\\- ", "\\*")
+    r"|(?P<escape>\\[.\-*_#+()\[\]|!>`])"
     r"|(?P<star>\*+)"
     r"|(?P<under>_{2,})"
     rf"|(?P<space>[{_SPACES}])"
@@ -396,6 +398,7 @@ def _is_emphasis(text: str, a: int, e: int, underscore: bool) -> bool:
     return not (underscore and intraword)
 
 
+_BR = re.compile(r"<br(?![a-z])", re.IGNORECASE)
 _CELL_TAG = re.compile(r"<(?P<close>/?)(?P<name>t[dhr])(?![a-z])", re.IGNORECASE)
 
 
@@ -436,8 +439,15 @@ def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
             replacement = ""
         elif kind == "tag":
             replacement, cells = _table_tag(m.group(), text, e, cells)
+            if _BR.match(m.group()):  # a line break: between a cell's lines, a separator
+                row = cells or "\t" in text[text.rfind("\n", 0, a) + 1 : a]
+                replacement = (
+                    ";" if row or "\t" in text[e : text.find("\n", e) % (len(text) + 1)] else "\n"
+                )
         elif kind == "space":
             replacement = " "
+        elif kind == "escape":
+            replacement = m.group()[1]
         else:  # entity
             replacement = html.unescape(m.group())
             if replacement == m.group():  # not a known entity: keep it as text
@@ -571,7 +581,7 @@ class TextView:
         return self.original[a:b]
 
 
-_MARKUP_START = re.compile(rf"[#<&*_{_SPACES}]")  # where a markup match can start
+_MARKUP_START = re.compile(rf"[#<&*_\\{_SPACES}]")  # where a markup match can start
 
 
 def is_plain(text: str) -> bool:

@@ -4,12 +4,12 @@ A plan saved through a converter or an e-mail client often comes with every para
 into lines of at most some width (70, 100, 140 characters). Such a break is not the end of
 a paragraph, a clause or a title, and a line after it may well start with a capital ("…
 báo cáo kết quả về" / "Sở Công Thương trước ngày 15 hằng tháng."). A text is *hard-wrapped*
-when its lines are short (the longest at most 200 characters) and many of them (a quarter
-at least) are nearly as long as the longest: texts written one paragraph a line have lines
-of every length. In such a text a line break is *soft* when the first word of the next line
-would not have fitted on the line before (so the converter had to break there), or nearly
-(a hand wrapped it) after no full stop, colon or semicolon, or the line leaves a bracket
-open; and the next line starts no item or bullet.
+when its lines are short (the longest at most 200 characters, table rows aside) and many
+of them (a quarter at least) are nearly as long as the longest: texts written one paragraph
+a line have lines of every length. In such a text a line break is *soft* when the first
+word of the next line would not have fitted on the line before (so the converter had to
+break there), or nearly (a hand wrapped it) after no full stop, colon or semicolon, or the
+line leaves a bracket open; and the next line starts no item or bullet.
 
 >>> text = "\\n".join(["Sở Kế hoạch và Đầu tư chủ trì tổ chức hội nghị", "Lâm Đồng; xong.",
 ...                   "- Sở Tài chính bố trí kinh phí cho hội nghị ở", "tỉnh."] * 3)
@@ -44,7 +44,8 @@ _MARKER = re.compile(
 @lru_cache(maxsize=8)
 def wrap_width(norm: str) -> int | None:
     """The width ``norm`` is hard-wrapped at (its longest line), or None when it is not."""
-    lengths = [len(s) for line in norm.split("\n") if (s := line.strip())]
+    # table rows (cells separated by tabs) are not wrapped: their width says nothing
+    lengths = [len(s) for line in norm.split("\n") if (s := line.strip()) and "\t" not in s]
     if len(lengths) < MIN_LINES:
         return None
     width = max(lengths)

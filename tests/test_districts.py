@@ -71,3 +71,12 @@ def test_a_cited_district_and_its_province() -> None:
     assert district_place(m.place, m.district) == "ho-chi-minh/quan-1"
     (bare,) = find_mentions(make_view("theo Kế hoạch số 45/KH-UBND của UBND huyện về việc"))
     assert bare.district is None  # no name: not a district's document
+
+
+def test_a_district_party_committee_named_with_its_level_places_its_document() -> None:
+    from policykg.graph.citations import find_mentions
+    from policykg.graph.textview import make_view
+
+    text = "Thực hiện Chương trình số 35-CTr/HU ngày 10/3/2023 của Huyện ủy Củ Chi về việc"
+    (m,) = find_mentions(make_view(text))
+    assert (m.issuer_name, m.district) == ("Huyện ủy", "Huyện Củ Chi")
