@@ -450,6 +450,9 @@ def _labelled_doer(toks: list[_Tok], j: int, b: int) -> int | None:
 _ROLE_WITH = _Phrases(["voi", "cung voi", "cung", "chat che voi", "chat che"])
 _REQUEST = _Phrases(["de nghi"])
 _ASSIGN = _Phrases(["giao", "giao cho", "yeu cau"])
+#: "Chỉ đạo X chủ trì …": X leads only when its own role follows ("Chỉ đạo các xã có kế
+#: hoạch …" directs the communes and names no lead).
+_DIRECT = _Phrases(["chi dao"])
 # Time words that may open a sentence before its subject ("Hàng năm Sở … tổng hợp").
 _ADVERBIAL = _Phrases(
     _bar(
@@ -800,16 +803,27 @@ def _place_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _spelled_as(tok: _Tok, word: str) -> bool:
+def _accented_near(toks: list[_Tok], k: int) -> bool:
+    """Whether the words around ``toks[k]`` carry diacritics (the text was typed with them)."""
+    near = toks[max(0, k - 3) : k + 4]
+    return any(
+        t.word and not t.expanded and canonical_spelling(t.d).lower() != t.f
+        for t in near
+        if t is not toks[k]
+    )
+
+
+def _spelled_as(tok: _Tok, word: str, accented: bool = False) -> bool:
     """Is ``tok`` the word ``word`` as it is spelled, accents included? A word written with
-    no diacritic at all agrees with any (a text typed without them).
+    no diacritic at all agrees with any in a text typed without them (``accented`` False),
+    not where the words around it carry theirs ("quan" of "cơ quan Đảng" is no "quận").
 
     >>> t = _phrase_tokens("Quản quận Quan")
-    >>> [_spelled_as(x, "quận") for x in t]
-    [False, True, True]
+    >>> [_spelled_as(x, "quận") for x in t], _spelled_as(t[2], "quận", accented=True)
+    ([False, True, True], False)
     """
     shown = canonical_spelling(tok.d).lower()
-    return shown == word or shown == tok.f
+    return shown == word or (shown == tok.f and not accented)
 
 
 def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
@@ -846,7 +860,7 @@ def _place_at(toks: list[_Tok], k: int, end: int) -> _Place | None:
         and isinstance(noun[1], _Noun)
         and noun[1].cls in ("districts", "communes")
         and noun[1].display != "thành phố"
-        and _spelled_as(toks[j], noun[1].display.split()[0])  # "Quản lý" is no "quận"
+        and _spelled_as(toks[j], noun[1].display.split()[0], _accented_near(toks, j))
         and not _at(toks, noun[0], end, "hoi")  # "xã hội"
         and not (j >= 2 and toks[j].f == "xa" and (toks[j - 2].f, toks[j - 1].f) == ("hop", "tac"))
     ):  # the "xã" of "hợp tác xã" (a cooperative) is no commune
@@ -932,8 +946,8 @@ def _district_nouns(
         if hit is None or not isinstance(hit[1], _Noun) or hit[1].cls not in classes:
             break
         noun = hit[1]
-        if not _spelled_as(toks[j], noun.display.split()[0]):
-            break  # "Quản lý" is no "quận"
+        if not _spelled_as(toks[j], noun.display.split()[0], _accented_near(toks, j)):
+            break  # "Quản lý" is no "quận", nor "cơ quan" in an accented text
         nouns.append(noun)
         j = hit[0]
         s = j
@@ -2057,6 +2071,12 @@ def _subject(
     if _label_at(toks, k, b):
         return k  # "cơ quan phối hợp: …": a label, read by the caller
     mode = None
+    if (j := _DIRECT.match(toks, k, b)) is not None:
+        items, e = _list_after(toks, j, b)
+        if items and _ROLE_LEAD.match(toks, e, b) is not None:
+            lead.extend(items)  # "Chỉ đạo Sở Tài chính chủ trì, phối hợp với …"
+            return e
+        return e if items else j
     if (j := _ASSIGN.match(toks, k, b)) is not None:
         mode, k = "assign", j
     elif (j := _REQUEST.match(toks, k, b)) is not None:

@@ -40,7 +40,10 @@ _TASK_SECTION = re.compile(
 _NOT_TASK_SECTION = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem)")
 _DEADLINE_NOTE = re.compile(r"(?:thoi gian|thoi han)\b")
 _SELF_STATEMENT = re.compile(
-    r"(?:ke hoach|quyet dinh|nghi quyet|chuong trinh|van ban) nay (?:thay the|co hieu luc)"
+    r"(?:ke hoach|quyet dinh|nghi quyet|chuong trinh|van ban|chi thi|ket luan) nay "
+    # what a text says of itself: it replaces, takes effect, is spread ("Kế hoạch này được
+    # phổ biến đến chi bộ", a Party text's closing formula)
+    r"(?:thay the|co hieu luc|duoc (?:pho bien|quan triet|gui|trien khai) den)"
 )
 _APPENDIX_POINTER = re.compile(r"\bphu luc\b")
 _ROMAN_LABEL = re.compile(r"[IVXL]{1,6}")
@@ -401,7 +404,8 @@ def _heading_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context |
     found = _placed(agency_heading(text), node.body_start)
     if not found:
         return None
-    return _Context(found, [], ctx.requested, ctx.deadline, ctx.deadline_span)
+    coordinating = _placed(roles_in_sentence(text).coordinating, node.body_start)
+    return _Context(found, coordinating, ctx.requested, ctx.deadline, ctx.deadline_span)
 
 
 def body_tasks(view: TextView, root: Node) -> PlanTasks:

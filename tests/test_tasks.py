@@ -304,3 +304,33 @@ def test_a_graph_without_the_document_index_gives_the_same_lineage_and_audit(
     assert api.task_lineage(store) == api.task_lineage(corpus_store)
     as_of = date(2026, 1, 1)
     assert audit(store, as_of=as_of) == audit(corpus_store, as_of=as_of)
+
+
+def _body_tasks(text: str) -> dict[str, object]:
+    from policykg.graph.segment import segment
+    from policykg.graph.tasks import body_tasks
+    from policykg.graph.textview import make_view
+
+    view = make_view(text)
+    return {t.path: t for t in body_tasks(view, segment(view, 0, len(view.norm))).tasks}
+
+
+def test_a_heading_paragraph_hands_its_roles_to_the_bullets_after_it() -> None:
+    found = _body_tasks(
+        "II. NHIỆM VỤ\n1. Xúc tiến thương mại\n"
+        "Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Kinh tế thực hiện:\n"
+        "+ Tổ chức hội chợ nông sản hằng năm.\n+ Xây dựng gian hàng trực tuyến.\n"
+        "2. Đào tạo nguồn nhân lực\n+ Mở lớp tập huấn.\n"
+    )
+    for path in ("II.1-1", "II.1-2"):
+        assert [s.agency.name for s in found[path].lead] == ["Phòng Tài chính - Kế hoạch"]
+        assert [s.agency.name for s in found[path].coordinating] == ["Phòng Kinh tế"]
+    assert found["II.2-1"].lead == []  # the heading's scope ends with its item
+
+
+def test_what_a_text_says_of_itself_is_no_task() -> None:
+    found = _body_tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền.\n"
+        "Kế hoạch này được phổ biến đến chi bộ./.\n"
+    )
+    assert sorted(found) == ["IV.1"]
