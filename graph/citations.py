@@ -389,7 +389,7 @@ def _compiled(reg: Registry) -> dict[str, re.Pattern[str]]:
             + r")"
             + r"(?:\s{1,3}(?P<generic>thanh pho|tinh|tp)(?![a-z]))?"
             + r"(?:\s{1,3}(?P<place>"
-            + alt(map(re.escape, places))
+            + alt(_spaced(p) for p in places)  # "Tỉnh ủy Vĩnh" / "Phúc": wrapped too
             + r")(?![a-z]))?"
         ),
         "place": re.compile(r"(?<![a-z])(?P<place>" + _trie_pattern(aliases) + r")(?![a-z])"),
@@ -537,7 +537,7 @@ def _context_after(view: TextView, reg: Registry, pos: int) -> dict:
         organ = reg.issuer_by_name(collapse_spaces(im["organ"]))
         ctx["issuer_name"] = organ.name if organ else None
         if im["place"]:
-            ctx["place"] = place_slug(reg, im["place"])
+            ctx["place"] = place_slug(reg, collapse_spaces(im["place"]))
         elif im["generic"]:
             ctx["generic_place"] = True
         pos = ctx["end"] = im.end()

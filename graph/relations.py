@@ -50,9 +50,13 @@ _VERB = re.compile(
     r"(?<![a-z])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _VERBS.items()) + r")(?![a-z])"
 )
 _CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
-_COORDINATOR = re.compile(r"[\s,;]{0,4}(?:(?:va|cung|,)[\s,]{0,3})?(?:cac\s{1,3})?")
+_COORDINATOR = re.compile(  # a remark in brackets may stand after the one before
+    r"(?:\s{0,3}\([^()\n]{0,60}\))?[\s,;]{0,4}(?:(?:va|cung|,)[\s,]{0,3})?(?:cac\s{1,3})?"
+)
 #: What may stand between a ";" and the next document of a list: spaces, "và", "các".
-_OPENING = re.compile(r"[\s,]{0,4}(?:va\s{1,3})?(?:cac\s{1,3})?")
+_OPENING = re.compile(
+    r"[\s,]{0,4}(?:(?:[a-zđ]|\d{1,2})[.)]\s{1,3}|[-+•]\s{1,3})?(?:va\s{1,3})?(?:cac\s{1,3})?"
+)
 _SUBJECT_GAP = 80  # characters between a subject's mention and its verb
 _OBJECT_GAP = 100  # characters between a verb and its object
 
@@ -124,14 +128,21 @@ def _clause_relations(
     in_preamble: bool,
     starts: list[int],
     carried: str | None = None,
-) -> list[Relation]:
-    """The relations of the clause ``[a, b)``; ``starts`` are the mentions' starts. A
-    clause that opens with a mention takes the ``carried`` predicate of the text's own
-    document from the clause before it ("Thực hiện A; B; C": the text implements all three)."""
+) -> tuple[list[Relation], str | None]:
+    """The relations of the clause ``[a, b)`` (``starts`` are the mentions' starts), and
+    the predicate of a verb of the text's own document left without an object ("Nghị quyết
+    này thay thế các Nghị quyết sau:"). A clause that opens with a mention takes the
+    ``carried`` predicate of the text's own document from the clause before it ("Thực hiện
+    A; B; C": the text implements all three; "… sau:" then "a) Nghị quyết …;")."""
     lo = bisect_left(starts, a)
     hi = bisect_left(starts, b)
-    if lo == hi:
-        return []  # every relation has a mention for object: none without one
+    if lo == hi:  # every relation has a mention for object: none without one
+        if not text[a:b].rstrip().endswith(":"):
+            return [], None
+        verbs = list(_VERB.finditer(text, a, b))  # "… thay thế các Nghị quyết sau:"
+        last = verbs[-1] if verbs else None
+        own = last is not None and (in_preamble or _this_before(reg, text, last.start(), a))
+        return [], last.lastgroup if own else None
     inside = mentions[lo:hi]
     verbs = [
         v
@@ -181,7 +192,8 @@ def _clause_relations(
         else:
             last = None
         previous = m
-    return out
+    dangling = pending[0] if pending is not None and pending[1] is None else None
+    return out, dangling
 
 
 def _after(m: Mention) -> int:
@@ -208,9 +220,16 @@ def find_relations(
     carried: str | None = None
     for a, b in _clause_bounds(view, start, end, mentions):
         in_preamble = preamble[0] <= a < preamble[1]
-        found = _clause_relations(reg, view.fold, a, b, mentions, in_preamble, starts, carried)
+        found, dangling = _clause_relations(
+            reg, view.fold, a, b, mentions, in_preamble, starts, carried
+        )
         out.extend(found)
-        # after ";" a list of the text's own objects goes on ("Căn cứ Luật A; Luật B;")
-        own = found[0] if found and found[0].subject is None else None
-        carried = own.predicate if own and view.fold[b : b + 1] == ";" else None
+        # after ";" (or a ":" that opens a list) the text's own objects go on ("Căn cứ Luật
+        # A; Luật B;", "thay thế các Nghị quyết sau:" then "a) …;" "b) …")
+        own = found[0].predicate if found and found[0].subject is None else None
+        opens_list = view.fold[a:b].rstrip().endswith(":")
+        if view.fold[b : b + 1] == ";" or opens_list:
+            carried = (dangling if opens_list else None) or own
+        else:
+            carried = None
     return out

@@ -155,6 +155,14 @@ class Resolution:
 # --- keys ----------------------------------------------------------------------------------
 
 
+def _other_law(doc: DocId, found: Document) -> bool:
+    """Whether the law a text states (``found``) is, by its number or date, not the
+    registry's law of the same name and year (``doc``)."""
+    if doc.number and found.number and fold(doc.number) != fold(found.number):
+        return True
+    return bool(doc.date and found.date and doc.date != found.date.isoformat())
+
+
 def _slug(text: str, limit: int = 80) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     if len(s) > limit:
@@ -664,13 +672,19 @@ class _Resolver:
     # curated succession ------------------------------------------------------------------
 
     def _find(self, doc: DocId) -> Document | None:
-        """The resolved document a registry entry names, if the graph has it."""
+        """The resolved document a registry entry names, if the graph has it: by number
+        first, else a law by name and year whose stated number and date do not say it is
+        another law of that name and year (2025 has two local-government laws, 65/2025/QH15
+        of February and 72/2025/QH15 of June, which replaced it)."""
         wanted = fold((doc.number or "").replace(" ", ""))
+        if wanted:
+            for d in self.docs.values():
+                if wanted in {fold(n.replace(" ", "")) for n in (d.number, *d.variants) if n}:
+                    return d
+        if doc.kind != "law":
+            return None
         for d in self.docs.values():
-            numbers = {fold(n.replace(" ", "")) for n in (d.number, *d.variants) if n}
-            if wanted and wanted in numbers:
-                return d
-            if doc.kind == "law" and d.kind == "law" and fold(d.key) == fold(doc.label):
+            if d.kind == "law" and fold(d.key) == fold(doc.label) and not _other_law(doc, d):
                 return d
         return None
 
@@ -750,9 +764,11 @@ class _Resolver:
                 if replaced is None:
                     continue
                 by = self._find(fact.by) or self._curated_document(fact.by, fact.source)
+                done.add(i)
+                if by is replaced:  # the graph cannot tell the two apart: no loop
+                    continue
                 predicate = "amends" if fact.relation == "amends" else "replaces"
                 links.append(Link(predicate, by.key, replaced.key, None, None, fact))
-                done.add(i)
                 changed = True
         return links
 

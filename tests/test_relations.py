@@ -78,3 +78,25 @@ def test_a_replacement_stated_after_the_entry_into_force() -> None:
         "Quyết định này có hiệu lực kể từ ngày ký. Sở Tài chính thay thế Quyết định số 12/QĐ-UBND."
     )
     assert _relations(other, preamble=False) == []
+
+
+def test_a_list_of_replaced_texts_after_a_colon_or_with_remarks() -> None:
+    lettered = (
+        "Điều 4. Hiệu lực thi hành\n2. Nghị quyết này thay thế các Nghị quyết sau:\n"
+        "a) Nghị quyết số 12/2022/NQ-HĐND ngày 14 tháng 7 năm 2022 của Hội đồng nhân dân tỉnh"
+        " Nam Định;\nb) Nghị quyết số 35/2021/NQ-HĐND ngày 10 tháng 12 năm 2021 của Hội đồng"
+        " nhân dân tỉnh Hà Nam.\n3. Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết số "
+        "09/NQ-CP."
+    )
+    assert _relations(lettered, preamble=False) == [
+        ("this", "replaces", "12/2022/NQ-HĐND"),
+        ("this", "replaces", "35/2021/NQ-HĐND"),
+    ]
+    remarks = (
+        "Kế hoạch này thay thế Chương trình số 52-CTr/TU ngày 25/10/2022 của Tỉnh ủy Phú Thọ "
+        "(trước sắp xếp), Chương trình số 28-CTr/TU ngày 10/10/2022 của Tỉnh ủy Vĩnh Phúc."
+    )
+    assert _relations(remarks, preamble=False) == [
+        ("this", "replaces", "52-CTr/TU"),
+        ("this", "replaces", "28-CTr/TU"),
+    ]
