@@ -30,7 +30,7 @@ from policykg.graph.agencies import (
     split_agencies,
 )
 from policykg.graph.citations import int_to_roman, roman_to_int
-from policykg.graph.deadlines import Deadline, find_deadlines, parse_deadline
+from policykg.graph.deadlines import Deadline, DeadlineMention, find_deadlines, parse_deadline
 from policykg.graph.segment import Node, Row, Table
 from policykg.graph.textview import TextView, fold
 
@@ -351,10 +351,10 @@ def _body_visit(
             or (node.parent is not None and node.parent.kind in ("item", "letter"))
         )  # a bullet straight under a section, with nobody named, is content, not a task
     )
-    own_deadline = find_deadlines(text)
+    own_deadline = _main_deadline(find_deadlines(text))
     if own_deadline and not is_task:  # "… gửi về Sở trước ngày 30 tháng 8 năm 2021, cụ thể:"
-        here.deadline = own_deadline[0].deadline
-        here.deadline_span = (offset + own_deadline[0].start, offset + own_deadline[0].end)
+        here.deadline = own_deadline.deadline
+        here.deadline_span = (offset + own_deadline.start, offset + own_deadline.end)
     if not is_task and text.rstrip().endswith(":") and node.kind != "section":
         out.statements.append(
             Task(
@@ -378,8 +378,8 @@ def _body_visit(
         )
         task.parent = parent_task
         if own_deadline:
-            task.deadline = own_deadline[0].deadline
-            task.deadline_span = (offset + own_deadline[0].start, offset + own_deadline[0].end)
+            task.deadline = own_deadline.deadline
+            task.deadline_span = (offset + own_deadline.start, offset + own_deadline.end)
         else:
             task.deadline, task.deadline_span = here.deadline, here.deadline_span
         out.tasks.append(task)
@@ -392,6 +392,26 @@ def _body_visit(
             given = _heading_context(texts, child, here) or given
         _body_visit(texts, child, given, section, out, below)
     texts.forget(node.children)
+
+
+#: The words that say a time phrase is the task's own deadline, not a date in its object.
+_COMPLETION = re.compile(r"(?:thoi gian|hoan thanh|cham nhat|han chot)(?![a-z])")
+
+
+def _main_deadline(found: list[DeadlineMention]) -> DeadlineMention | None:
+    """The task's deadline among the time phrases of its text: the first that says it is
+    one ("hoàn thành …", "chậm nhất …", "Thời gian thực hiện: …"), else the first. In "Rà
+    soát các hợp tác xã thành lập trước ngày 01/7/2024 …; hoàn thành trong Quý II/2025"
+    the date describes the cooperatives.
+
+    >>> from policykg.graph.deadlines import find_deadlines
+    >>> found = find_deadlines("lập trước ngày 01/7/2024; hoàn thành Quý II/2025")
+    >>> _main_deadline(found).deadline.text
+    'hoàn thành Quý II/2025'
+    """
+    if not found:
+        return None
+    return next((m for m in found if _COMPLETION.match(fold(m.deadline.text))), found[0])
 
 
 def _heading_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context | None:

@@ -334,3 +334,11 @@ def test_what_a_text_says_of_itself_is_no_task() -> None:
         "Kế hoạch này được phổ biến đến chi bộ./.\n"
     )
     assert sorted(found) == ["IV.1"]
+
+
+def test_a_date_in_the_tasks_object_is_not_its_deadline() -> None:
+    found = _body_tasks(
+        "II. NHIỆM VỤ\n1. Phòng Kinh tế rà soát các hợp tác xã thành lập trước ngày 01/7/2024"
+        " tổ chức lại theo Luật Hợp tác xã 2023; hoàn thành trong Quý II/2025.\n"
+    )
+    assert str(found["II.1"].deadline.end) == "2025-06-30"
