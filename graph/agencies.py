@@ -736,7 +736,9 @@ def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
 #: "cán bộ" not "cần" (need), "đầu tư" not "từ" (from). Compared with their accents, so a
 #: text without diacritics still stops there. And names where the stop word follows a word
 #: it is one noun with ("việc làm": employment, not "làm": do).
-_NAME_HOMOGRAPHS = frozenset(["đô", "thị", "cán", "tư", "chợ", "lâm", "đê", "cơ", "tài", "đảng"])
+_NAME_HOMOGRAPHS = frozenset(
+    ["đô", "thị", "cán", "tư", "chợ", "lâm", "đê", "cơ", "tài", "đảng", "vệ", "dò", "tế"]
+)
 _NAME_COMPOUNDS = frozenset({("viec", "lam")})
 
 
@@ -1307,9 +1309,11 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             and prev.f.isalpha()
             and not prev.upper
             and not t.title
-            and t.f not in _FUNCTION_WORDS
+            and (t.f not in _FUNCTION_WORDS or canonical_spelling(t.d).lower() in _NAME_HOMOGRAPHS)
             # not after a proper name, every syllable capitalised: "chợ Đà Lạt thực hiện"
             and not (j - 1 > start_rest and toks[j - 2].title and toks[j - 2].word)
+            # nor a verb of two words or more: "Văn phòng Sở rà soát …"
+            and (_STOP.match(toks, j, end) or j) - j < 2
         )
         if not compound:
             if t.f == "va" and j > start_rest and _name_goes_on(toks, j + 1, end):
@@ -1426,8 +1430,8 @@ def _lower_words_to_role(toks: list[_Tok], j: int, end: int, limit: int = 8) -> 
             return name_end
         if t.f in (",", ";") or (t.word and t.f == "va"):
             nxt = k + 1
-            if t.f == "," and nxt < end and toks[nxt].word and not toks[nxt].title:
-                k = nxt  # "Học viện … nông nghiệp, nông thôn chủ trì"
+            if t.f in (",", "va") and nxt < end and toks[nxt].word and not toks[nxt].title:
+                k = nxt  # "Học viện … nông nghiệp, nông thôn chủ trì", "… tập thể và tư nhân"
                 continue
             return name_end if nxt < end and _agency_at(toks, nxt, end, prefix=False) else j
         if not t.word:
@@ -1443,7 +1447,7 @@ def _lower_words_to_role(toks: list[_Tok], j: int, end: int, limit: int = 8) -> 
             return j  # a predicate: "Trung tâm Khuyến nông hướng dẫn …"
         k += 1
         name_end = k
-    return j
+    return name_end if k >= end else j  # a heading that is only the name: "1. Phòng … tư nhân"
 
 
 def _make_central(m: _Match) -> None:
