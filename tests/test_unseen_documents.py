@@ -92,6 +92,30 @@ def test_a_letter_is_titled_by_its_subject_line(mixed_docs) -> None:
         # "Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 2219/QĐ-NHNN"
         ("512/QĐ-NHNN", ["09/NQ-CP"], ["2219/QĐ-NHNN"]),
         ("7865/KH-BNN-KTHT", ["134/NQ-CP"], []),  # the unit after the issuer is kept
+        # "… Tỉnh ủy Phú" / "Thọ (trước sắp xếp), … Tỉnh ủy Vĩnh" / "Phúc và …": each in its
+        # own (former) province, and the remark in brackets does not end the list
+        (
+            "phu-tho:45-KH/TU",
+            ["20-NQ/TW", "70-KL/TW"],
+            ["hoa-binh:140-KH/TU", "phu-tho:52-CTr/TU", "vinh-phuc:28-CTr/TU"],
+        ),
+        # "Nghị quyết này thay thế các Nghị quyết sau:" then "a) …; b) …; c) …"
+        (
+            "ninh-binh:18/2025/NQ-HĐND",
+            ["ninh-binh:15-CTr/TU"],
+            ["ha-nam:35/2021/NQ-HĐND", "nam-dinh:12/2022/NQ-HĐND", "ninh-binh:54/2023/NQ-HĐND"],
+        ),
+        (
+            "quang-ngai:312/KH-UBND",
+            ["09/NQ-CP", "quang-ngai:05-CTr/TU"],
+            ["kon-tum:145/KH-UBND", "quang-ngai:88/KH-UBND"],
+        ),
+        # a header laid out as a table (pandoc): the district's plan; "của Huyện ủy Củ Chi"
+        (
+            "ho-chi-minh/huyen-cu-chi:112/KH-UBND",
+            ["ho-chi-minh/huyen-cu-chi:35-CTr/HU", "ho-chi-minh:1245/KH-UBND"],
+            [],
+        ),
     ],
 )
 def test_relations_of_wrapped_and_central_texts(
@@ -106,3 +130,23 @@ def test_laws_named_with_capitalised_stop_words(mixed_docs) -> None:
     based_on = [d["key"] for d in mixed_docs["512/QĐ-NHNN"]["based_on"]]
     assert "Luật Ngân hàng Nhà nước Việt Nam 2010" in based_on
     assert "Luật Các tổ chức tín dụng 2024" in based_on
+
+
+def test_a_law_of_2025_does_not_replace_itself(mixed_build) -> None:
+    """The text cites the June 2025 local-government law (72/2025/QH15); the registry knows
+    that it replaced the February one of the same name and year (65/2025/QH15)."""
+    from datetime import date
+
+    from policykg.graph.store import open_store
+    from policykg.queries.audit import audit
+
+    found = [
+        f
+        for f in audit(open_store(mixed_build.out_dir), as_of=date(2026, 1, 1))
+        if f.kind == "superseded-basis"
+    ]
+    assert not [
+        f for f in found if "rests on Luật Tổ chức chính quyền địa phương 2025" in f.message
+    ]
+    # the laws the 2025 ones replaced are still found replaced
+    assert [f for f in found if "(65/2025/QH15)" in f.message]
