@@ -54,6 +54,7 @@ class AgencyRef:
     name: str = field(compare=False)
     kind: str | None = field(default=None, compare=False)
     collective: bool = field(default=False, compare=False)
+    level: str | None = field(default=None, compare=False)
 
     @classmethod
     def named(cls, name: str, jurisdiction: str) -> AgencyRef:
@@ -74,7 +75,7 @@ class AgencyRef:
         kind = load_registry().jurisdiction(place).kind if place != "vn" else None
         shown = found.name_in(kind) if kind else found.name
         slug = agency_path(place, found.key).rsplit("/", 1)[1]
-        return cls(place, slug, shown, found.kind, found.collective)
+        return cls(place, slug, shown, found.kind, found.collective, found.level)
 
     @property
     def place(self) -> str:
@@ -119,6 +120,8 @@ class Change:
         """True when the agency stops existing with this change."""
         if self.absorbed_by is not None:
             return ref.jurisdiction == self.jurisdiction
+        if self._ends_level(ref):
+            return ref not in self.resulting  # "Phòng Kinh tế" ends with the district level
         return ref in self.original and ref not in self.resulting
 
     def touches(self, ref: AgencyRef) -> bool:
@@ -128,7 +131,14 @@ class Change:
             or ref in self.resulting
             or any(ref in (a, b) for a, b, _ in self.functions)
             or (self.event.level == "jurisdiction" and ref.jurisdiction in self.event.jurisdictions)
+            or self._ends_level(ref)
         )
+
+    def _ends_level(self, ref: AgencyRef) -> bool:
+        """Whether the change abolishes the agency's level and so the agency: a body of that
+        level, not a collective ("Các địa phương" outlives its districts)."""
+        level = self.event.ends_level
+        return level is not None and ref.level == level and not ref.collective
 
     def takers(self, ref: AgencyRef) -> list[tuple[AgencyRef, str, str | None]]:
         """Who takes over an agency this change ends: (body, share, what)."""

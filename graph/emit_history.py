@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from policykg.graph.agencies import normalize_agency
 from policykg.graph.agency_history import AgencyHistory, AgencyRef, Change, SuccessionRow
 from policykg.graph.emit import Emitter, doc_iri
 from policykg.graph.resolve import Document
@@ -42,7 +43,7 @@ def emit_history(
     returns the documents it emitted."""
     added: list[Document] = []
     known = {
-        iri: AgencyRef(place, iri.rsplit("/", 1)[1], name)
+        iri: _ref(place, iri.rsplit("/", 1)[1], name)
         for iri, (place, name) in em.agency_places.items()
     }
     todo = sorted(known.values())
@@ -65,6 +66,7 @@ def emit_history(
         em.iri(s, PKG.endedBy, change_iri(end))
         for row in history.rows(ref, after):
             _succession(em, row)
+            extra[row.successor] = None  # a body no text names (the absorbing province's)
             if row.successor not in done:
                 todo.append(row.successor)
     emitted = {(p, iri.rsplit("/", 1)[1]) for iri, (p, _) in em.agency_places.items()}
@@ -129,6 +131,15 @@ def _change(
     em.lit(s, PKG.curatedEvidence, e.evidence)
     em.lit(s, PKG.checked, e.checked)
     em.lit(s, PKG.confidence, e.confidence)
+
+
+def _ref(place: str, slug: str, name: str) -> AgencyRef:
+    """An agency the texts name, with its level and whether it is a collective (a district's
+    "Phòng …" ends with the district level)."""
+    found = normalize_agency(name)
+    if found is None:
+        return AgencyRef(place, slug, name)
+    return AgencyRef(place, slug, name, found.kind, found.collective, found.level)
 
 
 def _succession(em: Emitter, row: SuccessionRow) -> None:

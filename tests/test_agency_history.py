@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from policykg.build import cli
+from policykg.graph.agencies import normalize_agency
 from policykg.graph.agency_history import AgencyHistory, AgencyRef
 from policykg.graph.registry.agency_changes import (
     AgencyChangeTableError,
@@ -218,7 +219,9 @@ def test_the_graph_answers_like_the_library(corpus_store) -> None:
     checked = 0
     for a in agencies:
         place, slug = a["iri"].rsplit("/", 2)[1:]
-        ref = AgencyRef(place, slug, a["name"])
+        found = normalize_agency(a["name"])  # its level: a district's bodies end with it
+        level = found.level if found is not None else None
+        ref = AgencyRef(place, slug, a["name"], collective=a["collective"], level=level)
         for when in (BEFORE, date(2025, 4, 1), AFTER):
             graph = table.status(a["iri"], when)
             if graph.ending is None:
@@ -274,3 +277,30 @@ def test_agencies_as_of_shows_status_and_successors(corpus_build) -> None:
     one = runner.invoke(cli, [*out, "agencies", "Ủy ban nhân dân các quận, huyện@Hải Phòng"])
     assert one.exit_code == 0, one.output
     assert "none" in one.output.splitlines()[0] and "203/2025/QH15" in one.output
+
+
+def test_a_districts_department_ends_with_the_district_level() -> None:
+    """ "Phòng Tài chính - Kế hoạch" of any province: no table names it, but the 2025
+    abolition of the district level ends every body of that level (not a collective)."""
+    history = AgencyHistory()
+    office = AgencyRef.named("Phòng Tài chính - Kế hoạch", "nghe-an")
+    status = history.carriers(office, date(2026, 1, 1))
+    assert (status.verdict, list(status.carriers)) == ("none", [])
+    assert history.ending(office).event.id == "2025-district-level-abolition"
+    localities = AgencyRef.named("Các địa phương", "nghe-an")
+    assert history.carriers(localities, date(2026, 1, 1)).verdict == "exists"
+
+
+def test_a_merged_provinces_bodies_are_carried_by_the_absorbing_provinces(mixed_build) -> None:
+    """The graph has the absorbing province's body, which no text names, as the successor
+    (it said "no single body succeeded it" when that body was not emitted)."""
+    from policykg.graph.store import open_store
+
+    found = {
+        (a["name"], a["jurisdiction"]): a
+        for a in api.agencies(open_store(mixed_build.out_dir), date(2026, 1, 1))
+    }
+    union = found["Liên minh Hợp tác xã tỉnh", "Thái Bình"]["as_of"]
+    assert union["status"] == "succeeded"
+    office = found["Phòng Tài chính - Kế hoạch huyện", "Thái Bình"]["as_of"]
+    assert office["status"] == "none"

@@ -61,6 +61,7 @@ _KEYS = frozenset(
         "resulting",
         "functions",
         "no_successor_note",
+        "every_agency_of_level",
         "instrument",
         "source",
         "see_also",
@@ -123,6 +124,9 @@ class ChangeEvent:
     evidence: str
     checked: date
     confidence: str
+    #: an abolition of a whole level ("district"): it also ends every agency of that level
+    #: the texts name, listed or not ("Phòng Tài chính - Kế hoạch huyện")
+    ends_level: str | None = None
 
     def applies_in(self, jurisdiction: str) -> bool:
         """True when the event acts on bodies of ``jurisdiction`` (a slug such as ``ha-noi``).
@@ -234,7 +238,24 @@ def _event(raw: object, label: str) -> ChangeEvent:
         evidence=_F.text(raw, "evidence", label),
         checked=checked,
         confidence=confidence,
+        ends_level=_ends_level(raw, kind, label),
     )
+
+
+_LEVELS = frozenset({"district", "commune", "provincial"})
+
+
+def _ends_level(raw: Mapping, kind: str, label: str) -> str | None:
+    """The level every agency of which an abolition ends (``every_agency_of_level``)."""
+    level = raw.get("every_agency_of_level")
+    if level is None:
+        return None
+    if kind != "abolition" or level not in _LEVELS:
+        raise AgencyChangeTableError(
+            f"{label}: 'every_agency_of_level' is {level!r}; expected one of "
+            f"{sorted(_LEVELS)}, on an abolition only"
+        )
+    return level
 
 
 def _instrument(value: object, label: str) -> tuple[DocId | None, dict[str, str]]:
