@@ -1408,7 +1408,8 @@ _NAME_BREAK = _Phrases(
 #: "Ban Quản lý dự án đầu tư xây dựng", "Trung tâm Tư vấn và hỗ trợ doanh nghiệp").
 _NAME_VERBS = frozenset(
     ["phat trien", "ho tro", "quan ly", "dau tu", "dao tao", "boi duong", "xuc tien", "cac",
-     "dich vu", "xay dung", "nghien cuu", "tu van", "cung ung", "bao ve", "khai thac"]
+     "dich vu", "xay dung", "nghien cuu", "tu van", "cung ung", "bao ve", "khai thac",
+     "thuong xuyen"]
 )  # fmt: skip
 #: What may end an unlisted name whose words run on in lower case: its role, or a list.
 _NAME_END = _Phrases(

@@ -418,8 +418,11 @@ def _accepted(atom: _Atom, ctx: _Context, fold_text: str = "") -> bool:
     return bool(ctx.pre) or ctx.paren
 
 
-#: Words before "thường xuyên" that make it a recurrent budget, not an ongoing task.
-_NOT_ONGOING = re.compile(r"(?:kinh phi|chi|von|du toan|ngan sach)~\Z".replace("~", r"\s{1,3}"))
+#: Words before "thường xuyên" that make it no ongoing task.
+_NOT_ONGOING = re.compile(
+    # a recurrent budget, or continuing education ("Giáo dục thường xuyên", a centre's name)
+    r"(?:kinh phi|chi|von|du toan|ngan sach|giao duc)~\Z".replace("~", r"\s{1,3}")
+)
 #: A time phrase alone in its clause: after a ";", before the sentence's or clause's end.
 _ALONE_BEFORE = re.compile(r";\s{0,3}\Z")
 _ALONE_AFTER = re.compile(

@@ -50,7 +50,7 @@ _LETTER_DOT = re.compile(r"(?P<label>[a-zđ])\.[ \t]{1,3}(?P<rest>[^\W\d_].*)$")
 _PARENTHESISED = re.compile(r"(?P<label>\((?:\d{1,2}|[a-zđ])\))[ \t]{0,3}(?P<rest>\S.*)$")
 _BULLET = re.compile(r"(?P<label>[-+•–*])[ \t]{0,3}(?P<rest>\S.*)?$")
 _APPENDIX = re.compile(r"phu luc\b")
-_CLOSING = re.compile(r"(?:noi nhan\s{0,3}:?|tm\.|kt\.|tl\.)")
+_CLOSING = re.compile(r"(?:noi nhan\s{0,3}:?|tm\.|kt\.|tl\.|t/m\s|k/t\s|t/l\s)")
 
 RANKS = {"document": 0, "appendix": 5, "closing": 5, "section": 10, "letter": 30, "paragraph": 50}
 _BULLET_RANKS = {"-": 40, "–": 40, "•": 40, "*": 40, "+": 41}

@@ -40,7 +40,8 @@ _TASK_SECTION = re.compile(
 _NOT_TASK_SECTION = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem)")
 _DEADLINE_NOTE = re.compile(r"(?:thoi gian|thoi han)\b")
 _SELF_STATEMENT = re.compile(
-    r"(?:ke hoach|quyet dinh|nghi quyet|chuong trinh|van ban|chi thi|ket luan) nay "
+    r"(?:ke hoach|quyet dinh|nghi quyet|chuong trinh|van ban|chi thi|ket luan)"
+    r"(?: hanh dong)? nay "
     # what a text says of itself: it replaces, takes effect, is spread ("Kế hoạch này được
     # phổ biến đến chi bộ", a Party text's closing formula)
     r"(?:thay the|co hieu luc|duoc (?:pho bien|quan triet|gui|trien khai) den)"

@@ -245,6 +245,7 @@ def test_phrase_in_running_text(
         "Rà soát chính sách hỗ trợ giai đoạn 2021-2025 của tỉnh; báo cáo Ủy ban nhân dân",
         "Sở Tài chính bố trí kinh phí thường xuyên cho Liên minh Hợp tác xã",
         "bảo đảm dự toán chi thường xuyên của các đơn vị",
+        "phối hợp với Trung tâm Giáo dục nghề nghiệp - Giáo dục thường xuyên huyện",
     ],
 )
 def test_no_deadline_without_a_cue(text: str) -> None:

@@ -328,10 +328,16 @@ def test_a_heading_paragraph_hands_its_roles_to_the_bullets_after_it() -> None:
     assert found["II.2-1"].lead == []  # the heading's scope ends with its item
 
 
-def test_what_a_text_says_of_itself_is_no_task() -> None:
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Kế hoạch này được phổ biến đến chi bộ./.\n",
+        "Chương trình hành động này được phổ biến đến chi bộ.\nT/M TỈNH ỦY\nBÍ THƯ\n",
+    ],
+)
+def test_what_a_text_says_of_itself_and_its_signature_are_no_tasks(closing: str) -> None:
     found = _body_tasks(
-        "IV. TỔ CHỨC THỰC HIỆN\n1. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền.\n"
-        "Kế hoạch này được phổ biến đến chi bộ./.\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền.\n" + closing
     )
     assert sorted(found) == ["IV.1"]
 
