@@ -273,14 +273,16 @@ class _Audit:
                     doc = self.docs.full(basis) or {"key": r["replaced_key"], "number": None}
                     name = _label(doc)
                     since = f" in force since {r['since']}" if r["since"] else ""
-                    where = "curated registry" if r["curated"] else "a corpus text"
+                    where = "the curated registry" if r["curated"] else "a corpus text"
+                    later, evidence = _later(replaced, r["by"])
                     causes[basis].append(
                         (
-                            f"rests on {name}, replaced by {r['by_key']}"
-                            f"{since} (as of {self.as_of.isoformat()}; per the {where})",
+                            f"rests on {name}, replaced by {r['by_key']}{since}{later}"
+                            f" (as of {self.as_of.isoformat()}; per {where})",
                             [
                                 {"iri": basis, "label": name},
                                 {"iri": r["by"], "label": r["by_key"], "source": r["source"]},
+                                *evidence,
                             ],
                         )
                     )
@@ -511,6 +513,27 @@ class _Groups:
 
 def _subject_label(f: Finding) -> str:
     return f.subject["label"]
+
+
+def _later(replaced: dict[str, list[dict]], by: str) -> tuple[str, list[dict]]:
+    """The replacements of a replacing document in turn, up to the one in force ("…, itself
+    replaced by Luật … (72/2025/QH15) in force since 2025-06-16"), and their evidence.
+
+    >>> r = {"b": [{"by": "c", "by_key": "C", "since": "2025-06-16", "source": None}]}
+    >>> _later(r, "b")[0]
+    ', itself replaced by C in force since 2025-06-16'
+    """
+    text, evidence, seen = "", [], {by}
+    while replaced.get(by):
+        r = replaced[by][0]
+        if r["by"] in seen:
+            break
+        seen.add(r["by"])
+        since = f" in force since {r['since']}" if r["since"] else ""
+        text += f", itself replaced by {r['by_key']}{since}"
+        evidence.append({"iri": r["by"], "label": r["by_key"], "source": r["source"]})
+        by = r["by"]
+    return text, evidence
 
 
 def audit(
