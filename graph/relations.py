@@ -53,7 +53,8 @@ _CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
 _COORDINATOR = re.compile(  # a remark in brackets may stand after the one before
     r"(?:\s{0,3}\([^()\n]{0,60}\))?[\s,;]{0,4}(?:(?:va|cung|,)[\s,]{0,3})?(?:cac\s{1,3})?"
 )
-#: What may stand between a ";" and the next document of a list: spaces, "và", "các".
+#: What may stand between a ";" (or a list's ":") and its next document: spaces, a list
+#: marker ("a)", "1.", "-"), "và", "các".
 _OPENING = re.compile(
     r"[\s,]{0,4}(?:(?:[a-zđ]|\d{1,2})[.)]\s{1,3}|[-+•]\s{1,3})?(?:va\s{1,3})?(?:cac\s{1,3})?"
 )

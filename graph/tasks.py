@@ -418,7 +418,8 @@ def _main_deadline(found: list[DeadlineMention]) -> DeadlineMention | None:
 def _heading_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context | None:
     """The context a paragraph that names agencies and ends with a colon gives the bullets
     after it ("Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh:" then "+ …" lines):
-    its agencies lead them. None when the paragraph is no such heading."""
+    its agencies lead them, those it names after "phối hợp" coordinate. None when the
+    paragraph is no such heading."""
     text = texts.text(node)
     if not text.rstrip().endswith(":"):
         return None
