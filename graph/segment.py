@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from policykg.graph.documents import Line, lines_of
-from policykg.graph.textview import TextView, collapse_spaces, fold
+from policykg.graph.textview import SPANNED, TextView, collapse_spaces, fold
 from policykg.graph.wrapping import soft_break
 
 #: An article of a decision or a law, "Điều 2. Tổ chức thực hiện" (on the folded line): a
@@ -243,6 +243,32 @@ def _is_header(view: TextView, line: Line) -> bool:
     return not any(c.isdigit() for c in first) and words >= 2
 
 
+def _unspanned(cells: list[Cell], rows: list[Row]) -> list[Cell]:
+    """The row's cells, a cell that one above spans (:data:`SPANNED`, from an HTML
+    ``rowspan``) replaced by that cell (its text and spans)."""
+    above = rows[-1].cells if rows else []
+    return [above[k] if c.text == SPANNED and k < len(above) else c for k, c in enumerate(cells)]
+
+
+_SPANNING = re.compile(r"(?P<label>[IVXL]{1,6})[.)][ \t]{1,3}(?P<rest>\S.*)$")
+
+
+def _spanning_group(view: TextView, lines: list[Line], j: int, width: int) -> Row | None:
+    """A group row written in one cell across the columns (an HTML cell with ``colspan``:
+    "III. HỖ TRỢ TÀI CHÍNH, TÍN DỤNG", no tab) between rows of a table: the row of its
+    Roman label and its title, as a tab-separated group row "III<tab>HỖ TRỢ …" reads."""
+    line = lines[j]
+    m = _SPANNING.match(line.text)
+    if m is None or j + 1 >= len(lines):
+        return None
+    nxt_start, nxt_end = _raw_line(view, lines[j + 1])
+    if "\t" not in view.norm[nxt_start:nxt_end]:
+        return None  # no row follows: the table has ended
+    label = Cell(m["label"], [(line.start + m.start("label"), line.start + m.end("label"))])
+    rest = Cell(m["rest"].strip(), [(line.start + m.start("rest"), line.end)])
+    return Row(line.start, line.end, [label, rest] + [Cell("") for _ in range(width - 2)])
+
+
 def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
     """Read the table whose header is ``lines[i]``; returns it and the next line index."""
     start, end = _raw_line(view, lines[i])
@@ -252,8 +278,16 @@ def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
     while j < len(lines):
         raw_start, raw_end = _raw_line(view, lines[j])
         raw = view.norm[raw_start:raw_end]
+        if _is_header(view, lines[j]) and not _SEPARATOR.fullmatch(raw):
+            break  # another table's header: that table starts here
         if "\t" not in raw:
-            break
+            group = _spanning_group(view, lines, j, len(header))
+            if group is None:
+                break
+            table.rows.append(group)  # "III. HỖ TRỢ …" in a cell across the columns
+            table.end = raw_end
+            j += 1
+            continue
         j += 1
         if _SEPARATOR.fullmatch(raw):
             continue  # a rule drawn under a header repeated after a page break
@@ -266,7 +300,7 @@ def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
                     prev.cells[k] = Cell(joined, prev.cells[k].spans + cell.spans)
             prev.end = raw_end
         else:
-            table.rows.append(Row(raw_start, raw_end, cells))
+            table.rows.append(Row(raw_start, raw_end, _unspanned(cells, table.rows)))
         table.end = raw_end
     return table, j
 

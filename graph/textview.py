@@ -402,30 +402,77 @@ _BR = re.compile(r"<br(?![a-z])", re.IGNORECASE)
 _CELL_TAG = re.compile(r"<(?P<close>/?)(?P<name>t[dhr])(?![a-z])", re.IGNORECASE)
 
 
-def _table_tag(tag: str, text: str, end: int, cells: int) -> tuple[str, int]:
-    """What an HTML table tag becomes, and the cells of its row so far: a row's second and
-    later cells start with a tab (the segmenter's cell separator), a row ends a line.
+#: A table cell that a cell of a row above spans (HTML ``rowspan``): "the same as above".
+SPANNED = "↑"
+_ROWSPAN = re.compile(r"rowspan\s*=\s*[\"']?(?P<n>\d{1,2})", re.IGNORECASE)
 
-    >>> _table_tag("<td>", "", 4, 1), _table_tag("</tr>", "</tr><tr>", 5, 3)
-    (('\\t', 2), ('\\n', 0))
+
+@dataclass
+class _Row:
+    """The HTML table row being read: its cells so far, and the columns that cells of the
+    rows above still span (column → rows left)."""
+
+    cells: int = 0
+    spans: dict[int, int] = field(default_factory=dict)
+
+    def spanned(self) -> str:
+        """The cells the rows above span from the current column on, each written as a cell
+        holding :data:`SPANNED`."""
+        out = ""
+        while self.spans.get(self.cells, 0) > 0:
+            self.spans[self.cells] -= 1
+            out += ("\t" if self.cells else "") + SPANNED
+            self.cells += 1
+        return out
+
+
+def _table_tag(tag: str, text: str, end: int, row: _Row) -> str:
+    """What an HTML table tag becomes: a row's second and later cells start with a tab (the
+    segmenter's cell separator), a row ends a line; a cell that one above spans (``rowspan``)
+    is written :data:`SPANNED` in its place.
+
+    >>> r = _Row(cells=1)
+    >>> _table_tag("<td>", "", 4, r), _table_tag("</tr>", "</tr><tr>", 5, r), r.cells
+    ('\\t', '\\n', 0)
+    >>> r = _Row()
+    >>> [_table_tag(t, "", 0, r) for t in ("<tr>", "<td>", '<td rowspan="2">', "</tr>",
+    ...                                    "<tr>", "<td>", "<td>", "</tr>")]
+    [' ', ' ', '\\t', ' ', ' ', ' ', '\\t↑\\t', ' ']
     """
     m = _CELL_TAG.match(tag)
     if m is None:
-        return " ", cells
+        return " "
     name = m["name"].lower()
     if name == "tr":
-        at_line_end = end >= len(text) or text[end] in "\r\n"
-        return ("\n" if m["close"] and not at_line_end else " "), 0
+        if m["close"]:
+            rest = row.spanned()  # the row's last columns, spanned from above
+            at_line_end = end >= len(text) or text[end] in "\r\n"
+            row.cells = 0
+            return rest + (" " if at_line_end else "\n")
+        row.cells = 0
+        return " "
     if m["close"]:
-        return " ", cells
-    return ("\t" if cells else " "), cells + 1
+        return " "
+    out = row.spanned() + ("\t" if row.cells else " ")
+    n = _ROWSPAN.search(tag)
+    if n is not None and int(n["n"]) > 1:
+        row.spans[row.cells] = int(n["n"]) - 1
+    row.cells += 1
+    return out
+
+
+def _in_table_row(text: str, a: int, e: int) -> bool:
+    """Whether ``text[a:e]`` stands on a table row (its line has cells separated by tabs)."""
+    start = text.rfind("\n", 0, a) + 1
+    end = text.find("\n", e)
+    return "\t" in text[start:a] or "\t" in text[e : len(text) if end < 0 else end]
 
 
 def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
     out: list[str] = []
     b = _MapBuilder()
     pos = 0
-    cells = 0  # cells of the HTML table row being read
+    row = _Row()  # the HTML table row being read
     for m in _MARKUP_RE.finditer(text):
         kind = m.lastgroup
         a, e = m.span()
@@ -438,12 +485,9 @@ def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
                 continue
             replacement = ""
         elif kind == "tag":
-            replacement, cells = _table_tag(m.group(), text, e, cells)
-            if _BR.match(m.group()):  # a line break: between a cell's lines, a separator
-                row = cells or "\t" in text[text.rfind("\n", 0, a) + 1 : a]
-                replacement = (
-                    ";" if row or "\t" in text[e : text.find("\n", e) % (len(text) + 1)] else "\n"
-                )
+            replacement = _table_tag(m.group(), text, e, row)
+            if _BR.match(m.group()):  # a line break; between a cell's lines, a separator
+                replacement = ";" if row.cells or _in_table_row(text, a, e) else "\n"
         elif kind == "space":
             replacement = " "
         elif kind == "escape":
@@ -626,6 +670,29 @@ def _pipe_table_stage(text: str) -> tuple[str, None]:
     return "".join(out), None
 
 
+def _html_row_stage(text: str) -> tuple[str, None]:
+    """An HTML table row written one tag a line (as pandoc writes "<tr>", then each "<td>…
+    </td>" on its own line) read as one line: inside "<tr …>" … "</tr>", a line break is a
+    space. One character for one, so offsets are unchanged (no map).
+
+    >>> _html_row_stage("<tr>\\n<td>1</td>\\n<td>x</td>\\n</tr>\\nsau")[0]
+    '<tr> <td>1</td> <td>x</td> </tr>\\nsau'
+    """
+    lower = text.lower()
+    if "<tr" not in lower:
+        return text, None
+    out: list[str] = []
+    pos = 0
+    while (a := lower.find("<tr", pos)) >= 0:
+        b = lower.find("</tr", a)
+        if b < 0:
+            break
+        out += [text[pos:a], text[a:b].replace("\r", " ").replace("\n", " ")]
+        pos = b
+    out.append(text[pos:])
+    return "".join(out), None
+
+
 @memo_by_text(maxsize=32)  # a short text is often viewed by several readers in turn
 def make_view(text: str) -> TextView:
     """Build the :class:`TextView` of ``text`` (linear time).
@@ -640,7 +707,7 @@ def make_view(text: str) -> TextView:
     """
     maps: list[_OffsetMap] = []
     s = text
-    for stage in (_nfc_stage, _pipe_table_stage, _markup_stage, _nfc_stage):
+    for stage in (_nfc_stage, _pipe_table_stage, _html_row_stage, _markup_stage, _nfc_stage):
         s, m = stage(s)
         if m is not None:
             maps.append(m)
