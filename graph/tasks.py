@@ -400,10 +400,12 @@ _COMPLETION = re.compile(r"(?:thoi gian|hoan thanh|cham nhat|han chot)(?![a-z])"
 
 
 def _main_deadline(found: list[DeadlineMention]) -> DeadlineMention | None:
-    """The task's deadline among the time phrases of its text: the first that says it is
-    one ("hoàn thành …", "chậm nhất …", "Thời gian thực hiện: …"), else the first. In "Rà
-    soát các hợp tác xã thành lập trước ngày 01/7/2024 …; hoàn thành trong Quý II/2025"
-    the date describes the cooperatives.
+    """The task's deadline among the time phrases of its text: of those that say they are
+    one ("hoàn thành …", "chậm nhất …", "Thời gian thực hiện: …"), or else of all, the last
+    to end when each has an end ("sơ kết vào quý IV/2028, tổng kết vào năm 2030"; "trước
+    ngày 20/12/2024 và trước ngày 20/12/2025"), else the first. In "Rà soát các hợp tác xã
+    thành lập trước ngày 01/7/2024 …; hoàn thành trong Quý II/2025" the date describes the
+    cooperatives.
 
     >>> from policykg.graph.deadlines import find_deadlines
     >>> found = find_deadlines("lập trước ngày 01/7/2024; hoàn thành Quý II/2025")
@@ -412,7 +414,10 @@ def _main_deadline(found: list[DeadlineMention]) -> DeadlineMention | None:
     """
     if not found:
         return None
-    return next((m for m in found if _COMPLETION.match(fold(m.deadline.text))), found[0])
+    cued = [m for m in found if _COMPLETION.match(fold(m.deadline.text))] or found
+    if len(cued) > 1 and all(m.deadline.end is not None for m in cued):
+        return max(cued, key=lambda m: m.deadline.end)  # the last milestone ends the task
+    return cued[0]
 
 
 def _heading_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context | None:

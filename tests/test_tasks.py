@@ -348,3 +348,11 @@ def test_a_date_in_the_tasks_object_is_not_its_deadline() -> None:
         " tổ chức lại theo Luật Hợp tác xã 2023; hoàn thành trong Quý II/2025.\n"
     )
     assert str(found["II.1"].deadline.end) == "2025-06-30"
+
+
+def test_of_several_milestones_the_last_ends_the_task() -> None:
+    found = _body_tasks(
+        "II. NHIỆM VỤ\n1. Sở Kế hoạch và Đầu tư tổng hợp, báo cáo trước ngày 20/12/2024 và "
+        "trước ngày 20/12/2025.\n"
+    )
+    assert str(found["II.1"].deadline.end) == "2025-12-20"
