@@ -633,7 +633,37 @@ def _scan(norm: str, fold_text: str, *, cell: bool, context_year: int | None) ->
             out.append((found, ok))
         if cell and len(out) > 1:
             break  # a cell is decided by its first deadline (or the range it opens)
-    return [found for found, ok in out if ok]
+    return _times_a_year(fold_text, [found for found, ok in out if ok])
+
+
+_JOINED = re.compile(r"\s{0,3}(?:,|va)\s{0,3}")
+#: Recurrences of so many dates of each year ("tháng 3, tháng 9 hằng năm": twice a year).
+_PER_YEAR = {2: "every-6-months", 3: "every-4-months", 4: "quarterly", 12: "monthly"}
+
+
+def _times_a_year(fold_text: str, found: list[_Found]) -> list[_Found]:
+    """Dates or months with no year joined by "và" or "," before the one that says "hằng
+    năm" are dates of each year: "trước ngày 15/6 và ngày 15/12 hằng năm", "vào tháng 3,
+    tháng 9 hằng năm" recur twice a year (every 6 months), not on one date with no year."""
+    out: list[_Found] = []
+    for f in found:
+        run: list[_Found] = []
+        if f.fields.get("recurrence") == "annual":
+            while (
+                out
+                and out[-1].fields.get("end") is None
+                and out[-1].fields.get("recurrence") is None
+                and _JOINED.fullmatch(fold_text, out[-1].end, f.start)
+            ):
+                run.insert(0, out.pop())
+        recurrence = _PER_YEAR.get(len(run) + 1)
+        if run and recurrence is not None:
+            kind = "quarterly" if recurrence == "quarterly" else "every-n-months"
+            f = _Found(run[0].start, f.end, {"recurrence": recurrence, "kind": kind})
+        elif run:
+            out += run
+        out.append(f)
+    return out
 
 
 def _read(

@@ -383,3 +383,12 @@ def test_every_match_of_a_shape_contains_what_the_shape_needs() -> None:
                 seen += 1
                 assert any(needed in m.group() for needed in _NEEDS[shape]), (shape, m.group())
     assert seen > 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Báo cáo trước ngày 15/6 và ngày 15/12 hằng năm.", "Tổ chức vào tháng 3, tháng 9 hằng năm."],
+)
+def test_two_dates_of_each_year_recur_twice_a_year(text: str) -> None:
+    (m,) = find_deadlines(text)
+    assert (m.deadline.recurrence, m.deadline.end) == ("every-6-months", None)
