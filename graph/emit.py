@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote
 
 from pyoxigraph import Literal, NamedNode
 
+from policykg.graph.agencies import normalize_agency
 from policykg.graph.analyse import Analysis
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.resolve import Anomaly, Document, Evidence, Resolution
@@ -541,9 +542,12 @@ class Emitter:
         task,
         cites=(),
         table: list[TaskRow] | None = None,
+        issuer: str | None = None,
     ) -> str:
         """A task with its roles, deadline and every span it was read from (and its row of
-        the plan's task table, appended to ``table``)."""
+        the plan's task table, appended to ``table``). The plan's ``issuer`` (its key) is no
+        coordinating agency of its own plan's tasks ("Đề nghị Liên minh HTX … phối hợp với
+        Bộ Nông nghiệp và Phát triển nông thôn", in the ministry's plan)."""
         s = f"{plan_iri}/task/{quote(task.path, safe='')}"
         named: dict[str, list[str]] = {"lead": [], "coordinating": [], "requested": []}
         self.iri(s, RDF.type, PKG.Task)
@@ -564,6 +568,8 @@ class Emitter:
             ("requested", PKG.requested, PKG.RequestedRole),
         ):
             for placed in getattr(task, role):
+                if role == "coordinating" and issuer is not None and placed.agency.key == issuer:
+                    continue
                 agency = self.task_agency(placed.agency, jurisdiction)
                 if agency not in named[role]:
                     named[role].append(agency)
@@ -809,10 +815,18 @@ def emit_plans(
             plan = docs[resolution.part_documents[(analysis.name, i)]]
             em.plan_date = plan.date or (date(plan.year, 1, 1) if plan.year else None)
             table: list[TaskRow] = []
+            issuer = normalize_agency(plan.issuer_name) if plan.issuer_name else None
             for task in found.tasks:
                 cited = _cited_by_task(resolution, docs, analysis, task, starts)
                 em.task(
-                    doc_iri(plan), plan.key, plan.jurisdiction, analysis.name, task, cited, table
+                    doc_iri(plan),
+                    plan.key,
+                    plan.jurisdiction,
+                    analysis.name,
+                    task,
+                    cited,
+                    table,
+                    issuer.key if issuer is not None else None,
                 )
                 if after_task is not None:
                     after_task()
