@@ -47,6 +47,13 @@ _SELF_STATEMENT = re.compile(
     r"(?:thay the|co hieu luc|duoc (?:pho bien|quan triet|gui|trien khai) den)"
 )
 _APPENDIX_POINTER = re.compile(r"\bphu luc\b")
+#: The closing remark of a plan ("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các
+#: đơn vị báo cáo …"): what to do if something goes wrong, not a task of the plan.
+_IF_PROBLEMS = re.compile(
+    r"(?:[-+•*]\s{0,3})?trong qua trinh (?:\w+ ){0,4}?(?:thuc hien|trien khai)\b[^.;]{0,80}?"
+    r"\bneu (?:co |thay )?"
+    r"(?:kho khan|vuong mac|phat sinh|can (?:thiet )?(?:sua doi|bo sung|dieu chinh))"
+)
 _ROMAN_LABEL = re.compile(r"[IVXL]{1,6}")
 
 
@@ -275,6 +282,7 @@ def _excluded(texts: _NodeTexts, node: Node) -> bool:
         node.kind in ("table", "appendix", "closing", "document", "section")
         or _is_deadline_note(texts, node)
         or bool(_SELF_STATEMENT.search(folded))
+        or bool(_IF_PROBLEMS.match(folded))
         or folded.startswith("(")
         or (node.kind == "paragraph" and bool(_APPENDIX_POINTER.search(folded)))
     )
