@@ -984,7 +984,9 @@ def _ubnd_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             prov.end = k + lw  # not the full stop of "TP."
             return prov
         name = " ".join(_shown(t, toks[k].upper) for t in toks[j:name_end])
-        if _at(toks, name_end, end, "va", "cac"):
+        cac = toks[name_end + 1] if name_end + 1 < end else None
+        if _at(toks, name_end, end, "va", "cac") and (cac.upper or not cac.title):
+            # "… thành phố Thủ Đức và các quận, huyện" (not "… và Các quận, huyện": a list)
             e, nouns = _district_nouns(toks, name_end + 2, end, ("districts",))
             if nouns:
                 listed = ", ".join(n.display for n in nouns)
@@ -1621,7 +1623,7 @@ def _skip_title(toks: list[_Tok], k: int, end: int) -> int:
 
 def _skip_description(toks: list[_Tok], k: int, end: int) -> int:
     """Skip what describes the agency just named: "(… là cơ quan thường trực)",
-    " - Cơ quan thường trực Ban Chỉ đạo …"."""
+    " - Cơ quan thường trực Ban Chỉ đạo …", "(trực) thuộc Bộ / Tỉnh ủy / …"."""
     for _ in range(3):
         if k < end and toks[k].f == "(":
             depth, j = 0, k
@@ -1639,6 +1641,17 @@ def _skip_description(toks: list[_Tok], k: int, end: int) -> int:
                 k = j + 1
                 continue
             return k
+        of = (
+            k + 2
+            if _at(toks, k, end, "truc", "thuoc")
+            else k + 1
+            if _at(toks, k, end, "thuoc")
+            else 0
+        )
+        if of and of < end and toks[of].title:  # "… thuộc Bộ", "… trực thuộc Tỉnh ủy"
+            owner = _agency_at(toks, of, end, prefix=False)
+            k = owner[-1].end if owner else of + 1
+            continue
         if k < end and toks[k].f == "-" and _DESCRIPTION.match(toks, k + 1, end):
             j = k + 1
             while j < end and j - k < 80:
