@@ -1641,13 +1641,11 @@ def _skip_description(toks: list[_Tok], k: int, end: int) -> int:
                 k = j + 1
                 continue
             return k
-        of = (
-            k + 2
-            if _at(toks, k, end, "truc", "thuoc")
-            else k + 1
-            if _at(toks, k, end, "thuoc")
-            else 0
-        )
+        of = 0  # where the owner after "(trực) thuộc" starts
+        if _at(toks, k, end, "truc", "thuoc"):
+            of = k + 2
+        elif _at(toks, k, end, "thuoc"):
+            of = k + 1
         if of and of < end and toks[of].title:  # "… thuộc Bộ", "… trực thuộc Tỉnh ủy"
             owner = _agency_at(toks, of, end, prefix=False)
             k = owner[-1].end if owner else of + 1
