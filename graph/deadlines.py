@@ -400,7 +400,9 @@ def _accepted(atom: _Atom, ctx: _Context, fold_text: str = "") -> bool:
     range of years that stands alone after a ";" and ends the sentence is its own cue ("…
     kết nối doanh nghiệp; giai đoạn 2024-2025."), not one after a comma or in brackets,
     which names a programme's period ("…, giai đoạn 2011 - 2015", "5 năm (2006 - 2010)")."""
-    if atom.shape == "ongoing" and _NOT_ONGOING.search(fold_text, 0, atom.start):
+    if atom.shape == "ongoing" and _NOT_ONGOING.search(
+        fold_text, max(0, atom.start - 16), atom.start
+    ):
         return False  # "kinh phí thường xuyên", "chi thường xuyên": a recurrent budget
     if atom.shape in _RECURRENCE_SHAPES or atom.group("ann") or ctx.label:
         return True
@@ -421,13 +423,12 @@ def _accepted(atom: _Atom, ctx: _Context, fold_text: str = "") -> bool:
 #: Words before "thường xuyên" that make it no ongoing task.
 _NOT_ONGOING = re.compile(
     # a recurrent budget, or continuing education ("Giáo dục thường xuyên", a centre's name)
-    r"(?:kinh phi|chi|von|du toan|ngan sach|giao duc)~\Z".replace("~", r"\s{1,3}")
+    r"(?:kinh phi|chi|von|du toan|ngan sach|giao duc)\s{1,3}\Z"
 )
 #: A time phrase alone in its clause: after a ";", before the sentence's or clause's end.
 _ALONE_BEFORE = re.compile(r";\s{0,3}\Z")
-_ALONE_AFTER = re.compile(
-    r"(?:\s{0,3},?\s{0,3}(?:va|den) cac nam (?:tiep theo|sau)(?![a-z]))?\s{0,3}(?:[.;)\n]|\Z)"
-)
+_ONWARDS_WORDS = r"\s{0,3},?\s{0,3}(?:va|den) cac nam (?:tiep theo|sau)(?![a-z])"
+_ALONE_AFTER = re.compile(rf"(?:{_ONWARDS_WORDS})?\s{{0,3}}(?:[.;)\n]|\Z)")
 
 
 def _closing(fold_text: str, atom: _Atom, ctx: _Context) -> bool:
@@ -439,7 +440,7 @@ def _closing(fold_text: str, atom: _Atom, ctx: _Context) -> bool:
 
 
 #: After a year: "… và các năm tiếp theo", the task goes on from that year.
-_ONWARDS = re.compile(r"\s{0,3},?\s{0,3}(?:va|den) cac nam (?:tiep theo|sau)(?![a-z])")
+_ONWARDS = re.compile(_ONWARDS_WORDS)
 
 
 # --- periods -------------------------------------------------------------------------------------

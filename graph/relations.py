@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -74,7 +75,7 @@ class Relation:
 
 
 def _clause_bounds(
-    view: TextView, start: int, end: int, mentions: list[Mention] = ()
+    view: TextView, start: int, end: int, mentions: Iterable[Mention] = ()
 ) -> list[tuple[int, int]]:
     """The clauses between ``start`` and ``end``: cut at ";", a full stop or a line break,
     but not at a break inside a mention ("Quyết định số" / "1318/QĐ-TTg ngày …") or a
