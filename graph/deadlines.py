@@ -165,10 +165,14 @@ _RECURRENCE_SHAPES = {
     # "mỗi năm 02 lần", "hằng năm 2 lần": so many times a year
     "times-a-year": r"(?<![a-z])(?:moi|hang) nam~,?~(?P<k>\d{1,2}|hai|ba|bon|sau) lan(?![a-z])",
     # "định kỳ 6 tháng", "6 tháng một lần", "06 tháng/lần": never a bare "6 tháng", which is
-    # also a duration ("trong 6 tháng") or a report's name ("báo cáo 6 tháng")
+    # also a duration ("trong 6 tháng") or a report's name ("báo cáo 6 tháng"); but the
+    # half-year and the year's reports ("báo cáo 6 tháng và năm", "6 tháng đầu năm và cả
+    # năm", "6 tháng (trước ngày 10/6) và năm (…)") recur every 6 months
     "every-months": r"(?<![a-z\d])(?:(?:dinh ky|moi) (?P<n>\d{1,2}|hai|ba|sau) thang(?![a-z])"
     r"(?:(?:~/~| (?:mot|1) )lan(?![a-z]))?"
-    r"|(?P<m>\d{1,2}|hai|ba|sau) thang(?:~/~| (?:mot|1) )lan(?![a-z]))",
+    r"|(?P<m>\d{1,2}|hai|ba|sau) thang(?:~/~| (?:mot|1) )lan(?![a-z])"
+    r"|(?P<h>0?6|sau) thang(?: dau nam)?(?:~\([^()\n]{0,40}\))?(?:~,~| va )(?:ca |hang )?"
+    r"nam(?![a-z])(?!~[\d/]))",
 }
 _CELL_SHAPES = {  # only in a deadline cell (parse_deadline), never in running text
     "date-bare": r"(?<![\w/.])(?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
@@ -262,8 +266,10 @@ _SPELLED = {
 # Words before "hàng năm" that make it "goods" (ngân hàng, cửa hàng …), not "every year".
 _NOT_EVERY_YEAR = frozenset({"ngan", "cua", "mat", "khach", "don", "nha", "gian", "mua", "ban"})
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# "vào năm 2030" is within that year ("tổng kết vào năm 2030"); a bare "đến năm 2030" is a
+# target's horizon ("phấn đấu đến năm 2030 …"), no deadline.
 _YEAR_CUE = re.compile(
-    r"trong|truoc|(?:tu nay )?den (?:het|cuoi)|(?:vao |trong )?cuoi"
+    r"trong|vao|truoc|(?:tu nay )?den (?:het|cuoi)|(?:vao |trong )?cuoi"
     r"|(?:hoan thanh|cham nhat|han chot)\b.*"
 )
 _DAY_CUE = re.compile(r"(?:truoc|(?:tu nay )?den het|hoan thanh|cham nhat|han chot)\b.*")
@@ -538,7 +544,7 @@ def _bounds(period: tuple[date, date], mode: str, base: str) -> dict:
 
 def _read_recurrence(atom: _Atom) -> dict:
     if atom.shape == "every-months":
-        n = _number(atom.group("n", "m") or "")
+        n = _number(atom.group("n", "m", "h") or "")
         named = {1: "monthly", 3: "quarterly", 12: "annual"}.get(n)
         if named:
             return {"recurrence": named, "kind": named}

@@ -203,6 +203,13 @@ def test_hanoi_running_text_recurrences_and_completions() -> None:
             None,
         ),
         (
+            "Tổng kết 5 năm thực hiện Kế hoạch vào năm 2030.",
+            "vào năm 2030",
+            "year",
+            date(2030, 1, 1),
+            date(2030, 12, 31),
+        ),
+        (
             "Tổ chức tập huấn cho cán bộ, thực hiện trong năm 2024 - 2025.",
             "trong năm 2024 - 2025",
             "year-range",
@@ -282,6 +289,32 @@ def test_recurrences_in_months_and_weeks_in_running_text() -> None:
         ("hằng tuần", "weekly"),
         ("03 tháng/lần", "quarterly"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Báo cáo kết quả 6 tháng và năm gửi Sở Tài chính.", "6 tháng và năm"),
+        ("báo cáo 6 tháng đầu năm và cả năm về Sở Nội vụ", "6 tháng đầu năm và cả năm"),
+        (
+            "báo cáo kết quả 6 tháng (trước ngày 10/6) và năm (trước ngày 10/12) gửi Sở",
+            "6 tháng (trước ngày 10/6) và năm",
+        ),
+        ("tổng hợp kết quả 06 tháng, năm báo cáo Ủy ban nhân dân tỉnh", "06 tháng, năm"),
+    ],
+)
+def test_the_half_year_and_year_reports_recur_every_6_months(text: str, phrase: str) -> None:
+    found = find_deadlines(text)
+    assert [(text[m.start : m.end], m.deadline.recurrence) for m in found][:1] == [
+        (phrase, "every-6-months")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Báo cáo kết quả 6 tháng và năm 2024 gửi Sở.", "trong 6 tháng đầu năm 2025"]
+)
+def test_a_half_year_of_a_given_year_is_no_recurrence(text: str) -> None:
+    assert all(m.deadline.recurrence is None for m in find_deadlines(text))
 
 
 def test_times_a_year_in_running_text() -> None:
