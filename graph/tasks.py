@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from policykg.graph.agencies import (
     AgencySpan,
+    Roles,
     agencies_cover,
     agency_heading,
     roles_in_sentence,
@@ -267,6 +268,38 @@ def _is_deadline_note(texts: _NodeTexts, node: Node) -> bool:
     return node.kind in ("bullet", "paragraph") and bool(_DEADLINE_NOTE.match(texts.folded(node)))
 
 
+#: What is left of an assignment note once its agencies and its deadline are blanked out:
+#: "Giao <A> chủ trì, phối hợp với <B> thực hiện; <deadline>." says who does the item above.
+_ASSIGNMENT_ONLY = re.compile(
+    r"[\W]*(?:giao[\W]+)?chu tri(?:[\W]+(?:va )?phoi hop(?: voi)?"
+    r"(?:[\W]+cac (?:co quan|don vi|dia phuong)(?: co)?(?: lien quan)?)?)?"
+    r"(?:[\W]+(?:to chuc )?(?:thuc hien|trien khai(?: thuc hien)?))?[\W]*"
+)
+
+
+def _assignment_note(texts: _NodeTexts, node: Node) -> tuple[Roles, DeadlineMention | None] | None:
+    """The roles (and deadline) of a paragraph under an item that only says who does the item
+    ("d) Xây dựng cơ sở dữ liệu …" then "Giao Trung tâm … chủ trì, phối hợp với Liên minh
+    Hợp tác xã tỉnh thực hiện; hoàn thành tháng 9/2024."), else None: such a paragraph is no
+    task of its own."""
+    if node.kind != "paragraph":
+        return None
+    text = texts.text(node)
+    roles = roles_in_sentence(text)
+    if not roles.lead:
+        return None
+    chars = list(texts.folded(node))
+    deadline = _main_deadline(find_deadlines(text))
+    blanks = [(a.start, a.end) for a in (*roles.lead, *roles.coordinating)]
+    if deadline is not None:
+        blanks.append((deadline.start, deadline.end))
+    for start, end in blanks:
+        chars[start:end] = " " * (end - start)
+    if not _ASSIGNMENT_ONLY.fullmatch("".join(chars)):
+        return None
+    return roles, deadline
+
+
 def _is_pure_heading(texts: _NodeTexts, node: Node) -> bool:
     """The node only names agencies ("c) Sở Thông tin và Truyền thông")."""
     text = texts.text(node).rstrip(" :.;")
@@ -343,7 +376,21 @@ def _body_visit(
         found = parse_deadline(texts.text(note))
         if found.kind != "unparsed" or found.recurrence:
             here.deadline, here.deadline_span = found, (note.body_start, note.end)
-    children = [c for c in node.children if not _excluded(texts, c)]
+    assigned = set()
+    if node.kind in ("item", "letter") and not lead:
+        for child in node.children:
+            note_roles = _assignment_note(texts, child)
+            if note_roles is None:
+                continue
+            assigned.add(child)
+            roles, found_deadline = note_roles
+            here.lead = _placed(roles.lead, child.body_start)
+            here.coordinating = _placed(roles.coordinating, child.body_start)
+            if found_deadline is not None:
+                here.deadline = found_deadline.deadline
+                start = child.body_start + found_deadline.start
+                here.deadline_span = (start, child.body_start + found_deadline.end)
+    children = [c for c in node.children if c not in assigned and not _excluded(texts, c)]
     has_heading_children = any(
         c.kind in ("item", "letter") and agency_heading(texts.text(c)) for c in children
     )

@@ -356,3 +356,18 @@ def test_of_several_milestones_the_last_ends_the_task() -> None:
         "trước ngày 20/12/2025.\n"
     )
     assert str(found["II.1"].deadline.end) == "2025-12-20"
+
+
+def test_a_paragraph_that_says_who_does_the_item_above_is_no_task_of_its_own() -> None:
+    found = _body_tasks(
+        "II. NHIỆM VỤ\n1. Xúc tiến thương mại\na) Xây dựng cơ sở dữ liệu sản phẩm của hợp tác"
+        " xã.\nGiao Sở Công Thương chủ trì, phối hợp với Liên minh Hợp tác xã tỉnh thực hiện;"
+        " hoàn thành tháng 9/2024.\nb) Tổ chức hội chợ.\n"
+        "Sở Công Thương chủ trì tổ chức hội chợ nông sản tại các huyện vùng sâu.\n"
+    )
+    assert [s.agency.name for s in found["II.1.a"].lead] == ["Sở Công Thương"]
+    assert [s.agency.name for s in found["II.1.a"].coordinating] == ["Liên minh Hợp tác xã tỉnh"]
+    assert str(found["II.1.a"].deadline.end) == "2024-09-30"
+    assert "II.1.a.p1" not in found
+    # a paragraph that gives work of its own ("tổ chức hội chợ … tại …") stays a task
+    assert "II.1.b.p1" in found and found["II.1.b"].lead == []
