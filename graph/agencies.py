@@ -1616,6 +1616,8 @@ def _skip_title(toks: list[_Tok], k: int, end: int) -> int:
     "Chánh Văn phòng …" keeps "Văn phòng"."""
     cac = _at(toks, k, end, "cac")
     j = _TITLES.match(toks, k + cac, end)
+    if j is None and k + cac < end and toks[k + cac].d.lower() == "trưởng":
+        j = k + cac + 1  # "Trưởng Công an huyện" (never "Trường", a school)
     if j is None:
         return k
     return j if _agency_at(toks, j, end, in_list=cac) else k

@@ -203,13 +203,26 @@ _DATE = (
 )
 _DATE_AFTER = re.compile(_S + r",?" + _S + r"(?:ban hanh\s{1,3})?" + _DATE)
 _DATE_ANY = re.compile(r"(?<![a-z])" + _DATE)
-#: After an organ: a district ("huyện Đông Anh", "quận 1", "thị xã Sơn Tây"), whose name is
-#: the capitalised words (or a number) after the level word, then maybe its province.
-_DISTRICT_AFTER = re.compile(r"\s{1,3}(?P<level>quan|huyen|thi xa)\s{1,3}(?=\w)")
+#: After an organ: a district ("huyện Đông Anh", "quận 1", "thị xã Sơn Tây") or a commune
+#: ("xã Bảo Thắng", "phường Cam Đường", "đặc khu Phú Quốc"), whose name is the capitalised
+#: words (or a number) after the level word, then maybe its province.
+_DISTRICT_AFTER = re.compile(
+    r"\s{1,3}(?P<level>quan|huyen|thi xa|thi tran|xa|phuong|dac khu)\s{1,3}(?=\w)"
+)
 #: A district's Party committee, named with its level: the level word of its district.
 _PARTY_DISTRICT = {"Huyện ủy": "huyen", "Quận ủy": "quan"}
-#: District level words (folded) as shown before a district's name.
-DISTRICT_LEVELS = {"quan": "Quận", "huyen": "Huyện", "thi xa": "Thị xã"}
+#: The level words (folded) of the places under a province, as shown before a name: the
+#: districts (until 1 July 2025) and the communes (xã, phường, thị trấn; đặc khu since 2025).
+#: A document of one of them is placed in it, under its province.
+DISTRICT_LEVELS = {
+    "quan": "Quận",
+    "huyen": "Huyện",
+    "thi xa": "Thị xã",
+    "thi tran": "Thị trấn",
+    "xa": "Xã",
+    "phuong": "Phường",
+    "dac khu": "Đặc khu",
+}
 _PROVINCE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?P<level>(?:thanh pho|tinh|tp\.?)\s{1,3})?")
 _KHOA = re.compile(_S + r"\(?" + _S + r"khoa\s{1,3}[ivxl]{1,5}(?![a-z])" + _S + r"\)?")
 _TITLE_START = re.compile(_S + r"[,:]?" + _S + r"[\"“]?" + _S + r"(?=ve\s)")

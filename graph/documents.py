@@ -352,12 +352,15 @@ def _fill_issuer(reg: Registry, view: TextView, part: DocumentPart, inside: list
                 part.place, part.place_evidence = places[0], "issuer"
 
 
-#: A district-level issuer in a header: "ỦY BAN NHÂN DÂN HUYỆN ĐÔNG ANH", "UBND QUẬN 1" (one
-#: line), or "ỦY BAN NHÂN DÂN" then "HUYỆN ĐÔNG ANH"; a Party committee "HUYỆN ỦY ĐÔNG ANH",
-#: or "ĐẢNG BỘ HUYỆN ĐÔNG ANH". Folded lines.
-_DISTRICT_LEVEL = r"(?P<level>quan|huyen|thi xa|thanh pho)\s{1,3}(?P<name>\S.{0,40})"
+#: A district-level or commune-level issuer in a header: "ỦY BAN NHÂN DÂN HUYỆN ĐÔNG ANH",
+#: "UBND QUẬN 1" (one line), or "ỦY BAN NHÂN DÂN" then "HUYỆN ĐÔNG ANH" / "PHƯỜNG CAM
+#: ĐƯỜNG"; a Party committee "HUYỆN ỦY ĐÔNG ANH", "ĐẢNG BỘ HUYỆN ĐÔNG ANH" or "ĐẢNG ỦY XÃ
+#: BẢO THẮNG". Folded lines.
+_DISTRICT_LEVEL = (
+    r"(?P<level>quan|huyen|thi xa|thi tran|thanh pho|xa|phuong|dac khu)\s{1,3}(?P<name>\S.{0,40})"
+)
 _DISTRICT_ORGAN = re.compile(
-    r"(?P<organ>uy ban nhan dan|ubnd|dang bo)\s{1,3}" + _DISTRICT_LEVEL + r"$"
+    r"(?P<organ>uy ban nhan dan|ubnd|dang bo|dang uy)\s{1,3}" + _DISTRICT_LEVEL + r"$"
 )
 _DISTRICT_ALONE = re.compile(_DISTRICT_LEVEL + r"$")
 _DISTRICT_PARTY = re.compile(r"(?P<level>quan|huyen|thi)\s{0,3}uy\s{1,3}(?P<name>\S.{0,40})$")
@@ -365,6 +368,7 @@ _ORGAN_ALONE = re.compile(r"(?:uy ban nhan dan|ubnd)$")
 _LEVEL_SHOWN = {**DISTRICT_LEVELS, "thanh pho": "Thành phố", "thi": "Thị xã"}
 _PARTY_ORGAN = {"quan": "Quận ủy", "huyen": "Huyện ủy", "thi": "Thị ủy", "thi xa": "Thị ủy"}
 _HEADER_MARKS = " -–*_="
+_COMMUNE_LEVELS = frozenset({"xa", "phuong", "thi tran", "dac khu"})
 
 
 def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | None:
@@ -384,6 +388,8 @@ def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | No
     ('Quận 1', 'Ủy ban nhân dân quận 1')
     >>> district_in_header(load_registry(), header("ĐẢNG BỘ HUYỆN GIA LÂM", "HUYỆN ỦY"))
     ('Huyện Gia Lâm', 'Huyện ủy Gia Lâm')
+    >>> district_in_header(load_registry(), header("ĐẢNG BỘ TỈNH LÀO CAI", "ĐẢNG ỦY XÃ BẢO THẮNG"))
+    ('Xã Bảo Thắng', 'Đảng ủy xã Bảo Thắng')
     >>> district_in_header(load_registry(), header("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"))
     """
     previous = None
@@ -407,7 +413,9 @@ def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | No
         organ = m.groupdict().get("organ")
         if organ is None and "uy" in folded.split()[:2]:  # "HUYỆN ỦY …"
             organ = "dang bo"
-        if organ == "dang bo":
+        if organ in ("dang bo", "dang uy") and level in _COMMUNE_LEVELS:
+            return shown, f"Đảng ủy {_LEVEL_SHOWN[level].lower()} {name}"
+        if organ in ("dang bo", "dang uy"):
             return shown, f"{_PARTY_ORGAN.get(level, 'Thành ủy')} {name}"
         return shown, f"Ủy ban nhân dân {_LEVEL_SHOWN[level].lower()} {name}"
     return None

@@ -53,6 +53,20 @@ def test_a_district_text_naming_no_province_and_citing_its_own_plan(mixed_docs) 
             ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ THỦ ĐỨC"),
             ("Thành phố Thủ Đức", "Ủy ban nhân dân thành phố Thủ Đức"),
         ),
+        # communes and wards (the only level under a province since 1 July 2025)
+        (
+            ("ỦY BAN NHÂN DÂN", "PHƯỜNG CAM ĐƯỜNG"),
+            ("Phường Cam Đường", "Ủy ban nhân dân phường Cam Đường"),
+        ),
+        (("UBND XÃ BẢO THẮNG",), ("Xã Bảo Thắng", "Ủy ban nhân dân xã Bảo Thắng")),
+        (
+            ("ĐẢNG BỘ TỈNH LÀO CAI", "ĐẢNG ỦY XÃ BẢO THẮNG"),
+            ("Xã Bảo Thắng", "Đảng ủy xã Bảo Thắng"),
+        ),
+        (
+            ("ỦY BAN NHÂN DÂN", "ĐẶC KHU PHÚ QUỐC"),
+            ("Đặc khu Phú Quốc", "Ủy ban nhân dân đặc khu Phú Quốc"),
+        ),
         (("ỦY BAN NHÂN DÂN", "THÀNH PHỐ CẦN THƠ"), None),
         (("ỦY BAN NHÂN DÂN", "TỈNH NGHỆ AN"), None),
         (("ĐẢNG BỘ TỈNH QUẢNG BÌNH", "TỈNH ỦY"), None),
@@ -80,3 +94,17 @@ def test_a_district_party_committee_named_with_its_level_places_its_document() -
     text = "Thực hiện Chương trình số 35-CTr/HU ngày 10/3/2023 của Huyện ủy Củ Chi về việc"
     (m,) = find_mentions(make_view(text))
     assert (m.issuer_name, m.district) == ("Huyện ủy", "Huyện Củ Chi")
+
+
+def test_a_communes_documents_are_placed_in_the_commune() -> None:
+    from policykg.graph.citations import find_mentions
+    from policykg.graph.textview import make_view
+
+    text = (
+        "Căn cứ Kế hoạch số 07-KH/ĐU ngày 05/8/2025 của Ban Thường vụ Đảng ủy phường Cam Đường;"
+        " Kế hoạch số 38/KH-UBND ngày 20/8/2025 của Ủy ban nhân dân xã Bảo Thắng, tỉnh Lào Cai"
+    )
+    party, state = find_mentions(make_view(text))
+    assert (party.issuer_name, party.district) == ("Đảng ủy", "Phường Cam Đường")
+    assert (state.district, state.place) == ("Xã Bảo Thắng", "lao-cai")
+    assert district_place(state.place, state.district) == "lao-cai/xa-bao-thang"
