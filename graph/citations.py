@@ -226,7 +226,13 @@ DISTRICT_LEVELS = {
 _PROVINCE_AFTER = re.compile(r"\s{0,3},?\s{0,3}(?P<level>(?:thanh pho|tinh|tp\.?)\s{1,3})?")
 _KHOA = re.compile(_S + r"\(?" + _S + r"khoa\s{1,3}[ivxl]{1,5}(?![a-z])" + _S + r"\)?")
 _TITLE_START = re.compile(_S + r"[,:]?" + _S + r"[\"“]?" + _S + r"(?=ve\s)")
-_TITLE_STOP = re.compile(r"[;\n\"”]|\.\s|\.$|\s\(\s*(?:sau day|gọi tat)")
+_TITLE_STOP = re.compile(
+    r"[;\n\"”]|\.\s|\.$|\s\(\s*(?:sau day|goi tat|viet tat)"
+    # the citing sentence's own clause after the title: ", Ủy ban nhân dân tỉnh ban hành …",
+    # ", Chủ tịch Ủy ban nhân dân tỉnh có ý kiến như sau"
+    r"|,\s{0,3}(?:uy ban nhan dan|ubnd|chu tich|ban thuong vu|ban chap hanh|dang uy|so\s)"
+    r"[^,;.\n]{0,60}?\s(?:ban hanh|co y kien|yeu cau|chi dao|quyet dinh|xay dung|giao)\b"
+)
 #: Vietnamese number words, folded ("lần thứ năm", "hai năm một lần").
 NUMBER_WORDS = {
     "mot": 1, "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
@@ -867,18 +873,24 @@ def _with_titles(view: TextView, mentions: list[Mention]) -> list[Mention]:
     out = []
     starts = sorted(m.start for m in mentions)
     coordinated = re.compile(r"(?:[,;]|\sva|\scung)\s{0,3}$")
-    trailing = re.compile(r"(?:[\s,;:(\-]+|\s+(?:va|cua|tai|theo|so))$")
+    trailing = re.compile(r"(?:[\s,;:(\-]+|\s+(?:va|cua|tai|theo))$")
+    # "số" ends a title cut at the next mention ("… theo Quyết định số"), not one that ends
+    # on its own ("… hợp tác xã chuyển đổi số")
+    trailing_before_mention = re.compile(r"(?:[\s,;:(\-]+|\s+(?:va|cua|tai|theo|so))$")
     for m in mentions:
         if m.title_start is None:
             out.append(m)
             continue
         end = m.title_end or m.title_start
         first = bisect_right(starts, m.title_start)
+        cut_at_mention = False
         for nxt in starts[first : bisect_left(starts, end, lo=first)]:
             if coordinated.search(view.fold, max(m.title_start, nxt - 8), nxt):
                 end = nxt  # "… và Kết luận …": the next document, not part of this title
+                cut_at_mention = True
                 break
-        while end > m.title_start and (cut := trailing.search(view.fold, m.title_start, end)):
+        trim = trailing_before_mention if cut_at_mention else trailing
+        while end > m.title_start and (cut := trim.search(view.fold, m.title_start, end)):
             end = cut.start()
         title = collapse_spaces(canonical_spelling(view.norm[m.title_start : end]))
         if len(title.split()) < 3:

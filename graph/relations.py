@@ -59,6 +59,9 @@ _COORDINATOR = re.compile(  # a remark in brackets may stand after the one befor
 _OPENING = re.compile(
     r"[\s,]{0,4}(?:(?:[a-zđ]|\d{1,2})[.)]\s{1,3}|[-+•]\s{1,3})?(?:va\s{1,3})?(?:cac\s{1,3})?"
 )
+#: A short name given in brackets after a mention ("(sau đây gọi tắt là Nghị quyết số
+#: 318/NQ-CP)", "(viết tắt là Nghị quyết 134)"): part of that mention, not a list's next item.
+_ALIAS = re.compile(r"\s{0,3}\((?:sau day\s{1,3})?(?:goi|viet)\s{1,3}tat\b[^()\n]{0,160}\)")
 _SUBJECT_GAP = 80  # characters between a subject's mention and its verb
 _OBJECT_GAP = 100  # characters between a verb and its object
 
@@ -177,6 +180,8 @@ def _clause_relations(
             pending = (predicate, subject, item.start(), item.end())
             continue
         m: Mention = item
+        if last is not None and _after(last) <= m.start < _alias_end(text, last):
+            continue  # the short name of the mention before
         if pending is not None and m.start - pending[3] <= _OBJECT_GAP:
             predicate, subject, v_start, _ = pending
             start = subject.start if subject else v_start
@@ -187,7 +192,7 @@ def _clause_relations(
         elif (
             last is not None
             and root is not None
-            and _COORDINATOR.fullmatch(text, _after(last), m.start)
+            and _COORDINATOR.fullmatch(text, _alias_end(text, last), m.start)
         ):
             out.append(Relation(root[0], root[1], m, m.start, m.end))
             last = m
@@ -200,6 +205,12 @@ def _clause_relations(
 
 def _after(m: Mention) -> int:
     return m.title_end if m.title_end is not None else m.end
+
+
+def _alias_end(text: str, m: Mention) -> int:
+    """Where the mention ends with the short name given to it in brackets, if any."""
+    alias = _ALIAS.match(text, _after(m))
+    return alias.end() if alias else _after(m)
 
 
 def find_relations(

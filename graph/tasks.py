@@ -55,6 +55,22 @@ _IF_PROBLEMS = re.compile(
     r"\bneu (?:co |thay )?"
     r"(?:kho khan|vuong mac|phat sinh|can (?:thiet )?(?:sua doi|bo sung|dieu chinh))"
 )
+#: A text's closing words: "Trên đây là Kế hoạch …", and a notice's "Văn phòng … thông báo
+#: để các sở, ngành … biết, thực hiện".
+_CLOSING_REMARK = re.compile(
+    r"(?:[-+•*]\s{0,3})?tren day la\b"
+    r"|\bthong bao (?:de|cho|den) [^.;]{0,240}?\bbiet(?:,| va)? (?:thuc hien|trien khai)\b"
+)
+#: A last sentence that only asks for the text to be carried out ("Yêu cầu Thủ trưởng các
+#: cơ quan, đơn vị … khẩn trương triển khai thực hiện./."): what is left once its agencies
+#: are blanked out.
+_BARE_REQUEST = re.compile(
+    r"[\W]*(?:yeu cau|de nghi)?(?:[\W]+(?:thu truong|giam doc|chu tich|truong))*"
+    r"[\W]*(?:can cu (?:chuc nang, )?nhiem vu (?:duoc giao )?)?"
+    r"(?:(?:khan truong|nghiem tuc|chu dong) )?(?:to chuc )?(?:trien khai )?thuc hien"
+    r"(?: (?:nghiem tuc|co hieu qua|kip thoi))?"
+    r"(?: (?:ke hoach|chi thi|cong van|thong bao|quyet dinh|van ban) nay)?[\W]*"
+)
 _ROMAN_LABEL = re.compile(r"[IVXL]{1,6}")
 
 
@@ -300,6 +316,19 @@ def _assignment_note(texts: _NodeTexts, node: Node) -> tuple[Roles, DeadlineMent
     return roles, deadline
 
 
+def _bare_closing_request(texts: _NodeTexts, node: Node) -> bool:
+    """The text's last words ask its addressees to carry it out and say nothing else
+    ("Yêu cầu Thủ trưởng các cơ quan, đơn vị … khẩn trương triển khai thực hiện./.")."""
+    text = texts.text(node).rstrip()
+    if not text.endswith("./.") or node.kind not in ("paragraph", "bullet"):
+        return False
+    roles = roles_in_sentence(text)
+    chars = list(texts.folded(node).rstrip())
+    for a in (*roles.lead, *roles.coordinating, *roles.requested):
+        chars[a.start : a.end] = " " * (a.end - a.start)
+    return _BARE_REQUEST.fullmatch("".join(chars)) is not None
+
+
 def _is_pure_heading(texts: _NodeTexts, node: Node) -> bool:
     """The node only names agencies ("c) Sở Thông tin và Truyền thông")."""
     text = texts.text(node).rstrip(" :.;")
@@ -316,6 +345,8 @@ def _excluded(texts: _NodeTexts, node: Node) -> bool:
         or _is_deadline_note(texts, node)
         or bool(_SELF_STATEMENT.search(folded))
         or bool(_IF_PROBLEMS.match(folded))
+        or bool(_CLOSING_REMARK.search(folded))
+        or _bare_closing_request(texts, node)
         or folded.startswith("(")
         or (node.kind == "paragraph" and bool(_APPENDIX_POINTER.search(folded)))
     )
@@ -362,9 +393,10 @@ def _body_visit(
     heading = _placed(agency_heading(text), offset) if node.kind in ("item", "letter") else []
     here = _Context(ctx.lead, ctx.coordinating, ctx.requested, ctx.deadline, ctx.deadline_span)
     lead = _placed(own.lead, offset) or heading
-    if lead:
+    if lead:  # its own lead: nothing of the roles above (an item's "Đề nghị …" included)
         here.lead = lead
         here.coordinating = _placed(own.coordinating, offset)
+        here.requested = []
     elif own.coordinating:
         here.coordinating = ctx.coordinating + _placed(own.coordinating, offset)
     if own.requested:

@@ -51,6 +51,13 @@ def _relations(text: str, preamble: bool = True) -> list[tuple[str, str, str]]:
             "của Chính phủ thực hiện Nghị quyết số 20-NQ/TW ngày 16/6/2022;",
             [("this", "basedOn", "09/NQ-CP"), ("09/NQ-CP", "implements", "20-NQ/TW")],
         ),
+        (  # a short name in brackets is the mention's own: the list goes on after it
+            "Thực hiện Nghị quyết số 318/NQ-CP ngày 10/10/2025 của Chính phủ về phát triển "
+            "kinh tế tập thể (sau đây gọi tắt là Nghị quyết số 318/NQ-CP) và Công văn số "
+            "16245/BTC-PTDN ngày 20/10/2025 của Bộ Tài chính về việc báo cáo, Chủ tịch Ủy ban "
+            "nhân dân tỉnh có ý kiến như sau:",
+            [("this", "implements", "318/NQ-CP"), ("this", "implements", "16245/BTC-PTDN")],
+        ),
     ],
 )
 def test_relations_of_a_preamble(text: str, expected: list) -> None:
@@ -100,3 +107,28 @@ def test_a_list_of_replaced_texts_after_a_colon_or_with_remarks() -> None:
         ("this", "replaces", "52-CTr/TU"),
         ("this", "replaces", "28-CTr/TU"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (  # the citing sentence's own clause is no part of the cited title
+            "Thực hiện Công văn số 16245/BTC-PTDN ngày 20/10/2025 của Bộ Tài chính về việc báo"
+            " cáo tình hình kinh tế tập thể năm 2025, Chủ tịch Ủy ban nhân dân tỉnh có ý kiến:",
+            "về việc báo cáo tình hình kinh tế tập thể năm 2025",
+        ),
+        (  # "số" ends a title that is not cut at a mention ("chuyển đổi số")
+            "Thực hiện Kế hoạch số 12/KH-UBND ngày 02/3/2024 của UBND tỉnh về hỗ trợ hợp tác xã"
+            " chuyển đổi số, Sở Thông tin và Truyền thông ban hành Kế hoạch như sau:",
+            "về hỗ trợ hợp tác xã chuyển đổi số",
+        ),
+        (
+            "Thực hiện Nghị quyết số 134/NQ-CP ngày 25/9/2020 của Chính phủ về đẩy mạnh kinh tế "
+            "tập thể (sau đây viết tắt là Nghị quyết 134), Ủy ban nhân dân tỉnh ban hành:",
+            "về đẩy mạnh kinh tế tập thể",
+        ),
+    ],
+)
+def test_the_title_of_a_cited_document_ends_with_it(text: str, title: str) -> None:
+    (first, *_) = find_mentions(make_view(text))
+    assert first.title == title

@@ -333,6 +333,12 @@ def test_a_heading_paragraph_hands_its_roles_to_the_bullets_after_it() -> None:
     [
         "Kế hoạch này được phổ biến đến chi bộ./.\n",
         "Chương trình hành động này được phổ biến đến chi bộ.\nT/M TỈNH ỦY\nBÍ THƯ\n",
+        "Trên đây là Kế hoạch thực hiện Kết luận số 70-KL/TW, yêu cầu các cơ quan, đơn vị"
+        " nghiêm túc triển khai thực hiện./.\n",
+        "Yêu cầu Thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các xã, phường"
+        " khẩn trương triển khai thực hiện./.\n",
+        "Văn phòng Ủy ban nhân dân tỉnh thông báo để các sở, ngành, địa phương biết, thực"
+        " hiện./.\n",
     ],
 )
 def test_what_a_text_says_of_itself_and_its_signature_are_no_tasks(closing: str) -> None:
@@ -371,3 +377,23 @@ def test_a_paragraph_that_says_who_does_the_item_above_is_no_task_of_its_own() -
     assert "II.1.a.p1" not in found
     # a paragraph that gives work of its own ("tổ chức hội chợ … tại …") stays a task
     assert "II.1.b.p1" in found and found["II.1.b"].lead == []
+
+
+def test_a_last_request_with_work_of_its_own_stays_a_task() -> None:
+    found = _body_tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền.\n"
+        "Yêu cầu Giám đốc các sở, ban, ngành định kỳ hằng quý báo cáo kết quả thực hiện về"
+        " Sở Nội vụ./.\n"
+    )
+    assert sorted(found) == ["IV.1", "IV.1.p1"]
+    assert found["IV.1.p1"].deadline.recurrence == "quarterly"
+
+
+def test_a_paragraph_with_its_own_lead_takes_no_request_from_the_item_above() -> None:
+    found = _body_tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp"
+        " tuyên truyền.\nSở Nội vụ tổng hợp, báo cáo kết quả hằng quý.\n"
+    )
+    assert [s.agency.name for s in found["IV.2.p1"].lead] == ["Sở Nội vụ"]
+    assert found["IV.2.p1"].requested == []
+    assert found["IV.2"].requested != []
