@@ -156,7 +156,9 @@ _PERIOD_SHAPES = {
 _RECURRENCE_SHAPES = {
     "annual": r"(?<![a-z])(?:dinh ky )?(?:hang|moi) nam(?![a-z])(?!~\d)",
     "quarterly": r"(?<![a-z])(?:dinh ky )?hang quy(?![a-z])"
-    r"(?:(?:~[,/]~| va )(?:hang )?nam(?![a-z])(?!~\d))?",
+    r"(?:(?:~[,/]~| va )(?:hang )?nam(?![a-z])(?!~\d))?"
+    # "trước ngày 25 của tháng cuối quý": a day of the last month of every quarter
+    r"|(?<![a-z])thang cuoi (?:cua )?(?:moi |hang |cac )?quy(?![a-z])(?!~(?:[ivx]+|\d)(?![a-z]))",
     "monthly": r"(?<![a-z])(?:dinh ky )?hang thang(?![a-z])(?!~\d)",
     "ongoing": r"thuong(?<![a-z]thuong) xuyen(?![a-z])",
     "every": r"(?<![a-z\d])(?:(?:it nhat|toi thieu|dinh ky) )?"
@@ -619,6 +621,9 @@ def _scan(norm: str, fold_text: str, *, cell: bool, context_year: int | None) ->
     for i, atom in enumerate(atoms):
         ctx = _context(norm, fold_text, atom, atoms[i - 1].end if i else 0, accented)
         ok = cell or _accepted(atom, ctx, fold_text)
+        if not ok and out and out[-1][1] and atom.shape in _PERIOD_SHAPES:
+            # "trong quý IV/2025 và quý I/2026": joined to a deadline, it shares its cue
+            ok = _JOINED.fullmatch(fold_text, out[-1][0].end, ctx.start) is not None
         mode = _mode(ctx)
         if not (ok or mode == "from" or opening):
             continue  # not a deadline, and no range to open or close: skip reading it

@@ -317,6 +317,23 @@ def test_a_half_year_of_a_given_year_is_no_recurrence(text: str) -> None:
     assert all(m.deadline.recurrence is None for m in find_deadlines(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "báo cáo kết quả trước ngày 25 của tháng cuối quý về Sở Nội vụ",
+        "gửi báo cáo trước ngày 10 tháng cuối mỗi quý",
+    ],
+)
+def test_a_day_of_the_last_month_of_the_quarter_recurs_quarterly(text: str) -> None:
+    assert [m.deadline.recurrence for m in find_deadlines(text)] == ["quarterly"]
+
+
+def test_a_period_joined_to_a_deadline_shares_its_cue() -> None:
+    text = "thực hiện trong quý IV/2025 và quý I/2026."
+    found = [(text[m.start : m.end], str(m.deadline.end)) for m in find_deadlines(text)]
+    assert found == [("trong quý IV/2025", "2025-12-31"), ("quý I/2026", "2026-03-31")]
+
+
 def test_times_a_year_in_running_text() -> None:
     text = "Kiểm tra mỗi năm 02 lần; giao ban hằng năm 4 lần."
     found = [(text[m.start : m.end], m.deadline.recurrence) for m in find_deadlines(text)]
