@@ -434,15 +434,16 @@ _NOT_ONGOING = re.compile(
     r"(?:kinh phi|chi|von|du toan|ngan sach|giao duc)\s{1,3}\Z"
 )
 #: A time phrase alone in its clause: after a ";", before the sentence's or clause's end.
-_ALONE_BEFORE = re.compile(r";\s{0,3}\Z")
+_ALONE_BEFORE = re.compile(r";\s{0,3}(?:(?:thuc hien|trien khai)\s{1,3})?\Z")
 _ONWARDS_WORDS = r"\s{0,3},?\s{0,3}(?:va|den) cac nam (?:tiep theo|sau)(?![a-z])"
 _ALONE_AFTER = re.compile(rf"(?:{_ONWARDS_WORDS})?\s{{0,3}}(?:[.;)\n]|\Z)")
 
 
 def _closing(fold_text: str, atom: _Atom, ctx: _Context) -> bool:
-    """Whether the atom stands alone after a separator and ends its sentence or clause."""
+    """Whether the atom stands alone after a separator (and maybe "thực hiện") and ends
+    its sentence or clause ("…; thực hiện giai đoạn 2021 - 2025.")."""
     return bool(
-        _ALONE_BEFORE.search(fold_text, max(0, ctx.start - 4), ctx.start)
+        _ALONE_BEFORE.search(fold_text, max(0, ctx.start - 16), ctx.start)
         and _ALONE_AFTER.match(fold_text, atom.end)
     )
 

@@ -62,6 +62,8 @@ _OPENING = re.compile(
 #: A short name given in brackets after a mention ("(sau đây gọi tắt là Nghị quyết số
 #: 318/NQ-CP)", "(viết tắt là Nghị quyết 134)"): part of that mention, not a list's next item.
 _ALIAS = re.compile(r"\s{0,3}\((?:sau day\s{1,3})?(?:goi|viet)\s{1,3}tat\b[^()\n]{0,160}\)")
+#: "được" (or "đã được") right before a verb: the mention before is what it acts on.
+_PASSIVE = re.compile(r"(?<![a-z])duoc\s{1,3}\Z")
 _SUBJECT_GAP = 80  # characters between a subject's mention and its verb
 _OBJECT_GAP = 100  # characters between a verb and its object
 
@@ -165,10 +167,20 @@ def _clause_relations(
         pending = (carried, None, a, a)
     last: Mention | None = None
     previous: Mention | None = None
+    passive = False  # the pending verb is passive: its object acts on the mention before
     for _, kind, item in events:
         if kind == 0:
             predicate = item.lastgroup
             subject = None
+            if (
+                predicate in ("amends", "replaces")
+                and previous is not None
+                and _PASSIVE.search(text, max(a, item.start() - 12), item.start())
+            ):  # "X (được sửa đổi, bổ sung tại Y)": Y amends X
+                pending = (predicate, previous, item.start(), item.end())
+                passive = True
+                continue
+            passive = False
             if previous is not None and item.start() - previous.end <= _SUBJECT_GAP:
                 subject = previous
             elif not (
@@ -182,6 +194,12 @@ def _clause_relations(
         m: Mention = item
         if last is not None and _after(last) <= m.start < _alias_end(text, last):
             continue  # the short name of the mention before
+        if pending is not None and m.start - pending[3] <= _OBJECT_GAP and passive:
+            predicate, amended, v_start, _ = pending
+            out.append(Relation(predicate, m, amended, v_start, m.end))
+            pending, passive, last = None, False, None
+            previous = m
+            continue
         if pending is not None and m.start - pending[3] <= _OBJECT_GAP:
             predicate, subject, v_start, _ = pending
             start = subject.start if subject else v_start

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from policykg.graph.documents import Line, lines_of
 from policykg.graph.textview import SPANNED, TextView, collapse_spaces, fold
-from policykg.graph.wrapping import soft_break
+from policykg.graph.wrapping import dangling, soft_break
 
 #: An article of a decision or a law, "Điều 2. Tổ chức thực hiện" (on the folded line): a
 #: section, labelled as printed ("Điều 2"), so that "Điều 3. … thi hành Quyết định này" is
@@ -269,6 +269,21 @@ def _spanning_group(view: TextView, lines: list[Line], j: int, width: int) -> Ro
     return Row(line.start, line.end, [label, rest] + [Cell("") for _ in range(width - 2)])
 
 
+_ROW_LABEL = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?")
+
+
+def _cut_row_goes_on(table: Table, cells: list[Cell]) -> bool:
+    """Whether a tab-separated line goes on with the row above, which a line break inside a
+    cell cut short (Word's plain text writes a cell's second paragraph on a line of its own:
+    "2<TAB>…<TAB>Sở Công Thương;" then "UBND các huyện<TAB>Năm 2021 - 2022"): the row
+    above has fewer cells than the header, this line starts with no row label, and the two
+    together have no more cells than the header."""
+    if not table.rows or not cells[0].text or _ROW_LABEL.fullmatch(cells[0].text):
+        return False
+    width = len(table.rows[-1].cells)
+    return width < len(table.header) and width + len(cells) - 1 <= len(table.header)
+
+
 def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
     """Read the table whose header is ``lines[i]``; returns it and the next line index."""
     start, end = _raw_line(view, lines[i])
@@ -292,6 +307,13 @@ def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
         if _SEPARATOR.fullmatch(raw):
             continue  # a rule drawn under a header repeated after a page break
         cells = _cells(view, raw_start, raw_end)
+        if _cut_row_goes_on(table, cells):  # a cell with a paragraph break in it
+            prev = table.rows[-1]
+            last = prev.cells[-1]
+            joined = Cell(f"{last.text} {cells[0].text}".strip(), last.spans + cells[0].spans)
+            prev.cells[-1:] = [joined, *cells[1:]]
+            prev.end = table.end = raw_end
+            continue
         if table.rows and not cells[0].text:
             prev = table.rows[-1]
             for k, cell in enumerate(cells[: len(prev.cells)]):
@@ -314,7 +336,9 @@ def _wrapped_into(view: TextView, previous: Node, before: Line, line: Line) -> b
     if previous.kind not in ("item", "letter", "bullet", "paragraph") or previous.end != before.end:
         return False
     nl = view.norm.find("\n", before.end, line.start)
-    return nl >= 0 and view.norm.count("\n", nl, line.start) == 1 and soft_break(view.norm, nl)
+    if nl < 0 or view.norm.count("\n", nl, line.start) != 1:
+        return False
+    return soft_break(view.norm, nl) or dangling(before.text)
 
 
 def segment(view: TextView, start: int, end: int) -> Node:

@@ -693,6 +693,91 @@ def _html_row_stage(text: str) -> tuple[str, None]:
     return "".join(out), None
 
 
+#: A list marker followed by a tab, and no other tab on the line: Word's "Save as plain
+#: text" writes an automatic number so ("1.<TAB>Sở Kế hoạch và Đầu tư", "a)<TAB>…").
+_LIST_TAB = re.compile(
+    r"(?m)^([ \t]*(?:\d{1,3}(?:\.\d{1,3})*[.)]|[IVXLC]{1,6}[.)]|\(?[a-zđ][.)]|\(\d{1,2}\)"
+    r"|[-+•*–\u2022\uf0b7\uf0a7]))\t(?=[^\t\n]*$)"
+)
+
+
+def _list_tab_stage(text: str) -> tuple[str, None]:
+    """A list marker's tab read as a space, so that Word's numbered lines are items, not
+    table rows. One character for one (no map).
+
+    >>> _list_tab_stage("1.\\tSở Tài chính\\n1\\tNội dung\\tSở\\n")[0]
+    '1. Sở Tài chính\\n1\\tNội dung\\tSở\\n'
+    """
+    if "\t" not in text:
+        return text, None
+    return _LIST_TAB.sub(lambda m: m.group(1) + " ", text), None
+
+
+#: Page furniture a PDF's text brings: "Trang 2/7" or "- 3 -" alone on a line, anywhere.
+_PAGE_LABEL = re.compile(
+    r"[ \t\f]*(?:Trang[ \t]+\d{1,3}(?:[ \t]*/[ \t]*\d{1,3})?|-[ \t]?\d{1,3}[ \t]?-)[ \t\f]*\r?",
+    re.IGNORECASE,
+)
+#: A page number alone on a line, next to a form feed (pdftotext's page break).
+_PAGE_NUMBER = re.compile(r"[ \t\f]*\d{1,3}[ \t\f]*\r?")
+#: The lines of a digital signature's stamp ("Người ký: …", "Cơ quan: …", "Thời gian ký: …").
+_STAMP_LINE = re.compile(r"(?:Người ký|Cơ quan|Thời gian ký|Email|Chức vụ)[ \t]*:.*", re.IGNORECASE)
+_STAMP_KEY = re.compile(r"(?:Người ký|Thời gian ký)[ \t]*:", re.IGNORECASE)
+_LINE = re.compile(r".*(?:\n|$)")
+#: Whether a text without form feeds has any furniture at all (most have none).
+_ANY_FURNITURE = re.compile(
+    r"^[ \t]*(?:Trang[ \t]+\d|-[ \t]?\d{1,3}[ \t]?-[ \t]*\r?$|(?:Người ký|Thời gian ký)[ \t]*:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _furniture(lines: list[str], i: int) -> bool:
+    """Whether line ``i`` (with its break) is page furniture, not part of the text."""
+    line = lines[i].rstrip("\n")
+    if _PAGE_LABEL.fullmatch(line):
+        return True
+    if _PAGE_NUMBER.fullmatch(line):  # "\f2", or "2" just before a form feed
+        return "\f" in line or (i + 1 < len(lines) and lines[i + 1].startswith("\f"))
+    if line.strip(" \t\r") == "\f":
+        return True
+    if _STAMP_LINE.match(line):  # a stamp's lines come together, with a signer or a time
+        block = lines[max(0, i - 4) : i + 5]
+        return any(_STAMP_KEY.match(b) for b in block)
+    return False
+
+
+def _page_stage(text: str) -> tuple[str, _OffsetMap | None]:
+    """Page furniture removed: what a PDF's text brings at each page break (a page number
+    alone next to the form feed, "Trang 2/7", a digital signature's stamp) is not text of
+    the document, and a sentence cut by a page break reads on (the lines around the break
+    become neighbours; the segmenter joins them). Form feeds become nothing.
+
+    >>> _page_stage("giai đoạn\\n\\f2\\n2021 - 2025;\\n   Trang 1/4\\nxong")[0]
+    'giai đoạn\\n2021 - 2025;\\nxong'
+    """
+    if "\f" not in text and _ANY_FURNITURE.search(text) is None:
+        return text, None
+    lines = _LINE.findall(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    builder = _MapBuilder()
+    pos = 0
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        end = pos + len(line)
+        if not _furniture(lines, i):
+            a = pos
+            while a < end and text[a] == "\f":
+                a += 1  # "\f   PHỤ LỤC": the break, not the heading
+            builder.copy(a, end)
+            out.append(text[a:end])
+        pos = end
+    result = "".join(out)
+    if result == text:
+        return text, None
+    return result, builder.build(len(text))
+
+
 @memo_by_text(maxsize=32)  # a short text is often viewed by several readers in turn
 def make_view(text: str) -> TextView:
     """Build the :class:`TextView` of ``text`` (linear time).
@@ -707,7 +792,16 @@ def make_view(text: str) -> TextView:
     """
     maps: list[_OffsetMap] = []
     s = text
-    for stage in (_nfc_stage, _pipe_table_stage, _html_row_stage, _markup_stage, _nfc_stage):
+    stages = (
+        _nfc_stage,
+        _page_stage,
+        _list_tab_stage,
+        _pipe_table_stage,
+        _html_row_stage,
+        _markup_stage,
+        _nfc_stage,
+    )
+    for stage in stages:
         s, m = stage(s)
         if m is not None:
             maps.append(m)

@@ -72,6 +72,50 @@ def soft_break(norm: str, nl: int) -> bool:
     return need > width or (need > SLACK * width and before[-1] not in ".:;!?)")
 
 
+#: Words no sentence ends with: a line that ends with one goes on on the next line, whatever
+#: that line starts with ("… Nghị định số" / "193/2013/NĐ-CP; …", "… thời gian thực hiện:
+#: Quý" / "II và Quý III năm 2021.", "… giai đoạn" / "2021 - 2025; …").
+_DANGLING_WORDS = frozenset(
+    [
+        "số",
+        "quý",
+        "tháng",
+        "ngày",
+        "đoạn",
+        "và",
+        "của",
+        "về",
+        "tại",
+        "theo",
+        "với",
+        "các",
+        "cho",
+        "từ",
+        "đến",
+        "trong",
+        "hoặc",
+        "như",
+        "là",
+        "để",
+    ]
+)
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def dangling(line: str) -> bool:
+    """Whether ``line`` stops where no sentence can: on a word such as "số", "và", "của",
+    or on a comma or a dash.
+
+    >>> dangling("- Sở Tài chính rà soát theo Nghị định số"), dangling("hằng năm.")
+    (True, False)
+    """
+    text = line.rstrip()
+    if text.endswith((",", " -", "–")):
+        return True
+    m = _LAST_WORD.search(text)
+    return m is not None and m.end(1) == len(text) and m.group(1).lower() in _DANGLING_WORDS
+
+
 def goes_on(norm: str, nl: int) -> bool:
     """Whether the text after the line break at ``norm[nl]`` goes on with the sentence before
     it: the next line starts with a lower-case letter, or the break is soft.

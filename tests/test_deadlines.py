@@ -189,6 +189,13 @@ def test_hanoi_running_text_recurrences_and_completions() -> None:
             date(2025, 12, 31),
         ),
         (
+            "Đào tạo cán bộ quản lý hợp tác xã; thực hiện giai đoạn 2021 - 2025.",
+            "giai đoạn 2021 - 2025",
+            "year-range",
+            date(2021, 1, 1),
+            date(2025, 12, 31),
+        ),
+        (
             "Hỗ trợ lãi suất cho hợp tác xã; năm 2024 và các năm tiếp theo.",
             "năm 2024 và các năm tiếp theo",
             "from-year",  # from 2024 on: no end, so never "passed"

@@ -58,6 +58,19 @@ def _relations(text: str, preamble: bool = True) -> list[tuple[str, str, str]]:
             "nhân dân tỉnh có ý kiến như sau:",
             [("this", "implements", "318/NQ-CP"), ("this", "implements", "16245/BTC-PTDN")],
         ),
+        (  # a passive amendment: the document after it amends the one before
+            "Căn cứ Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ (được sửa đổi, bổ sung"
+            " tại Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ);",
+            [("this", "basedOn", "03/NQ-CP"), ("71/NQ-CP", "amends", "03/NQ-CP")],
+        ),
+        (
+            "Căn cứ Luật Hợp tác xã ngày 20 tháng 11 năm 2012 đã được thay thế bởi Luật Hợp tác"
+            " xã năm 2023;",
+            [
+                ("this", "basedOn", "Luật Hợp tác xã 2012"),
+                ("Luật Hợp tác xã 2023", "replaces", "Luật Hợp tác xã 2012"),
+            ],
+        ),
     ],
 )
 def test_relations_of_a_preamble(text: str, expected: list) -> None:
