@@ -767,8 +767,10 @@ def _page_stage(text: str) -> tuple[str, _OffsetMap | None]:
         end = pos + len(line)
         if not _furniture(lines, i):
             a = pos
-            while a < end and text[a] == "\f":
-                a += 1  # "\f   PHỤ LỤC": the break, not the heading
+            while (f := text.find("\f", a, end)) >= 0:  # "\f   PHỤ LỤC": the break goes
+                builder.copy(a, f)
+                out.append(text[a:f])
+                a = f + 1
             builder.copy(a, end)
             out.append(text[a:end])
         pos = end
