@@ -489,9 +489,7 @@ def test_never_crashes_and_maps_are_sane(text: str) -> None:
     # Only removed markup and page furniture (form feeds, page numbers, stamps) are left
     # uncovered.
     furniture = _furniture_chars(text)
-    assert all(
-        text[k] in "*_# \t\f" or k in furniture for k in range(len(text)) if not covered[k]
-    )
+    assert all(text[k] in "*_# \t\f" or k in furniture for k in range(len(text)) if not covered[k])
 
 
 def _furniture_chars(text: str) -> set[int]:
