@@ -1992,6 +1992,12 @@ def _dedupe(spans: list[AgencySpan]) -> list[AgencySpan]:
     return out
 
 
+def _topic_opens(toks: list[_Tok], k: int, n: int) -> bool:
+    """The sentence opens with its topic ("Về đề xuất của …:"), not with "Về phía <body>:",
+    which names the body that acts."""
+    return toks[k].f == "ve" and not (k + 1 < n and toks[k + 1].f == "phia")
+
+
 def _sentences(toks: list[_Tok]) -> list[tuple[int, int, bool]]:
     """Sentences: split at line ends, tabs and sentence-final full stops; each with whether
     it starts with an item number (a heading may name its agency alone)."""
@@ -2003,7 +2009,10 @@ def _sentences(toks: list[_Tok]) -> list[tuple[int, int, bool]]:
             k += 1
         start, bullet = _skip_enum(toks, k, n)
         numbered = start > k and not bullet
+        if start + 2 < n and toks[start].f == "ve" and toks[start + 1].f == "phia":
+            start += 2  # "Về phía Sở Tài chính: …": the body that acts
         j = start
+        topic_end = None  # "Về đề xuất của …:" — what the sentence is about, then its clause
         while j < n:
             f = toks[j].f
             if f in ("\n", "\t"):
@@ -2015,7 +2024,11 @@ def _sentences(toks: list[_Tok]) -> list[tuple[int, int, bool]]:
                 and (j + 1 >= n or toks[j + 1].title or not toks[j + 1].word)
             ):
                 break
+            if f == ":" and topic_end is None and _topic_opens(toks, start, n):
+                topic_end = j
             j += 1
+        if topic_end is not None and topic_end + 1 < j:
+            start = topic_end + 1  # "…: giao Sở Nội vụ nghiên cứu": the assignment
         if j > start:
             out.append((start, j, numbered))
         k = j + 1
@@ -2297,7 +2310,8 @@ def _agency_heading(text: str) -> tuple[AgencySpan, ...]:
         return ()
     if (j := _ASSIGN.match(toks, k, b)) is not None or (j := _FOR.match(toks, k, b)) is not None:
         k = j
-    items, e = _list_at(toks, k, b, titles=False)
+    # a head's title only in a numbered heading ("6. Trưởng các tổ dân phố")
+    items, e = _list_at(toks, k, b, titles=k > a)
     if not items:
         return ()
     e = _skip_description(toks, e, b)

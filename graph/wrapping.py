@@ -100,6 +100,9 @@ _DANGLING_WORDS = frozenset(
     ]
 )
 _LAST_WORD = re.compile(r"(\w+)\W*$")
+_NUMBERED = re.compile(
+    r"(?:định|quyết|luận|hoạch|thị|trình|tư|văn|báo|bản|Luật|hiệu|dẫn)\s+$", re.IGNORECASE
+)
 
 
 def dangling(line: str) -> bool:
@@ -108,12 +111,17 @@ def dangling(line: str) -> bool:
 
     >>> dangling("- Sở Tài chính rà soát theo Nghị định số"), dangling("hằng năm.")
     (True, False)
+    >>> dangling("1. Nâng cao nhận thức về chuyển đổi số")
+    False
     """
     text = line.rstrip()
     if text.endswith((",", " -", "–")):
         return True
     m = _LAST_WORD.search(text)
-    return m is not None and m.end(1) == len(text) and m.group(1).lower() in _DANGLING_WORDS
+    if m is None or m.end(1) != len(text) or m.group(1).lower() not in _DANGLING_WORDS:
+        return False
+    # "số" dangles after a document's type ("Nghị định số"), not in "chuyển đổi số"
+    return m.group(1).lower() != "số" or _NUMBERED.search(text[: m.start(1)]) is not None
 
 
 def goes_on(norm: str, nl: int) -> bool:
