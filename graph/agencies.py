@@ -2264,7 +2264,7 @@ def _sentence_roles(
         j += 1
 
 
-def agency_heading(text: str) -> list[AgencySpan]:
+def agency_heading(text: str, *, titles: bool = False) -> list[AgencySpan]:
     """The agencies a heading line names, to whom the following items belong; empty when the
     line is not an agency heading.
 
@@ -2274,6 +2274,8 @@ def agency_heading(text: str) -> list[AgencySpan]:
     "1. Giao Sở Kế hoạch và Đầu tư: …"), a description ("2. Liên minh HTX Thành phố - Cơ
     quan thường trực …") or a role ending in a colon ("1.8. Sở … phối hợp với …:"). A bullet
     line or a sentence with a task ("b) Sở Tư pháp, … tăng cường …") is not a heading.
+    With ``titles`` (an item's text) a body may be named by its head's title ("Trưởng các
+    tổ dân phố"); a decision's header "CHỦ TỊCH ỦY BAN NHÂN DÂN …" is no heading.
 
     >>> [s.agency.name for s in agency_heading("<b>XV</b>\\t<b>LIÊN MINH HTX VÀ DN TP</b>\\t\\t")]
     ['Liên minh Hợp tác xã và Doanh nghiệp Thành phố']
@@ -2283,11 +2285,11 @@ def agency_heading(text: str) -> list[AgencySpan]:
     >>> agency_heading("5. Củng cố, đổi mới tổ chức và hoạt động của Liên minh Hợp tác xã")
     []
     """
-    return list(_agency_heading(text))
+    return list(_agency_heading(text, titles))
 
 
 @memo_by_text()
-def _agency_heading(text: str) -> tuple[AgencySpan, ...]:
+def _agency_heading(text: str, titles: bool = False) -> tuple[AgencySpan, ...]:
     t = _read(text)
     toks = t.toks
     a, b = 0, len(toks)
@@ -2310,8 +2312,7 @@ def _agency_heading(text: str) -> tuple[AgencySpan, ...]:
         return ()
     if (j := _ASSIGN.match(toks, k, b)) is not None or (j := _FOR.match(toks, k, b)) is not None:
         k = j
-    # a head's title only in a numbered heading ("6. Trưởng các tổ dân phố")
-    items, e = _list_at(toks, k, b, titles=k > a)
+    items, e = _list_at(toks, k, b, titles=titles)
     if not items:
         return ()
     e = _skip_description(toks, e, b)

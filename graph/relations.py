@@ -62,6 +62,12 @@ _OPENING = re.compile(
 #: A short name given in brackets after a mention ("(sau đây gọi tắt là Nghị quyết số
 #: 318/NQ-CP)", "(viết tắt là Nghị quyết 134)"): part of that mention, not a list's next item.
 _ALIAS = re.compile(r"\s{0,3}\((?:sau day\s{1,3})?(?:goi|viet)\s{1,3}tat\b[^()\n]{0,160}\)")
+#: Words before "thực hiện" that make it a noun ("05 năm thực hiện Kết luận số 70-KL/TW",
+#: "tổng kết … thực hiện"): the mention before it does not act.
+_NOMINAL = re.compile(
+    r"(?<![a-z])(?:(?:\d{1,3}|mot|hai|ba|bon|nam|muoi) nam|tong ket|so ket|tinh hinh|ket qua)"
+    r"\s{1,3}\Z"
+)
 #: "được" (or "đã được") right before a verb: the mention before is what it acts on.
 _PASSIVE = re.compile(r"(?<![a-z])duoc\s{1,3}\Z")
 _SUBJECT_GAP = 80  # characters between a subject's mention and its verb
@@ -181,7 +187,12 @@ def _clause_relations(
                 passive = True
                 continue
             passive = False
-            if previous is not None and item.start() - previous.end <= _SUBJECT_GAP:
+            nominal = _NOMINAL.search(text, max(a, item.start() - 24), item.start())
+            if (
+                previous is not None
+                and item.start() - previous.end <= _SUBJECT_GAP
+                and nominal is None  # "… và 05 năm thực hiện X": no act of the mention before
+            ):
                 subject = previous
             elif not (
                 in_preamble

@@ -390,7 +390,8 @@ def _body_visit(
     text = texts.text(node)
     offset = node.body_start
     own = roles_in_sentence(text)
-    heading = _placed(agency_heading(text), offset) if node.kind in ("item", "letter") else []
+    item = node.kind in ("item", "letter")
+    heading = _placed(agency_heading(text, titles=True), offset) if item else []
     here = _Context(ctx.lead, ctx.coordinating, ctx.requested, ctx.deadline, ctx.deadline_span)
     lead = _placed(own.lead, offset) or heading
     if lead:  # its own lead: nothing of the roles above (an item's "Đề nghị …" included)
@@ -424,7 +425,8 @@ def _body_visit(
                 here.deadline_span = (start, child.body_start + found_deadline.end)
     children = [c for c in node.children if c not in assigned and not _excluded(texts, c)]
     has_heading_children = any(
-        c.kind in ("item", "letter") and agency_heading(texts.text(c)) for c in children
+        c.kind in ("item", "letter") and agency_heading(texts.text(c), titles=True)
+        for c in children
     )
     is_task = (
         node.kind != "section"

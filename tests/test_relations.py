@@ -71,6 +71,16 @@ def _relations(text: str, preamble: bool = True) -> list[tuple[str, str, str]]:
                 ("Luật Hợp tác xã 2023", "replaces", "Luật Hợp tác xã 2012"),
             ],
         ),
+        (  # "05 năm thực hiện X" in a cited title: the document named before does not act
+            "Thực hiện Kết luận số 56-KL/TW ngày 21/02/2013 của Bộ Chính trị về đẩy mạnh thực hiện"
+            " Nghị quyết số 13-NQ/TW ngày 18/3/2002 và 05 năm thực hiện Kết luận số 70-KL/TW"
+            " ngày 09/3/2020 của Bộ Chính trị, Ủy ban nhân dân tỉnh ban hành Chỉ thị:",
+            [
+                ("this", "implements", "56-KL/TW"),
+                ("56-KL/TW", "implements", "13-NQ/TW"),
+                ("this", "implements", "70-KL/TW"),
+            ],
+        ),
     ],
 )
 def test_relations_of_a_preamble(text: str, expected: list) -> None:

@@ -70,9 +70,12 @@ def test_a_known_misreading_is_still_wrong(found, plan: str, entry: dict) -> Non
 def test_accuracy_over_all_unseen_tasks(found) -> None:
     expected = [(p, e) for p in PLANS for e in EXPECTED[p]]
     right = sum(_right(e, found.get(p, {})) for p, e in expected)
-    # a floor, raised as gaps are fixed: 203 of 232 tasks (87.5 %) read right in session 13,
-    # 207 (89.2 %) in session 14
-    assert right / len(expected) >= 0.89, f"{right}/{len(expected)}"
+    # a floor, raised as gaps are fixed: 203 of 232 tasks (87.5 %) read right in session 13;
+    # in session 14, 207 of those 232, then 374 of 434 (86.2 %) with twelve more texts
+    # (a commune's, a ward's and its Party committee's plans, a directive, a notice, a
+    # letter, a Government resolution, texts from PDF and Word; the space-laid and grid
+    # tables they bring, which are not read, are 24 of the gaps)
+    assert right / len(expected) >= 0.86, f"{right}/{len(expected)}"
 
 
 AUDIT = json.loads(
