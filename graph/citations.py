@@ -684,6 +684,14 @@ def expand_abbreviations(reg: Registry, folded: str) -> str:
     return folded
 
 
+#: A comma inside a law's name: lower-case words after it run on to the law's number, year
+#: or date ("Luật Khoa học, công nghệ và đổi mới sáng tạo số 93/2025/QH15").
+_COMMA_IN_NAME = re.compile(
+    r",\s{1,3}[a-zà-ỹđ][^,;.\n\d]{0,60}?(?P<tail>\s(?:số\s{0,3}\d|năm\s{1,3}(?:19|20)\d\d"
+    r"|ngày\s{1,3}\d))"
+)
+
+
 def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
     """Where a law's name that starts at ``pos`` ends: before a stop word, digit or mark."""
     text, norm = view.fold, view.norm
@@ -692,6 +700,8 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
     for wm in re.finditer(r"[^\W\d_]+|[^\w\s]|\d+", text[pos : pos + 160]):
         word = wm.group()
         a = pos + wm.start()
+        if word == "," and words and (cm := _COMMA_IN_NAME.match(norm, a)):
+            return cm.start("tail")  # "Luật Khoa học, công nghệ và đổi mới sáng tạo số …"
         if not word[0].isalpha() and word not in ("-", "&"):
             break
         if word in ("-", "&"):

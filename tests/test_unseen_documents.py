@@ -150,3 +150,21 @@ def test_a_law_of_2025_does_not_replace_itself(mixed_build) -> None:
     ]
     # the laws the 2025 ones replaced are still found replaced
     assert [f for f in found if "(65/2025/QH15)" in f.message]
+
+
+@pytest.mark.parametrize(
+    ("text", "laws"),
+    [
+        (  # a comma inside the name: lower-case words run on to the law's number
+            "Căn cứ Luật Khoa học, công nghệ và đổi mới sáng tạo số 93/2025/QH15 ngày 27 tháng 6"
+            " năm 2025;",
+            ["Luật Khoa học, công nghệ và đổi mới sáng tạo 2025"],
+        ),
+        (  # a comma between two laws, or before other texts, ends the name
+            "Căn cứ Luật Hợp tác xã, Luật Doanh nghiệp năm 2020 và các văn bản hướng dẫn;",
+            ["Luật Hợp tác xã", "Luật Doanh nghiệp 2020"],
+        ),
+    ],
+)
+def test_a_laws_name_with_a_comma(text: str, laws: list[str]) -> None:
+    assert [m.ref.canonical for m in find_mentions(make_view(text))] == laws
