@@ -35,7 +35,9 @@ _SO_LINE = re.compile(r"\s{0,6}so\s{0,3}(?::|(?=\d))")
 _CAPTION = re.compile(r"\(\s{0,3}(?:ban hanh\s{1,3})?kem(?:\s{1,3}theo)?\s{1,3}")
 _ROMAN_HEADING = re.compile(r"[ \t]{0,6}[IVXL]{1,6}[ \t]{0,2}[.)][ \t]")
 _OPERATIVE = re.compile(
-    r"[ \t]{0,6}(?:quyet dinh\s{0,3}:|quyet nghi\s{0,3}:|dieu\s{1,3}1\s{0,3}[.:])"
+    r"[ \t]{0,6}(?:quyet dinh\s{0,3}:|quyet nghi\s{0,3}:|dieu\s{1,3}1\s{0,3}[.:]"
+    # a directive's or a letter's first numbered instruction ("1. Sở Nội vụ: …")
+    r"|1[.)][ \t])"
 )
 _APPENDIX = re.compile(r"[ \t]{0,6}phu luc\b")
 _HEADER_LINES = 12

@@ -168,3 +168,11 @@ def test_a_law_of_2025_does_not_replace_itself(mixed_build) -> None:
 )
 def test_a_laws_name_with_a_comma(text: str, laws: list[str]) -> None:
     assert [m.ref.canonical for m in find_mentions(make_view(text))] == laws
+
+
+def test_a_directives_numbered_instructions_are_not_its_preamble(mixed_docs) -> None:
+    # "1. Sở Nội vụ: … thực hiện chính sách … theo Nghị định số 113/2024/NĐ-CP" is a task's
+    # reference, not what the directive implements
+    implements = {d["key"] for d in mixed_docs["ha-tinh:12/CT-UBND"]["implements"]}
+    assert "56-KL/TW" in implements and "134/NQ-CP" in implements
+    assert not implements & {"92/2024/NĐ-CP", "113/2024/NĐ-CP"}
