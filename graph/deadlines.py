@@ -165,7 +165,10 @@ _RECURRENCE_SHAPES = {
     r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|muoi) nam(?:~/~| (?:mot|1) )lan(?![a-z])",
     "weekly": r"(?<![a-z])(?:dinh ky )?hang tuan(?![a-z])",
     # "mỗi năm 02 lần", "hằng năm 2 lần": so many times a year
-    "times-a-year": r"(?<![a-z])(?:moi|hang) nam~,?~(?P<k>\d{1,2}|hai|ba|bon|sau) lan(?![a-z])",
+    "times-a-year": r"(?<![a-z])(?:moi|hang) nam~,?~(?P<k>\d{1,2}|hai|ba|bon|sau) lan(?![a-z])"
+    # "tối thiểu 02 lần/năm", "2 lần mỗi năm"
+    r"|(?<![a-z\d])(?P<k2>\d{1,2}|hai|ba|bon|sau) lan(?:~/~| (?:moi|mot|trong) )nam(?![a-z])"
+    r"(?!~\d)",
     # "định kỳ 6 tháng", "6 tháng một lần", "06 tháng/lần": never a bare "6 tháng", which is
     # also a duration ("trong 6 tháng") or a report's name ("báo cáo 6 tháng"); but the
     # half-year and the year's reports ("báo cáo 6 tháng và năm", "6 tháng đầu năm và cả
@@ -555,7 +558,7 @@ def _read_recurrence(atom: _Atom) -> dict:
             return {"kind": "unparsed"}
         return {"recurrence": f"every-{n}-months", "kind": "every-n-months"}
     if atom.shape == "times-a-year":
-        k = _number(atom.group("k") or "")
+        k = _number(atom.group("k", "k2") or "")
         named = {1: "annual", 4: "quarterly", 12: "monthly"}.get(k)
         if named:
             return {"recurrence": named, "kind": named}

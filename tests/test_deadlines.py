@@ -342,11 +342,16 @@ def test_a_period_joined_to_a_deadline_shares_its_cue() -> None:
 
 
 def test_times_a_year_in_running_text() -> None:
-    text = "Kiểm tra mỗi năm 02 lần; giao ban hằng năm 4 lần."
+    text = (
+        "Kiểm tra mỗi năm 02 lần; giao ban hằng năm 4 lần; kiểm tra tối thiểu 02 lần/năm;"
+        " họp 3 lần mỗi năm."
+    )
     found = [(text[m.start : m.end], m.deadline.recurrence) for m in find_deadlines(text)]
     assert found == [
         ("mỗi năm 02 lần", "every-6-months"),
         ("hằng năm 4 lần", "quarterly"),
+        ("02 lần/năm", "every-6-months"),
+        ("3 lần mỗi năm", "every-4-months"),
     ]
 
 
