@@ -684,10 +684,10 @@ def expand_abbreviations(reg: Registry, folded: str) -> str:
     return folded
 
 
-#: A comma inside a law's name: lower-case words after it run on to the law's number, year
-#: or date ("Luật Khoa học, công nghệ và đổi mới sáng tạo số 93/2025/QH15").
+#: A comma inside a law's name: words after it (lower-case, checked by the caller) run on to
+#: the law's number, year or date ("Luật Khoa học, công nghệ và đổi mới sáng tạo số 93/2025/QH15").
 _COMMA_IN_NAME = re.compile(
-    r",\s{1,3}[a-zà-ỹđ][^,;.\n\d]{0,60}?(?P<tail>\s(?:số\s{0,3}\d|năm\s{1,3}(?:19|20)\d\d"
+    r",\s{1,3}[^\W\d_][^,;.\n\d]{0,60}?(?P<tail>\s(?:số\s{0,3}\d|năm\s{1,3}(?:19|20)\d\d"
     r"|ngày\s{1,3}\d))"
 )
 
@@ -700,7 +700,12 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
     for wm in re.finditer(r"[^\W\d_]+|[^\w\s]|\d+", text[pos : pos + 160]):
         word = wm.group()
         a = pos + wm.start()
-        if word == "," and words and (cm := _COMMA_IN_NAME.match(norm, a)):
+        if (
+            word == ","
+            and words
+            and norm[a + 1 : a + 5].lstrip()[:1].islower()
+            and (cm := _COMMA_IN_NAME.match(norm, a))
+        ):
             return cm.start("tail")  # "Luật Khoa học, công nghệ và đổi mới sáng tạo số …"
         if not word[0].isalpha() and word not in ("-", "&"):
             break

@@ -276,10 +276,13 @@ def _cut_row_goes_on(table: Table, cells: list[Cell]) -> bool:
     """Whether a tab-separated line goes on with the row above, which a line break inside a
     cell cut short (Word's plain text writes a cell's second paragraph on a line of its own:
     "2<TAB>…<TAB>Sở Công Thương;" then "UBND các huyện<TAB>Năm 2021 - 2022"): the row
-    above has fewer cells than the header, this line starts with no row label, and the two
-    together have no more cells than the header."""
+    above (which starts with its label: the table numbers its rows) has fewer cells than
+    the header, this line starts with no row label, and the two together have no more cells
+    than the header."""
     if not table.rows or not cells[0].text or _ROW_LABEL.fullmatch(cells[0].text):
         return False
+    if not _ROW_LABEL.fullmatch(table.rows[-1].cells[0].text):
+        return False  # rows without labels: a short row is a row of its own
     width = len(table.rows[-1].cells)
     return width < len(table.header) and width + len(cells) - 1 <= len(table.header)
 

@@ -304,16 +304,22 @@ def _assignment_note(texts: _NodeTexts, node: Node) -> tuple[Roles, DeadlineMent
     roles = roles_in_sentence(text)
     if not roles.lead:
         return None
-    chars = list(texts.folded(node))
     deadline = _main_deadline(find_deadlines(text))
     blanks = [(a.start, a.end) for a in (*roles.lead, *roles.coordinating)]
     if deadline is not None:
         blanks.append((deadline.start, deadline.end))
-    for start, end in blanks:
-        chars[start:end] = " " * (end - start)
-    if not _ASSIGNMENT_ONLY.fullmatch("".join(chars)):
+    if not _ASSIGNMENT_ONLY.fullmatch(_blanked(texts.folded(node), blanks)):
         return None
     return roles, deadline
+
+
+def _blanked(folded: str, spans: list[tuple[int, int]]) -> str:
+    """``folded`` with the given spans (agencies, a deadline) written as spaces: what the
+    words around them say."""
+    chars = list(folded)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _bare_closing_request(texts: _NodeTexts, node: Node) -> bool:
@@ -323,10 +329,8 @@ def _bare_closing_request(texts: _NodeTexts, node: Node) -> bool:
     if not text.endswith("./.") or node.kind not in ("paragraph", "bullet"):
         return False
     roles = roles_in_sentence(text)
-    chars = list(texts.folded(node).rstrip())
-    for a in (*roles.lead, *roles.coordinating, *roles.requested):
-        chars[a.start : a.end] = " " * (a.end - a.start)
-    return _BARE_REQUEST.fullmatch("".join(chars)) is not None
+    spans = [(a.start, a.end) for a in (*roles.lead, *roles.coordinating, *roles.requested)]
+    return _BARE_REQUEST.fullmatch(_blanked(texts.folded(node).rstrip(), spans)) is not None
 
 
 def _is_pure_heading(texts: _NodeTexts, node: Node) -> bool:
@@ -409,8 +413,8 @@ def _body_visit(
         found = parse_deadline(texts.text(note))
         if found.kind != "unparsed" or found.recurrence:
             here.deadline, here.deadline_span = found, (note.body_start, note.end)
-    assigned = set()
-    if node.kind in ("item", "letter") and not lead:
+    assigned: set[Node] = set()  # paragraphs that only say who does the item
+    if item and not lead:
         for child in node.children:
             note_roles = _assignment_note(texts, child)
             if note_roles is None:
