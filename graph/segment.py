@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from policykg.graph.documents import Line, lines_of
 from policykg.graph.textview import SPANNED, TextView, collapse_spaces, fold
@@ -316,6 +317,14 @@ def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
             joined = Cell(f"{last.text} {cells[0].text}".strip(), last.spans + cells[0].spans)
             prev.cells[-1:] = [joined, *cells[1:]]
             prev.end = table.end = raw_end
+            continue
+        if not table.rows and not cells[0].text:  # the header's later line ("hoàn thành")
+            table.header = [
+                f"{h} {c}".strip()
+                for h, c in zip_longest(table.header, (c.text for c in cells), fillvalue="")
+            ]
+            table.columns = _column_roles(table.header)
+            table.end = raw_end
             continue
         if table.rows and not cells[0].text:
             prev = table.rows[-1]

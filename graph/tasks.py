@@ -20,6 +20,7 @@ per group ("XV.1").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from policykg.graph.agencies import (
@@ -48,6 +49,13 @@ _SELF_STATEMENT = re.compile(
     r"(?:thay the|co hieu luc|duoc (?:pho bien|quan triet|gui|trien khai) den)"
 )
 _APPENDIX_POINTER = re.compile(r"\bphu luc\b")
+#: An item that only says where the tasks are ("2. Nhiệm vụ cụ thể của các sở, ngành được
+#: phân công tại Phụ lục kèm theo Kế hoạch này."): the appendix's rows are the tasks.
+_POINTER_ITEM = re.compile(
+    r"(?:cac )?(?:nhiem vu|danh muc|phan cong)\b[^.;:]{0,160}?"
+    r"\b(?:phan cong|giao|quy dinh|the hien|chi tiet|neu|de ra)\b[^.;:]{0,40}?"
+    r"\btai (?:cac )?phu luc\b[^.;:]{0,80}?[.;]?"
+)
 #: The closing remark of a plan ("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các
 #: đơn vị báo cáo …"): what to do if something goes wrong, not a task of the plan.
 _IF_PROBLEMS = re.compile(
@@ -118,11 +126,28 @@ def _placed(spans: list[AgencySpan], offset: int) -> list[AgencySpan]:
 
 
 def _cell_agencies(view: TextView, row: Row, index: int | None) -> list[AgencySpan]:
+    """The agencies a cell names, read over its lines joined: a name wrapped in its cell
+    ("Sở Thông tin và" / "Truyền thông") is one name. Its span is its part on the line it
+    starts on: the lines between hold other cells' text (or, across a page break, the page's
+    end), which a quote of the name must not carry."""
     if index is None or index >= len(row.cells):
         return []
+    spans = row.cells[index].spans
+    if len(spans) == 1:
+        a, b = spans[0]
+        return _placed(split_agencies(view.norm[a:b]), a)
+    starts: list[int] = []  # where each line's text starts in the joined text
+    parts: list[str] = []
+    for a, b in spans:
+        starts.append(sum(len(p) + 1 for p in parts))
+        parts.append(view.norm[a:b])
+
     out: list[AgencySpan] = []
-    for a, b in row.cells[index].spans:
-        out += _placed(split_agencies(view.norm[a:b]), a)
+    for found in split_agencies(" ".join(parts)):
+        k = bisect_right(starts, found.start) - 1
+        a, b = spans[k]
+        start = a + min(found.start - starts[k], b - a)
+        out.append(AgencySpan(start, min(b, a + found.end - starts[k]), found.agency))
     return out
 
 
@@ -353,6 +378,7 @@ def _excluded(texts: _NodeTexts, node: Node) -> bool:
         or _bare_closing_request(texts, node)
         or folded.startswith("(")
         or (node.kind == "paragraph" and bool(_APPENDIX_POINTER.search(folded)))
+        or _POINTER_ITEM.fullmatch(folded.rstrip()) is not None
     )
 
 

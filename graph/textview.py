@@ -36,6 +36,8 @@ from functools import cache, lru_cache, wraps
 from itertools import compress
 from typing import ParamSpec, TypeVar
 
+from policykg.graph.layout_tables import layout_table_stage
+
 __all__ = [
     "TextView",
     "canonical_spelling",
@@ -645,25 +647,40 @@ def is_plain(text: str) -> bool:
 _PIPE_ROW = re.compile(r"(?m)^[ \t]*\|(?:[^|\n]*\|){2,}[ \t\r]*$")  # linear: no bar in [^|]
 
 
+#: A pandoc grid table's rule ("+-----+------+", "+=====+======+"), alone on its line.
+_GRID_RULE = re.compile(r"(?m)^[ \t]*\+(?:[-=:]{2,}\+)+[ \t\r]*$")
+
+
 def _pipe_table_stage(text: str) -> tuple[str, None]:
     """A Markdown pipe table ("| STT | Nội dung | Cơ quan chủ trì |", as converters of Word
     files write it) read as the tab-separated rows the segmenter knows: on a line that begins
     and ends with "|" (three at least), the inner bars become tabs and the outer two spaces.
-    One character for one, so offsets are unchanged (no map).
+    A pandoc grid table's rules between its rows become spaces: each of the row's lines is a
+    pipe row, the later ones with an empty first cell, which the segmenter reads as the
+    row's continuation. One character for one, so offsets are unchanged (no map).
 
     >>> _pipe_table_stage("| STT | Nội dung |\\n|---|---|\\na | b\\n")[0]
     '  STT \\t Nội dung  \\n ---\\t--- \\na | b\\n'
+    >>> _pipe_table_stage("+--+---+\\n| 1 | x |\\n+==+===+\\n")[0]
+    '        \\n  1 \\t x  \\n        \\n'
     """
     if "|" not in text:
         return text, None
     out: list[str] = []
     pos = 0
-    for m in _PIPE_ROW.finditer(text):
-        row = m.group()
+    rows = [(m.start(), m.end(), m.group()) for m in _PIPE_ROW.finditer(text)]
+    if "+-" in text or "+=" in text:
+        rules = [(m.start(), m.end(), " " * len(m.group())) for m in _GRID_RULE.finditer(text)]
+        rows = sorted(rows + rules)
+    for start, end, row in rows:
+        if row.isspace():
+            out += [text[pos:start], row]
+            pos = end
+            continue
         first, last = row.index("|"), row.rindex("|")
         inner = row[first + 1 : last].replace("|", "\t")
-        out += [text[pos : m.start()], row[:first], " ", inner, " ", row[last + 1 :]]
-        pos = m.end()
+        out += [text[pos:start], row[:first], " ", inner, " ", row[last + 1 :]]
+        pos = end
     if not out:
         return text, None
     out.append(text[pos:])
@@ -798,6 +815,7 @@ def make_view(text: str) -> TextView:
         _nfc_stage,
         _page_stage,
         _list_tab_stage,
+        layout_table_stage,
         _pipe_table_stage,
         _html_row_stage,
         _markup_stage,

@@ -55,16 +55,23 @@ def wrap_width(norm: str) -> int | None:
     return width if near >= NEAR_WIDTH_SHARE * len(lengths) else None
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
 def soft_break(norm: str, nl: int) -> bool:
     """Whether the line break at ``norm[nl]`` is one a converter made inside a paragraph."""
     width = wrap_width(norm)
     if width is None:
         return False
-    before = norm[norm.rfind("\n", 0, nl) + 1 : nl].strip()
+    raw_before = norm[norm.rfind("\n", 0, nl) + 1 : nl]
     end = norm.find("\n", nl + 1)
-    after = norm[nl + 1 : len(norm) if end < 0 else end].strip()
+    raw_after = norm[nl + 1 : len(norm) if end < 0 else end]
+    before, after = raw_before.strip(), raw_after.strip()
     if not before or not after or _MARKER.match(after):
         return False
+    if _indent(raw_after) > _indent(raw_before):
+        return False  # indented further: a paragraph's first line (a PDF's text keeps it)
     if before.count("(") > before.count(")"):
         return True  # a bracket still open: "(Cơ quan chủ trì: …; cơ quan phối hợp:" / "Sở …)"
     need = len(before) + 1 + len(after.split()[0])  # the line with the next word on it

@@ -78,3 +78,124 @@ def test_a_cells_second_paragraph_on_its_own_line_goes_on_with_its_row() -> None
     assert sorted(rows) == ["row 1", "row 2"]
     assert str(rows["row 1"].deadline.end) == "2022-12-31"
     assert len(rows["row 1"].coordinating) == 2
+
+
+_LAYOUT = (
+    "     III. TỔ CHỨC THỰC HIỆN\n"
+    "          1. Sở Kế hoạch và Đầu tư theo dõi, tổng hợp kết quả thực hiện Kế hoạch này.\n"
+    "\f\n"
+    "                                  PHỤ LỤC\n"
+    "  TT     Nội dung nhiệm vụ             Cơ quan chủ trì    Cơ quan phối hợp   Thời gian\n"
+    "                                                                             hoàn thành\n"
+    "  I      Tuyên truyền\n"
+    "  1      Tuyên truyền Kết luận số      Sở Thông tin và    Liên minh HTX      Thường xuyên\n"
+    "         70-KL/TW trên báo, đài        Truyền thông       tỉnh\n"
+    "  II     Hoàn thiện thể chế, chính sách hỗ trợ hợp tác xã trên địa bàn\n"
+    "  2      Xây dựng Đề án phát triển     Sở Kế hoạch và     Sở Tài chính       Năm 2021 -\n"
+    "         hợp tác xã                    Đầu tư                                2022\n"
+    "\f                                     3\n"
+    "  TT     Nội dung nhiệm vụ             Cơ quan chủ trì    Cơ quan phối hợp   Thời gian\n"
+    "  3      Bố trí ngân sách hỗ trợ       Sở Tài chính       Sở Kế hoạch và     Hằng năm\n"
+    "         hợp tác xã                                       Đầu tư\n"
+    "\n"
+    "     Nơi nhận:                                          TM. ỦY BAN NHÂN DÂN\n"
+    "     - Như trên;                                        KT. CHỦ TỊCH\n"
+)
+
+
+def test_a_table_laid_out_with_spaces_is_read_row_by_row() -> None:
+    """pdftotext -layout: cells in columns of characters, a cell's later lines under its
+    first, the header's second line, group rows, a page break with the header repeated."""
+    found = _tasks(_LAYOUT)
+    rows = {k: t for k, t in found.items() if k.startswith("row ")}
+    assert sorted(rows) == ["row 1", "row 2", "row 3"]
+    names = {k: [s.agency.name for s in t.lead] for k, t in rows.items()}
+    assert names == {
+        "row 1": ["Sở Thông tin và Truyền thông"],
+        "row 2": ["Sở Kế hoạch và Đầu tư"],
+        "row 3": ["Sở Tài chính"],
+    }
+    coordinating = [s.agency.name for s in rows["row 3"].coordinating]
+    assert coordinating == ["Sở Kế hoạch và Đầu tư"]
+    assert rows["row 1"].text == "Tuyên truyền Kết luận số 70-KL/TW trên báo, đài"
+    assert str(rows["row 2"].deadline.end) == "2022-12-31"
+    assert rows["row 3"].deadline.recurrence == "annual"
+    view = make_view(_LAYOUT)  # a wrapped name's span is its first line's part
+    span = rows["row 1"].lead[0]
+    assert view.original_text(span.start, span.end) == "Sở Thông tin và"
+    assert "Nơi nhận" not in rows["row 3"].text
+
+
+def test_the_header_of_a_laid_out_table_keeps_its_second_line() -> None:
+    view = make_view(_LAYOUT)
+    root = segment(view, 0, len(view.norm))
+    table = next(n.table for n in _walk(root) if n.kind == "table")
+    assert table.header[-1] == "Thời gian hoàn thành"
+    assert table.columns == {"stt": 0, "content": 1, "lead": 2, "coordinating": 3, "deadline": 4}
+
+
+def test_prose_after_a_laid_out_table_ends_it() -> None:
+    text = (
+        "  TT     Nội dung nhiệm vụ             Cơ quan chủ trì    Thời gian\n"
+        "  1      Tổ chức hội nghị quán         Sở Nội vụ          Quý I/2021\n"
+        "         triệt\n"
+        "          Trên đây là Kế hoạch triển khai thực hiện Nghị quyết số 134/NQ-CP trên địa\n"
+        "     bàn tỉnh; yêu cầu các cơ quan, đơn vị nghiêm túc thực hiện.\n"
+    )
+    view = make_view(text)
+    assert view.norm.count("\t") == 2 * 3 + 1  # the header's, the row's, its later line's
+    rows = {k: t for k, t in _tasks(text).items() if k.startswith("row ")}
+    assert rows["row 1"].text == "Tổ chức hội nghị quán triệt"
+
+
+def test_a_laid_out_table_without_row_labels_is_left_as_it_is() -> None:
+    text = (
+        "  Nội dung nhiệm vụ             Cơ quan chủ trì    Thời gian\n"
+        "  Tổ chức hội nghị quán         Sở Nội vụ          Quý I/2021\n"
+        "  triệt\n"
+    )
+    assert make_view(text).norm == text
+
+
+def test_a_pandoc_grid_table_is_read_and_its_rules_are_no_text() -> None:
+    text = (
+        "**PHỤ LỤC**\n\n"
+        "+-----+----------------------+----------------+-------------+\n"
+        "| STT | Nội dung nhiệm vụ    | Cơ quan chủ    | Cơ quan     |\n"
+        "|     |                      | trì            | phối hợp    |\n"
+        "+=====+======================+================+=============+\n"
+        "| 1   | Khảo sát thực trạng  | Sở Kế hoạch và | UBND các    |\n"
+        "|     | hợp tác xã           | Đầu tư         | huyện       |\n"
+        "+-----+----------------------+----------------+-------------+\n"
+        "| 2   | Cho vay vốn          | Sở Tài chính   |             |\n"
+        "+-----+----------------------+----------------+-------------+\n"
+    )
+    found = _tasks(text)
+    assert sorted(found) == ["row 1", "row 2"]  # no bullet from a rule, no empty task
+    assert found["row 1"].text == "Khảo sát thực trạng hợp tác xã"
+    assert [s.agency.name for s in found["row 1"].lead] == ["Sở Kế hoạch và Đầu tư"]
+    assert [s.agency.name for s in found["row 1"].coordinating] == ["Ủy ban nhân dân các huyện"]
+
+
+def test_an_item_that_only_points_to_the_appendix_is_no_task() -> None:
+    found = _tasks(
+        "II. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí hằng năm.\n"
+        "2. Các nhiệm vụ cụ thể khác được phân công tại Phụ lục kèm theo Kế hoạch này.\n"
+        "3. Các sở, ngành thực hiện nhiệm vụ được giao tại Phụ lục; báo cáo hằng quý.\n"
+    )
+    assert sorted(found) == ["II.1", "II.3"]
+
+
+def test_a_line_indented_further_starts_a_paragraph_in_a_wrapped_text() -> None:
+    """A PDF's text keeps a paragraph's first-line indent: the line before it ends the
+    paragraph even when the next word would not have fitted on it."""
+    lines = [
+        "          1. Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các sở, ngành theo dõi,",
+        "     đôn đốc việc thực hiện Kế hoạch; tổng hợp báo cáo Ủy ban nhân dân tỉnh.",
+        "          2. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch theo quy định hiện",
+        "     hành của pháp luật về ngân sách nhà nước và các văn bản khác có liên quan.",
+        "          Trên đây là Kế hoạch triển khai thực hiện Nghị quyết số 134/NQ-CP; yêu",
+        "     cầu các cơ quan, đơn vị, địa phương nghiêm túc thực hiện, báo cáo kết quả.",
+    ]
+    found = _tasks("III. TỔ CHỨC THỰC HIỆN\n" + "\n".join(lines * 2) + "\n")
+    assert "III.2" in found and "Trên đây" not in found["III.2"].text
