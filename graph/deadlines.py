@@ -155,11 +155,11 @@ _PERIOD_SHAPES = {
 }
 _RECURRENCE_SHAPES = {
     "annual": r"(?<![a-z])(?:dinh ky )?(?:hang|moi) nam(?![a-z])(?!~\d)",
-    "quarterly": r"(?<![a-z])(?:dinh ky )?hang quy(?![a-z])"
+    "quarterly": r"(?<![a-z])(?:dinh ky )?(?:hang|moi) quy(?![a-z])"
     r"(?:(?:~[,/]~| va )(?:hang )?nam(?![a-z])(?!~\d))?"
     # "trước ngày 25 của tháng cuối quý": a day of the last month of every quarter
     r"|(?<![a-z])thang cuoi (?:cua )?(?:moi |hang |cac )?quy(?![a-z])(?!~(?:[ivx]+|\d)(?![a-z]))",
-    "monthly": r"(?<![a-z])(?:dinh ky )?hang thang(?![a-z])(?!~\d)",
+    "monthly": r"(?<![a-z])(?:dinh ky )?(?:hang|moi) thang(?![a-z])(?!~\d)",
     "ongoing": r"thuong(?<![a-z]thuong) xuyen(?![a-z])",
     "every": r"(?<![a-z\d])(?:(?:it nhat|toi thieu|dinh ky) )?"
     r"(?P<n>\d{1,2}|mot|hai|ba|bon|nam|sau|muoi) nam(?:~/~| (?:mot|1) )lan(?![a-z])",
@@ -218,7 +218,7 @@ _ALL_SHAPES = (*_TEXT_SHAPES, *_CELL_SHAPES)
 _LABEL = _rx(r"thoi gian(?: (?P<lab>thuc hien|hoan thanh|trien khai))?")
 _PRE = _rx(
     r"(?:tu nay )?den(?: (?:het|cuoi))?"
-    r"|(?:hoan thanh|cham nhat|han chot)(?: (?:la|vao|trong|truoc))?(?: (?:cuoi|dau))?"
+    r"|(?:hoan thanh|cham nhat|han chot)(?: (?:la|vao|trong|truoc|den))?(?: (?:cuoi|dau))?"
     r"|truoc|(?:vao|trong)(?: (?:cuoi|dau))?|(?:(?:tinh|ke|bat dau) )?tu|cuoi|dau"
 )
 # The words just before a time expression: an optional "Thời gian thực hiện:" label, then

@@ -243,9 +243,25 @@ def header_cells(lines: list[Line]) -> list[Line]:
     >>> t = "ỦY BAN NHÂN DÂN;HUYỆN CỦ CHI\\tCỘNG HÒA"
     >>> [c.text for c in header_cells([Line(0, len(t), t, fold(t))])]
     ['ỦY BAN NHÂN DÂN', 'HUYỆN CỦ CHI', 'CỘNG HÒA']
+
+    A header laid out with spaces (pdftotext -layout) is read column by column:
+
+    >>> rows = ["ỦY BAN NHÂN DÂN      CỘNG HÒA", "HUYỆN YÊN THẾ      Độc lập", "KẾ HOẠCH"]
+    >>> [c.text for c in header_cells([Line(0, len(t), t, fold(t)) for t in rows])]
+    ['ỦY BAN NHÂN DÂN', 'HUYỆN YÊN THẾ', 'CỘNG HÒA', 'Độc lập', 'KẾ HOẠCH']
     """
     out: list[Line] = []
+    right: list[Line] = []  # the right halves of a header laid out with spaces, kept for after
     for line in lines:
+        if "\t" not in line.text and "    " in line.text:
+            # a PDF's header as pdftotext -layout writes it: "ỦY BAN NHÂN DÂN      CỘNG
+            # HÒA …" / "HUYỆN YÊN THẾ      Độc lập …": each half a line of its column
+            halves = [_sub_line(line, m.start(), m.end()) for m in _LAID_OUT.finditer(line.text)]
+            out.append(halves[0])
+            right += halves[1:]
+            continue
+        out += right
+        right = []
         if "\t" not in line.text:
             out.append(line)
             continue
@@ -261,7 +277,16 @@ def header_cells(lines: list[Line]) -> list[Line]:
                         line.folded[a - line.start : a - line.start + len(text)],
                     )
                 )
-    return out
+    return out + right
+
+
+#: The halves of a line laid out with spaces: runs of text apart by four spaces or more.
+_LAID_OUT = re.compile(r"\S+(?: {1,3}\S+)*")
+
+
+def _sub_line(line: Line, a: int, b: int) -> Line:
+    """The part ``[a, b)`` (offsets in the line's text) of a line, as a line of its own."""
+    return Line(line.start + a, line.start + b, line.text[a:b], line.folded[a:b])
 
 
 def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list[Mention]) -> None:

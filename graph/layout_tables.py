@@ -56,7 +56,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["layout_table_stage"]
+__all__ = ["header_words_only", "layout_table_stage"]
 
 #: A run of text whose words are apart by one space: a cell's line.
 _CHUNK = re.compile(r"\S+(?: \S+)*")
@@ -64,6 +64,9 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _STT = frozenset(("tt", "stt", "so tt", "so thu tu"))
 _HEADER_WORDS = ("noi dung", "chu tri", "phoi hop", "thoi gian", "nhiem vu", "thoi han")
 _ROW_LABEL = re.compile(r"(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXLC]{1,6}|[a-zđ])[.)]?")
+_SPACED_LABEL = re.compile(
+    r"(?P<label>\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,6}\.?|[a-zđ][.)]?) (?=\w)"
+)
 _CLOSING = re.compile(r"(?:noi nhan|tm\.|kt\.|tl\.|phu luc)")
 #: Whether a text may hold such a table at all (most texts have no run of three spaces).
 _WIDE_GAP = "   "
@@ -106,6 +109,23 @@ def _chunks(line: str) -> list[tuple[int, int]]:
     return [m.span() for m in _CHUNK.finditer(line)]
 
 
+def _label_apart(line: str, chunks: list[tuple[int, int]], edge: int) -> list[tuple[int, int]]:
+    """The cells of a line whose row label is one space from its text ("10 Rà soát …",
+    "1.1 Nghị quyết …": a narrow STT column): the label a cell of its own, when it starts
+    left of ``edge`` (in the label column).
+
+    >>> _label_apart("  10 Rà soát quỹ đất   Sở Tài chính", [(2, 19), (22, 34)], 6)
+    [(2, 4), (5, 19), (22, 34)]
+    """
+    if not chunks or chunks[0][0] > edge:
+        return chunks
+    a, b = chunks[0]
+    m = _SPACED_LABEL.match(line, a, b)
+    if m is None:
+        return chunks
+    return [(a, m.end("label")), (m.end(), b), *chunks[1:]]
+
+
 def _is_anchor(line: str, chunks: list[tuple[int, int]]) -> bool:
     """Is the line a table's header: three cells or more, the first "TT"/"STT" or two
     naming a task table's columns?"""
@@ -136,7 +156,7 @@ def _layout(chunked: list[list[tuple[int, int]]], rows: list[int]) -> _Layout | 
     for j in range(1, k):
         lo = max(c[j - 1][1] for c in full)  # the furthest end of column j-1
         hi = min(c[j][0] for c in full)  # the nearest start of column j
-        if lo >= hi:
+        if lo > hi:
             return None  # the rows disagree on where the columns are
         starts.append((lo + hi + 1) // 2)
         limits.append(hi)
@@ -175,6 +195,97 @@ def _rewrite(line: str, chunks: list[tuple[int, int]], layout: _Layout, header: 
             out[p] = "\t"
         prev_col, prev_end = j, b
     return "".join(out)
+
+
+#: The words a task table's header is written with ("Cơ quan chủ trì", "Thời gian hoàn
+#: thành", "Đơn vị phối hợp", "Sản phẩm", "Ghi chú", "Kinh phí dự kiến" …), folded.
+_HEADER_VOCABULARY = frozenset(
+    {
+        "bat",
+        "chi",
+        "chu",
+        "co",
+        "cong",
+        "dao",
+        "dau",
+        "do",
+        "don",
+        "dong",
+        "du",
+        "dung",
+        "ghi",
+        "giai",
+        "gian",
+        "han",
+        "hien",
+        "hoan",
+        "hoat",
+        "hop",
+        "ket",
+        "khai",
+        "kien",
+        "kinh",
+        "lanh",
+        "linh",
+        "moi",
+        "nam",
+        "nguon",
+        "nhiem",
+        "noi",
+        "pham",
+        "phap",
+        "phi",
+        "phoi",
+        "qua",
+        "quan",
+        "quy",
+        "san",
+        "so",
+        "stt",
+        "thanh",
+        "thoi",
+        "thuc",
+        "tien",
+        "tieu",
+        "trach",
+        "tri",
+        "trien",
+        "tt",
+        "vi",
+        "viec",
+        "von",
+        "vu",
+        "vuc",
+    }
+)
+
+
+def header_words_only(text: str) -> bool:
+    """Is ``text`` written only with the words of a table's header (and some)?
+
+    >>> header_words_only("Cơ quan chủ"), header_words_only("Đầu tư"), header_words_only("")
+    (True, False, False)
+    """
+    words = re.findall(r"\w+", _fold(text))
+    return bool(words) and all(w in _HEADER_VOCABULARY for w in words)
+
+
+def _above(lines: list[str], chunked: list[list[tuple[int, int]]], h: int) -> list[int]:
+    """The header's lines above its anchor ``h`` (a header centred vertically: "Cơ quan" /
+    "chủ trì" above the line with "STT"): up to three lines right above it, of short cells
+    written only with a header's words, none in the label column."""
+    label_end = chunked[h][0][1]
+    found: list[int] = []
+    k = h - 1
+    while k >= 0 and len(found) < 3 and chunked[k]:
+        chunks = chunked[k]
+        if chunks[0][0] <= label_end or any(b - a > 40 for a, b in chunks):
+            break
+        if not all(header_words_only(lines[k][a:b]) for a, b in chunks):
+            break
+        found.append(k)
+        k -= 1
+    return found
 
 
 def _table(
@@ -226,6 +337,9 @@ def layout_table_stage(text: str) -> tuple[str, None]:
     if not anchors:
         return text, None
     chunked = [[] if "\t" in line or "|" in line else _chunks(line) for line in lines]
+    label_edge = min(chunked[h][0][0] for h in anchors) + 4
+    for i in range(anchors[0] + 1, len(lines)):
+        chunked[i] = _label_apart(lines[i], chunked[i], label_edge)
     out = list(lines)
     done = 0
     for h in anchors:
@@ -235,10 +349,13 @@ def layout_table_stage(text: str) -> tuple[str, None]:
         if found is None:
             continue
         first_row, end, layout = found
-        for k in range(h, end):
+        headers = {k for k in range(h, end) if chunked[k] and _is_anchor(lines[k], chunked[k])}
+        headers |= set(range(h, first_row))
+        for anchor in [k for k in headers if k == h or _is_anchor(lines[k], chunked[k])]:
+            headers |= set(_above(lines, chunked, anchor))
+        for k in sorted(set(range(h, end)) | headers):
             if chunked[k]:
-                header = k < first_row or _is_anchor(lines[k], chunked[k])
-                out[k] = _rewrite(lines[k], chunked[k], layout, header)
+                out[k] = _rewrite(lines[k], chunked[k], layout, k in headers)
         done = end
     result = "".join(out)
     return (text, None) if result == text else (result, None)

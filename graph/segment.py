@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from policykg.graph.documents import Line, lines_of
+from policykg.graph.layout_tables import header_words_only
 from policykg.graph.textview import SPANNED, TextView, collapse_spaces, fold
 from policykg.graph.wrapping import dangling, soft_break
 
@@ -288,17 +289,51 @@ def _cut_row_goes_on(table: Table, cells: list[Cell]) -> bool:
     return width < len(table.header) and width + len(cells) - 1 <= len(table.header)
 
 
-def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
-    """Read the table whose header is ``lines[i]``; returns it and the next line index."""
-    start, end = _raw_line(view, lines[i])
-    header = [c.text for c in _cells(view, start, end)]
+def _header_lines_above(view: TextView, lines: list[Line], i: int) -> int:
+    """How many lines from ``lines[i]`` on are a header's upper lines (a header centred
+    vertically: "Cơ quan" / "chủ trì" above the line with "STT"): up to three tab-separated
+    lines with an empty first cell, right before a header line; 0 when there are none."""
+    for n in range(1, 4):
+        if i + n >= len(lines):
+            return 0
+        start, end = _raw_line(view, lines[i + n - 1])
+        raw = view.norm[start:end]
+        if "\t" not in raw or raw.split("\t", 1)[0].strip() or _is_header(view, lines[i + n - 1]):
+            return 0
+        if not header_words_only(raw):
+            return 0  # a row's later line before a header repeated after a page break
+        if _is_header(view, lines[i + n]):
+            return n
+    return 0
+
+
+def _joined_header(rows: list[list[str]]) -> list[str]:
+    """A header written over several lines, each column's words joined top to bottom.
+
+    >>> _joined_header([["", "Cơ quan", "Thời gian"], ["STT", "chủ trì", "hoàn thành"]])
+    ['STT', 'Cơ quan chủ trì', 'Thời gian hoàn thành']
+    """
+    return [" ".join(w for w in column if w) for column in zip_longest(*rows, fillvalue="")]
+
+
+def _table(view: TextView, lines: list[Line], i: int, above: int = 0) -> tuple[Table, int]:
+    """Read the table whose header is ``lines[i + above]`` (with ``above`` upper lines of it
+    from ``lines[i]``); returns it and the next line index."""
+    start = _raw_line(view, lines[i])[0]
+    rows = []
+    for line in lines[i : i + above + 1]:
+        raw_start, end = _raw_line(view, line)
+        rows.append([c.text for c in _cells(view, raw_start, end)])
+    header = _joined_header(rows)
     table = Table(start, end, header, _column_roles(header), [])
-    j = i + 1
+    j = i + above + 1
     while j < len(lines):
         raw_start, raw_end = _raw_line(view, lines[j])
         raw = view.norm[raw_start:raw_end]
         if _is_header(view, lines[j]) and not _SEPARATOR.fullmatch(raw):
             break  # another table's header: that table starts here
+        if _header_lines_above(view, lines, j):
+            break  # another table's header, its upper lines first
         if "\t" not in raw:
             group = _spanning_group(view, lines, j, len(header))
             if group is None:
@@ -319,10 +354,7 @@ def _table(view: TextView, lines: list[Line], i: int) -> tuple[Table, int]:
             prev.end = table.end = raw_end
             continue
         if not table.rows and not cells[0].text:  # the header's later line ("hoàn thành")
-            table.header = [
-                f"{h} {c}".strip()
-                for h, c in zip_longest(table.header, (c.text for c in cells), fillvalue="")
-            ]
+            table.header = _joined_header([table.header, [c.text for c in cells]])
             table.columns = _column_roles(table.header)
             table.end = raw_end
             continue
@@ -364,8 +396,9 @@ def segment(view: TextView, start: int, end: int) -> Node:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _is_header(view, line):
-            table, i = _table(view, lines, i)
+        above = _header_lines_above(view, lines, i)
+        if above or _is_header(view, line):
+            table, i = _table(view, lines, i, above)
             container = stack[-1]
             node = Node("table", None, table.start, table.end, 60, table.start, table=table)
             node.parent = container

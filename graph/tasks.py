@@ -49,6 +49,7 @@ _SELF_STATEMENT = re.compile(
     r"(?:thay the|co hieu luc|duoc (?:pho bien|quan triet|gui|trien khai) den)"
 )
 _APPENDIX_POINTER = re.compile(r"\bphu luc\b")
+_SENTENCE_START = re.compile(r"[.;] ")
 #: An item that only says where the tasks are ("2. Nhiệm vụ cụ thể của các sở, ngành được
 #: phân công tại Phụ lục kèm theo Kế hoạch này."): the appendix's rows are the tasks.
 _POINTER_ITEM = re.compile(
@@ -59,7 +60,7 @@ _POINTER_ITEM = re.compile(
 #: The closing remark of a plan ("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các
 #: đơn vị báo cáo …"): what to do if something goes wrong, not a task of the plan.
 _IF_PROBLEMS = re.compile(
-    r"(?:[-+•*]\s{0,3})?trong qua trinh (?:\w+ ){0,4}?(?:thuc hien|trien khai)\b[^.;]{0,80}?"
+    r"(?:[-+•*]\s{0,3})?(?:trong )?qua trinh (?:\w+ ){0,4}?(?:thuc hien|trien khai)\b[^.;]{0,80}?"
     r"\bneu (?:co |thay )?"
     r"(?:kho khan|vuong mac|phat sinh|can (?:thiet )?(?:sua doi|bo sung|dieu chinh))"
 )
@@ -80,6 +81,10 @@ _BARE_REQUEST = re.compile(
     r"(?: (?:ke hoach|chi thi|cong van|thong bao|quyet dinh|van ban) nay)?[\W]*"
 )
 _ROMAN_LABEL = re.compile(r"[IVXL]{1,6}")
+#: A topic's title: at most sixteen words, no sentence in it and none ended ("Công tác tuyên
+#: truyền", "Hoàn thiện thể chế, chính sách", "Về phát triển hợp tác xã nông nghiệp").
+_TOPIC = re.compile(r"[^\s.;:!?]+(?:[ ,\-–]+[^\s.;:!?]+){0,15}")
+_LETTER_LABEL = re.compile(r"[a-zđ]\)?")
 
 
 @dataclass
@@ -224,17 +229,27 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
     for group, labels in by_group.items():
         out.anomalies += _gaps(labels, f"appendix rows under {group}" if group else "appendix rows")
     paths: dict[str, str] = {}
+    numbered: str | None = None  # the last row numbered "4", "2.2": the parent of "a", "b"
+    bare: set[str] = set()  # rows with no body and no deadline of their own
     for group, lead_from_group, row in rows:
         label = row.label
         path = f"{group}.{label}" if restart and group else label
-        paths[label if not restart else f"{group}.{label}"] = path
         parent = None
+        if _LETTER_LABEL.fullmatch(label) and numbered is not None:
+            path, parent = (
+                f"{numbered}.{label.rstrip(')')}",
+                numbered,
+            )  # "4.a", as the body's letters
+        elif label[:1].isdigit():
+            numbered = path
+        paths[label if not restart else f"{group}.{label}"] = path
         if "." in label:
             parent_label = label.rsplit(".", 1)[0]
             parent = paths.get(parent_label if not restart else f"{group}.{parent_label}")
         cell = row.cells[content] if content < len(row.cells) else None
         text = cell.text if cell else ""
-        lead = _cell_agencies(view, row, cols.get("lead")) or list(lead_from_group)
+        own_lead = _cell_agencies(view, row, cols.get("lead"))
+        lead = own_lead or list(lead_from_group)
         task = Task(
             path=path,
             text=text,
@@ -252,8 +267,25 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
             task.deadline_span = (span[0][0], span[-1][1]) if span else None
         else:
             _deadline_from_text(view, task)
+        if not (own_lead or task.coordinating or task.deadline or split_agencies(text)):
+            bare.add(path)  # nobody and no time named anywhere in the row
         out.tasks.append(task)
+    _drop_heading_rows(out, bare)
     return out
+
+
+def _drop_heading_rows(out: PlanTasks, bare: set[str]) -> None:
+    """Rows that only head their sub-rows ("3 | Rà soát, hoàn thiện cơ chế …", naming no
+    body and no time, then "3.1", "3.2"): a group of tasks, as a Roman group row is, not a
+    task; its sub-rows take its parent."""
+    parents = {t.parent for t in out.tasks if t.parent}
+    heads = {t.path: t.parent for t in out.tasks if t.path in bare and t.path in parents}
+    if not heads:
+        return
+    out.tasks = [t for t in out.tasks if t.path not in heads]
+    for task in out.tasks:
+        while task.parent in heads:
+            task.parent = heads[task.parent]
 
 
 def _deadline_from_text(view: TextView, task: Task) -> None:
@@ -353,9 +385,22 @@ def _bare_closing_request(texts: _NodeTexts, node: Node) -> bool:
     text = texts.text(node).rstrip()
     if not text.endswith("./.") or node.kind not in ("paragraph", "bullet"):
         return False
+    folded = texts.folded(node).rstrip()
+    # "… nghiêm túc triển khai thực hiện. Quá trình thực hiện nếu có khó khăn, vướng mắc
+    # báo cáo …./.": what to do if something goes wrong is no task either
+    cut = next(
+        (
+            m.start()
+            for m in _SENTENCE_START.finditer(folded)
+            if _IF_PROBLEMS.match(folded, m.end())
+        ),
+        None,
+    )
+    if cut is not None:
+        text, folded = text[:cut], folded[:cut]
     roles = roles_in_sentence(text)
     spans = [(a.start, a.end) for a in (*roles.lead, *roles.coordinating, *roles.requested)]
-    return _BARE_REQUEST.fullmatch(_blanked(texts.folded(node).rstrip(), spans)) is not None
+    return _BARE_REQUEST.fullmatch(_blanked(folded, spans)) is not None
 
 
 def _is_pure_heading(texts: _NodeTexts, node: Node) -> bool:
@@ -458,8 +503,16 @@ def _body_visit(
         c.kind in ("item", "letter") and agency_heading(texts.text(c), titles=True)
         for c in children
     )
+    own_deadline = _main_deadline(find_deadlines(text))
+    topic = (  # "1. Công tác tuyên truyền" over its own tasks: a group of tasks, no task
+        item
+        and bool(children)
+        and not (lead or own.coordinating or own.requested or own_deadline)
+        and _TOPIC.fullmatch(text.strip()) is not None
+    )
     is_task = (
         node.kind != "section"
+        and not topic
         and not _excluded(texts, node)
         and not text.rstrip().endswith(":")  # an introduction to what follows
         and not _is_pure_heading(texts, node)
@@ -471,7 +524,6 @@ def _body_visit(
             or (node.parent is not None and node.parent.kind in ("item", "letter"))
         )  # a bullet straight under a section, with nobody named, is content, not a task
     )
-    own_deadline = _main_deadline(find_deadlines(text))
     if own_deadline and not is_task:  # "… gửi về Sở trước ngày 30 tháng 8 năm 2021, cụ thể:"
         here.deadline = own_deadline.deadline
         here.deadline_span = (offset + own_deadline.start, offset + own_deadline.end)
@@ -621,6 +673,25 @@ def _disagree(a: Deadline, b: Deadline) -> bool:
     return a.end is not None and b.end is not None and (a.start, a.end) != (b.start, b.end)
 
 
+#: "(chi tiết tại Phụ lục kèm theo)": what the item sums up is detailed in the appendix.
+_DETAILED_IN_APPENDIX = re.compile(
+    r"\((?:noi dung |nhiem vu )?(?:chi tiet|cu the)(?: (?:tai|theo|o|nhu))? (?:cac )?phu luc\b"
+)
+
+
+def _drop_summaries(body: PlanTasks) -> None:
+    """Body items that sum up what the appendix details ("2. Rà soát, sắp xếp hợp tác xã
+    (chi tiết tại Phụ lục)."), in a plan whose appendix table was read: its rows are the
+    tasks; counted here too, the same work would be counted twice."""
+    dropped = {t.path: t.parent for t in body.tasks if _DETAILED_IN_APPENDIX.search(fold(t.text))}
+    if not dropped:
+        return
+    body.tasks = [t for t in body.tasks if t.path not in dropped]
+    for task in body.tasks:
+        while task.parent in dropped:
+            task.parent = dropped[task.parent]
+
+
 def plan_tasks(view: TextView, root: Node) -> PlanTasks:
     """All tasks of one document part: its appendix tables and its body."""
     tables = [n for n in root.walk() if n.kind == "table" and n.table is not None]
@@ -630,6 +701,8 @@ def plan_tasks(view: TextView, root: Node) -> PlanTasks:
         table_out.tasks += part.tasks
         table_out.anomalies += part.anomalies
     body = body_tasks(view, root)
+    if table_out.tasks:
+        _drop_summaries(body)
     out = PlanTasks(anomalies=table_out.anomalies + body.anomalies)
     out.tasks = list(table_out.tasks)
     if table_out.tasks:

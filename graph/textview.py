@@ -641,6 +641,7 @@ def is_plain(text: str) -> bool:
         unicodedata.is_normalized("NFC", text)
         and _MARKUP_START.search(text) is None
         and "|" not in text  # a pipe-table row is read as tab-separated cells
+        and "  " not in text  # a justified line's gaps are one space each
     )
 
 
@@ -797,6 +798,48 @@ def _page_stage(text: str) -> tuple[str, _OffsetMap | None]:
     return result, builder.build(len(text))
 
 
+#: Two or three spaces between words on a line with no tab: a justified line's stretched
+#: gaps, as pdftotext -layout writes them ("Thực  hiện  Nghị quyết …"). Wider gaps are a
+#: layout's columns (a header's two halves, a table not read) and stay.
+_STRETCHED = re.compile(r"(?<=[^\s])[ ]{2,3}(?=[^\s])")
+
+
+def _justified_stage(text: str) -> tuple[str, _OffsetMap | None]:
+    """A justified line's stretched gaps read as one space each, so that phrases match
+    whatever the justification did ("Thực  hiện" is "Thực hiện"). Lines with a tab (a
+    table's rows) are left as they are; each gap maps to the spaces it stood for.
+
+    >>> v = _justified_stage("Thực  hiện   Nghị quyết\\n1\\tSở  Tài chính\\nA      B")
+    >>> v[0]
+    'Thực hiện Nghị quyết\\n1\\tSở  Tài chính\\nA      B'
+    """
+    if "  " not in text:
+        return text, None
+    builder = _MapBuilder()
+    out: list[str] = []
+    pos = 0
+    line_end, tabbed = -1, False  # the current line's end, and whether it has a tab
+    for m in _STRETCHED.finditer(text):
+        a, b = m.span()
+        if a > line_end:
+            line_start = text.rfind("\n", 0, a) + 1
+            line_end = text.find("\n", b)
+            line_end = len(text) if line_end < 0 else line_end
+            tabbed = "\t" in text[line_start:line_end]
+        if tabbed:
+            continue
+        builder.copy(pos, a)
+        out.append(text[pos:a])
+        builder.one(a, b)
+        out.append(" ")
+        pos = b
+    if not out:
+        return text, None
+    builder.copy(pos, len(text))
+    out.append(text[pos:])
+    return "".join(out), builder.build(len(text))
+
+
 @memo_by_text(maxsize=32)  # a short text is often viewed by several readers in turn
 def make_view(text: str) -> TextView:
     """Build the :class:`TextView` of ``text`` (linear time).
@@ -816,6 +859,7 @@ def make_view(text: str) -> TextView:
         _page_stage,
         _list_tab_stage,
         layout_table_stage,
+        _justified_stage,
         _pipe_table_stage,
         _html_row_stage,
         _markup_stage,

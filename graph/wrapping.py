@@ -45,7 +45,13 @@ _MARKER = re.compile(
 def wrap_width(norm: str) -> int | None:
     """The width ``norm`` is hard-wrapped at (its longest line), or None when it is not."""
     # table rows (cells separated by tabs) are not wrapped: their width says nothing
-    lengths = [len(s) for line in norm.split("\n") if (s := line.strip()) and "\t" not in s]
+    # nor are lines laid out in columns (a gap of four spaces or more: a header's two
+    # halves, a table not read), whose width is the page's, not the text's
+    lengths = [
+        len(s)
+        for line in norm.split("\n")
+        if (s := line.strip()) and "\t" not in s and "    " not in s
+    ]
     if len(lengths) < MIN_LINES:
         return None
     width = max(lengths)
@@ -59,6 +65,22 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
+@lru_cache(maxsize=8)
+def _common_indent(norm: str) -> int:
+    """The indent most lines of ``norm`` have: a wrapped paragraph's later lines (its first
+    line, in a PDF's text, is indented further).
+
+    >>> _common_indent("     a\\n  b\\n  c\\n")
+    2
+    """
+    counts: dict[int, int] = {}
+    for line in norm.split("\n"):
+        if line.strip() and "\t" not in line:
+            n = _indent(line)
+            counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=lambda n: (counts[n], -n)) if counts else 0
+
+
 def soft_break(norm: str, nl: int) -> bool:
     """Whether the line break at ``norm[nl]`` is one a converter made inside a paragraph."""
     width = wrap_width(norm)
@@ -70,7 +92,7 @@ def soft_break(norm: str, nl: int) -> bool:
     before, after = raw_before.strip(), raw_after.strip()
     if not before or not after or _MARKER.match(after):
         return False
-    if _indent(raw_after) > _indent(raw_before):
+    if _indent(raw_after) > min(_indent(raw_before), _common_indent(norm)):
         return False  # indented further: a paragraph's first line (a PDF's text keeps it)
     if before.count("(") > before.count(")"):
         return True  # a bracket still open: "(Cơ quan chủ trì: …; cơ quan phối hợp:" / "Sở …)"

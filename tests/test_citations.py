@@ -42,3 +42,13 @@ def test_mention_spans_point_at_the_symbol_in_the_original_text() -> None:
     (m,) = find_mentions(view)
     a, b = view.to_original(m.symbol_start, m.symbol_end)
     assert text[a:b] == "435** /KH-UBND"
+
+
+def test_the_2025_ministry_of_agriculture_and_environment_issues_its_numbers() -> None:
+    # Nghị quyết 176/2025/QH15 merged two ministries into Bộ Nông nghiệp và Môi trường
+    from policykg.graph.registry import load_registry
+
+    (m,) = find_mentions(make_view("Quyết định số 1486/QĐ-BNNMT ngày 26/5/2025"))
+    assert m.ref.issuer_code == "BNNMT"
+    issuer = load_registry().issuer_by_code(m.ref.issuer_code)
+    assert issuer is not None and issuer.name == "Bộ Nông nghiệp và Môi trường"

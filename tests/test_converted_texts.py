@@ -5,7 +5,7 @@ list item, a cell's second paragraph on a line of its own)."""
 from __future__ import annotations
 
 from policykg.graph.segment import segment
-from policykg.graph.tasks import body_tasks, table_tasks
+from policykg.graph.tasks import body_tasks, plan_tasks, table_tasks
 from policykg.graph.textview import make_view
 
 
@@ -199,3 +199,103 @@ def test_a_line_indented_further_starts_a_paragraph_in_a_wrapped_text() -> None:
     ]
     found = _tasks("III. TỔ CHỨC THỰC HIỆN\n" + "\n".join(lines * 2) + "\n")
     assert "III.2" in found and "Trên đây" not in found["III.2"].text
+
+
+def test_a_laid_out_header_centred_vertically_keeps_its_upper_lines() -> None:
+    """ "STT" on the header's lower line, "Cơ quan" / "chủ trì" and "Thời gian" / "hoàn" /
+    "thành" over three lines, and a row label one space from its text (a narrow column)."""
+    text = (
+        "                                   Cơ quan chủ    Cơ quan phối    Thời gian\n"
+        " STT  Nội dung công việc            trì            hợp             hoàn\n"
+        "                                                                   thành\n"
+        " 9    Tập huấn cán bộ hợp tác xã    Sở Nội vụ      Liên minh HTX   Quý II/2025\n"
+        " 10 Rà soát quỹ đất cho hợp tác     Sở Tài chính   Sở Xây dựng     30/9/2025\n"
+        "      xã thuê\n"
+    )
+    view = make_view(text)
+    root = segment(view, 0, len(view.norm))
+    table = next(n.table for n in _walk(root) if n.kind == "table")
+    assert table.header[2:] == ["Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+    rows = {k: t for k, t in _tasks(text).items() if k.startswith("row ")}
+    assert sorted(rows) == ["row 10", "row 9"]
+    assert rows["row 10"].text == "Rà soát quỹ đất cho hợp tác xã thuê"
+    assert [s.agency.name for s in rows["row 10"].coordinating] == ["Sở Xây dựng"]
+    assert str(rows["row 10"].deadline.end) == "2025-09-30"
+
+
+def test_a_justified_lines_stretched_gaps_read_as_one_space() -> None:
+    text = "          Thực  hiện  Nghị  quyết số 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành\n"
+    view = make_view(text)
+    assert "Thực hiện Nghị quyết số 20-NQ/TW" in view.norm
+    a = view.norm.index("Nghị")
+    assert view.original_text(a, a + 4) == "Nghị"
+
+
+def test_a_row_that_only_heads_its_sub_rows_is_no_task_and_letters_take_its_number() -> None:
+    found = _tasks(
+        "PHỤ LỤC\nTT\tNội dung\tCơ quan chủ trì\tThời gian\n"
+        "3\tRà soát, hoàn thiện cơ chế, chính sách\t\t\n"
+        "3.1\tSửa đổi quy định hỗ trợ\tSở Tài chính\tQuý III/2023\n"
+        "4\tBố trí nguồn lực\t\t\n"
+        "a\tBố trí vốn ngân sách\tSở Tài chính\tHằng năm\n"
+        "5\tXây dựng kế hoạch của các sở, ngành\t\t\n"
+    )
+    assert sorted(found) == ["row 3.1", "row 4.a", "row 5"]  # 5 has no sub-rows: a task
+    assert found["row 3.1"].parent is None and found["row 4.a"].parent is None
+
+
+def test_a_body_item_that_sums_up_the_appendix_is_no_task() -> None:
+    view = make_view(
+        "II. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí hằng năm.\n"
+        "2. Rà soát, sắp xếp hợp tác xã (chi tiết tại Phụ lục kèm theo).\n"
+        "PHỤ LỤC\nTT\tNội dung\tCơ quan chủ trì\n1\tRà soát hợp tác xã\tSở Nội vụ\n"
+    )
+    found = plan_tasks(view, segment(view, 0, len(view.norm))).tasks
+    assert sorted(t.path for t in found) == ["1", "body/II.1"]
+
+
+def test_a_topic_heading_over_its_own_tasks_is_no_task() -> None:
+    found = _tasks(
+        "II. NHIỆM VỤ\n1. Công tác tuyên truyền\n"
+        "a) Sở Văn hóa, Thể thao và Du lịch chủ trì tuyên truyền hằng năm.\n"
+        "2. Thành lập Ban Chỉ đạo phát triển kinh tế tập thể của tỉnh, đủ mạnh để lãnh đạo.\n"
+        "a) Ban Chỉ đạo do Phó Chủ tịch Ủy ban nhân dân tỉnh làm Trưởng ban.\n"
+    )
+    assert "II.1" not in found and "II.1.a" in found
+    assert "II.2" in found  # an action with its details below stays a task
+
+
+def test_a_last_request_with_what_to_do_if_problems_arise_is_no_task() -> None:
+    found = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính bố trí kinh phí hằng năm.\n"
+        "Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện. Quá trình thực hiện nếu "
+        "có khó khăn, vướng mắc báo cáo Ủy ban nhân dân tỉnh để xem xét, giải quyết./.\n"
+    )
+    assert sorted(found) == ["III.1"]
+
+
+def test_deadlines_at_the_latest_by_a_day_and_each_quarter() -> None:
+    found = _tasks(
+        "II. NHIỆM VỤ\n1. Sở Nội vụ chậm nhất đến ngày 31/12/2023 phải hoàn thành việc giải thể.\n"
+        "2. Sở Thông tin và Truyền thông xây dựng chuyên mục, mỗi quý ít nhất 01 chuyên mục.\n"
+    )
+    assert str(found["II.1"].deadline.end) == "2023-12-31"
+    assert found["II.2"].deadline.recurrence == "quarterly"
+
+
+def test_a_header_laid_out_with_spaces_places_a_district_plan() -> None:
+    from policykg.graph.citations import find_mentions
+    from policykg.graph.documents import find_parts
+
+    text = (
+        "        ỦY BAN NHÂN DÂN                     CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "        HUYỆN YÊN THẾ                              Độc lập - Tự do - Hạnh phúc\n"
+        "       Số: 145/KH-UBND                          Yên Thế, ngày 12 tháng 5 năm 2023\n"
+        "                                          KẾ HOẠCH\n"
+        "          Thực hiện Kế hoạch số 118/KH-UBND ngày 27/3/2023 của UBND tỉnh Bắc Giang\n"
+        "          I. MỤC ĐÍCH\n"
+    )
+    view = make_view(text)
+    part = find_parts(view, find_mentions(view))[0]
+    assert part.district == "Huyện Yên Thế"
+    assert str(part.date) == "2023-05-12"
