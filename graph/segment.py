@@ -327,6 +327,7 @@ def _table(view: TextView, lines: list[Line], i: int, above: int = 0) -> tuple[T
     header = _joined_header(rows)
     table = Table(start, end, header, _column_roles(header), [])
     j = i + above + 1
+    pending: list[Row] = []  # lines with an empty first cell since the last row's label
     while j < len(lines):
         raw_start, raw_end = _raw_line(view, lines[j])
         raw = view.norm[raw_start:raw_end]
@@ -346,29 +347,81 @@ def _table(view: TextView, lines: list[Line], i: int, above: int = 0) -> tuple[T
         if _SEPARATOR.fullmatch(raw):
             continue  # a rule drawn under a header repeated after a page break
         cells = _cells(view, raw_start, raw_end)
-        if _cut_row_goes_on(table, cells):  # a cell with a paragraph break in it
+        if not cells[0].text:
+            if not table.rows and not pending and header_words_only(raw):
+                table.header = _joined_header([table.header, [c.text for c in cells]])
+                table.columns = _column_roles(table.header)  # its later line ("hoàn thành")
+            else:  # a row's later line, or a later row's first line (see _rows_first_lines)
+                pending.append(Row(raw_start, raw_end, cells))
+            table.end = raw_end
+            continue
+        labelled = _ROW_LABEL.fullmatch(cells[0].text) is not None
+        first = (
+            _rows_first_lines(pending, cells, table.columns.get("content", 1)) if labelled else 0
+        )
+        _goes_on(table, pending[: len(pending) - first])
+        moved, pending = pending[len(pending) - first :] if first else [], []
+        table.end = raw_end
+        if not moved and _cut_row_goes_on(table, cells):  # a cell with a paragraph break in it
             prev = table.rows[-1]
             last = prev.cells[-1]
             joined = Cell(f"{last.text} {cells[0].text}".strip(), last.spans + cells[0].spans)
             prev.cells[-1:] = [joined, *cells[1:]]
-            prev.end = table.end = raw_end
-            continue
-        if not table.rows and not cells[0].text:  # the header's later line ("hoàn thành")
-            table.header = _joined_header([table.header, [c.text for c in cells]])
-            table.columns = _column_roles(table.header)
-            table.end = raw_end
-            continue
-        if table.rows and not cells[0].text:
-            prev = table.rows[-1]
-            for k, cell in enumerate(cells[: len(prev.cells)]):
-                if cell.text:
-                    joined = f"{prev.cells[k].text} {cell.text}".strip()
-                    prev.cells[k] = Cell(joined, prev.cells[k].spans + cell.spans)
             prev.end = raw_end
+            continue
+        row = _merged([*moved, Row(raw_start, raw_end, cells)]) if moved else None
+        if row is not None:
+            table.rows.append(Row(row.start, row.end, _unspanned(row.cells, table.rows)))
         else:
             table.rows.append(Row(raw_start, raw_end, _unspanned(cells, table.rows)))
-        table.end = raw_end
+    _goes_on(table, pending)
     return table, j
+
+
+def _merged(lines: list[Row]) -> Row:
+    """One row from its lines, each column's cells joined top to bottom."""
+    width = max(len(r.cells) for r in lines)
+    cells = []
+    for k in range(width):
+        parts = [r.cells[k] for r in lines if k < len(r.cells) and r.cells[k].text]
+        cells.append(Cell(" ".join(c.text for c in parts), [sp for c in parts for sp in c.spans]))
+    return Row(lines[0].start, lines[-1].end, cells)
+
+
+def _goes_on(table: Table, lines: list[Row]) -> None:
+    """A row's later lines (a wrapped cell, a row continued after a page break), joined to
+    the last row; before any row they are another table's, and dropped."""
+    if not table.rows or not lines:
+        return
+    prev = table.rows[-1]
+    for line in lines:
+        for k, cell in enumerate(line.cells[: len(prev.cells)]):
+            if cell.text:
+                joined = f"{prev.cells[k].text} {cell.text}".strip()
+                prev.cells[k] = Cell(joined, prev.cells[k].spans + cell.spans)
+        prev.end = line.end
+
+
+def _rows_first_lines(pending: list[Row], cells: list[Cell], content: int) -> int:
+    """How many of the lines before a row's label line are that row's first lines: a table
+    whose cells are centred vertically (a Word table set to "Center", through pdftotext
+    -layout) prints a row's label on its middle line. Walking up from the label line, a line
+    belongs to the row while the line below it goes on with its text (starts in lower case,
+    or the line ends where no sentence ends, on a comma or "và"); a top-aligned table, whose
+    label line starts its cell with a capital after a finished line, moves none."""
+
+    def text(row_cells: list[Cell]) -> str:
+        return row_cells[content].text if content < len(row_cells) else ""
+
+    below = text(cells)
+    n = 0
+    for line in reversed(pending):
+        above = text(line.cells)
+        if not above or not below or not (below[:1].islower() or dangling(above)):
+            break
+        n += 1
+        below = above
+    return n
 
 
 # --- the tree ------------------------------------------------------------------------------

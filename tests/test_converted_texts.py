@@ -299,3 +299,25 @@ def test_a_header_laid_out_with_spaces_places_a_district_plan() -> None:
     part = find_parts(view, find_mentions(view))[0]
     assert part.district == "Huyện Yên Thế"
     assert str(part.date) == "2023-05-12"
+
+
+def test_a_laid_out_table_with_cells_centred_vertically_keeps_each_rows_lines() -> None:
+    """A row's label on its middle line: the lines above it that its text goes on from
+    (a line ending on a comma, a label line starting in lower case) are the row's."""
+    text = (
+        " STT  Nội dung công việc                 Đơn vị chủ trì   Thời gian\n"
+        "  1   Công tác tuyên truyền, quán triệt\n"
+        "      Tuyên truyền Nghị quyết số 20-NQ/TW,\n"
+        "  1.1 Nghị quyết số 09/NQ-CP trên hệ thống  Phòng Văn hóa    Thường xuyên\n"
+        "      truyền thanh huyện\n"
+        "      Tổ chức hội nghị quán triệt cho cán bộ\n"
+        "  1.2 chủ chốt các xã, thị trấn             Phòng Nội vụ     Quý II/2023\n"
+    )
+    rows = {k: t for k, t in _tasks(text).items() if k.startswith("row ")}
+    assert rows["row 1.1"].text == (
+        "Tuyên truyền Nghị quyết số 20-NQ/TW, Nghị quyết số 09/NQ-CP trên hệ thống truyền "
+        "thanh huyện"
+    )
+    assert (
+        rows["row 1.2"].text == "Tổ chức hội nghị quán triệt cho cán bộ chủ chốt các xã, thị trấn"
+    )
