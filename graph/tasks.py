@@ -279,13 +279,17 @@ def _drop_heading_rows(out: PlanTasks, bare: set[str]) -> None:
     body and no time, then "3.1", "3.2"): a group of tasks, as a Roman group row is, not a
     task; its sub-rows take its parent."""
     parents = {t.parent for t in out.tasks if t.parent}
-    heads = {t.path: t.parent for t in out.tasks if t.path in bare and t.path in parents}
-    if not heads:
+    _drop(out, {t.path: t.parent for t in out.tasks if t.path in bare and t.path in parents})
+
+
+def _drop(out: PlanTasks, dropped: dict[str, str | None]) -> None:
+    """The tasks at the paths of ``dropped`` removed; their children take their parent."""
+    if not dropped:
         return
-    out.tasks = [t for t in out.tasks if t.path not in heads]
+    out.tasks = [t for t in out.tasks if t.path not in dropped]
     for task in out.tasks:
-        while task.parent in heads:
-            task.parent = heads[task.parent]
+        while task.parent in dropped:
+            task.parent = dropped[task.parent]
 
 
 def _deadline_from_text(view: TextView, task: Task) -> None:
@@ -683,13 +687,9 @@ def _drop_summaries(body: PlanTasks) -> None:
     """Body items that sum up what the appendix details ("2. Rà soát, sắp xếp hợp tác xã
     (chi tiết tại Phụ lục)."), in a plan whose appendix table was read: its rows are the
     tasks; counted here too, the same work would be counted twice."""
-    dropped = {t.path: t.parent for t in body.tasks if _DETAILED_IN_APPENDIX.search(fold(t.text))}
-    if not dropped:
-        return
-    body.tasks = [t for t in body.tasks if t.path not in dropped]
-    for task in body.tasks:
-        while task.parent in dropped:
-            task.parent = dropped[task.parent]
+    _drop(
+        body, {t.path: t.parent for t in body.tasks if _DETAILED_IN_APPENDIX.search(fold(t.text))}
+    )
 
 
 def plan_tasks(view: TextView, root: Node) -> PlanTasks:
