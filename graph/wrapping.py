@@ -81,6 +81,27 @@ def _common_indent(norm: str) -> int:
     return max(counts, key=lambda n: (counts[n], -n)) if counts else 0
 
 
+def _first_line_indent(raw_before: str, raw_after: str, common: int) -> bool:
+    """Does the line after start a paragraph by its indent? It is indented further than
+    the line before; or the line before starts an item, indented further than most lines,
+    and the line after stands under its number, not under its text (a PDF's "3. Phòng Văn
+    hóa và Thông tin" then its paragraph). A list item's later lines hanging under its text
+    (pandoc's "1.  Sở …" / "    Kế hoạch …") go on.
+
+    >>> _first_line_indent("     nữ tỉnh phối hợp.", "          Trên đây là", 5)
+    True
+    >>> _first_line_indent("1.  Sở Kế hoạch và Đầu tư chủ trì", "    Kế hoạch phát triển", 0)
+    False
+    """
+    before, after = _indent(raw_before), _indent(raw_after)
+    marker = _MARKER.match(raw_before.strip())
+    if marker is None:
+        return after > before
+    rest = raw_before.strip()[marker.end() :]
+    text_column = before + marker.end() + len(rest) - len(rest.lstrip())
+    return after != text_column and after >= before > common
+
+
 def soft_break(norm: str, nl: int) -> bool:
     """Whether the line break at ``norm[nl]`` is one a converter made inside a paragraph."""
     width = wrap_width(norm)
@@ -92,8 +113,8 @@ def soft_break(norm: str, nl: int) -> bool:
     before, after = raw_before.strip(), raw_after.strip()
     if not before or not after or _MARKER.match(after):
         return False
-    if _indent(raw_after) > min(_indent(raw_before), _common_indent(norm)):
-        return False  # indented further: a paragraph's first line (a PDF's text keeps it)
+    if _first_line_indent(raw_before, raw_after, _common_indent(norm)):
+        return False  # a paragraph's first line, indented as a PDF's text keeps it
     if before.count("(") > before.count(")"):
         return True  # a bracket still open: "(Cơ quan chủ trì: …; cơ quan phối hợp:" / "Sở …)"
     need = len(before) + 1 + len(after.split()[0])  # the line with the next word on it

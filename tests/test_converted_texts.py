@@ -321,3 +321,15 @@ def test_a_laid_out_table_with_cells_centred_vertically_keeps_each_rows_lines() 
     assert (
         rows["row 1.2"].text == "Tổ chức hội nghị quán triệt cho cán bộ chủ chốt các xã, thị trấn"
     )
+
+
+def test_a_list_items_hanging_lines_go_on_though_indented_further() -> None:
+    """pandoc writes a list item's later lines under its text ("1.  Sở …" / "    Kế hoạch
+    …"): indented further than the item's first line, they are no paragraph of their own."""
+    item = [
+        "1.  Sở Kế hoạch và Đầu tư chủ trì, phối hợp với các sở, ngành xây dựng",
+        "    Kế hoạch phát triển hợp tác xã giai đoạn 2021 - 2025; hoàn thành trong",
+        "    Quý II/2021 và báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15/12.",
+    ]
+    found = _tasks("II. NHIỆM VỤ\n" + "\n".join(item * 4) + "\n")
+    assert "II.1.p1" not in found and "Kế hoạch phát triển" in found["II.1"].text
