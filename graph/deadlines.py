@@ -182,6 +182,8 @@ _RECURRENCE_SHAPES = {
 _CELL_SHAPES = {  # only in a deadline cell (parse_deadline), never in running text
     "date-bare": r"(?<![\w/.])(?P<d>\d{1,2}) thang (?P<m>\d{1,2})(?!\d)@YWORD@ANN",
     "bare-year": r"(?<![\w/.\-–—])(?P<yw>@YR)(?!/)",
+    # "03/2024" in a time column ("Thời gian bắt đầu | Thời gian kết thúc": 01/2024 | 03/2024)
+    "month-bare": r"(?<![\w/.])(?P<m>0?[1-9]|1[0-2])~/~(?P<ys>@YR)(?![\d/])",
     "request": r"(?<![a-z])(?:theo (?:de nghi|yeu cau)(?: (?P<via>cua|tu) )?"
     r"|khi (?:(?:co|duoc) )?(?:yeu cau|de nghi))",
 }
@@ -209,6 +211,7 @@ _NEEDS = {
     "every-months": ("thang",),
     "date-bare": ("thang",),
     "bare-year": ("19", "20"),
+    "month-bare": ("/",),
     "request": ("theo", "khi"),
 }
 _DAY_SHAPES = ("date-words", "date-num", "date-bare")
@@ -496,7 +499,7 @@ def _period_or_raise(atom: _Atom, context_year: int | None) -> tuple[date, date]
     if shape == "quarter":  # "quý II/2018", or a run of quarters: "quý I, II năm 2022"
         q, q2 = _QUARTERS[m["q"]], _QUARTERS[m["q2"] or m["q"]]
         return _month_span(year, 3 * q - 2, 3 * q2)
-    if shape == "month":
+    if shape in ("month", "month-bare"):
         return _month_span(year, int(m["m"]), int(m["m"]))
     if shape == "part-year":
         n = _number(m["n"])
@@ -616,6 +619,16 @@ def _ranges_join(fold_text: str, opening: tuple[_Atom, _Found], atom: _Atom, ctx
     return (between == "" and ctx.pre.startswith("den")) or (between in "-–—" and not ctx.pre)
 
 
+def _opens(atom: _Atom, mode: str) -> bool:
+    """May this atom open a range that a "đến …" atom closes: a period after "từ", or a
+    month or quarter with no year ("tháng 4 đến tháng 10/2024": the year is the end's)?"""
+    if atom.shape not in _PERIOD_SHAPES:
+        return False
+    if mode == "from":
+        return True
+    return atom.shape in ("month", "quarter") and atom.group("yw", "ys", "rel") is None
+
+
 def _scan(norm: str, fold_text: str, *, cell: bool, context_year: int | None) -> list[_Found]:
     """The deadlines of the text: every atom in a cell, only the cued ones in running text."""
     accented = norm.lower() != fold_text
@@ -644,7 +657,7 @@ def _scan(norm: str, fold_text: str, *, cell: bool, context_year: int | None) ->
             )
             opening = None
             continue
-        opening = (atom, found) if mode == "from" and atom.shape in _PERIOD_SHAPES else None
+        opening = (atom, found) if _opens(atom, mode) else None
         if ok or opening:
             out.append((found, ok))
         if cell and len(out) > 1:

@@ -25,6 +25,7 @@ from datetime import date
 from functools import cache
 from itertools import pairwise
 
+from policykg.graph.agencies import split_agencies
 from policykg.graph.citations import DISTRICT_LEVELS, Mention, dates_in, places_in
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.textview import TextView, canonical_spelling, collapse_spaces, fold
@@ -331,6 +332,8 @@ def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list
     _fill_date_and_place(reg, view, part, head)
     _fill_issuer(reg, view, part, inside)
     _fill_district(reg, part, head)
+    if part.issuer_name is None:
+        part.issuer_name = department_in_header(head[:6])
     part.preamble_end = _preamble_end(view, part, lines)
 
 
@@ -445,6 +448,32 @@ def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | No
         if organ in ("dang bo", "dang uy"):
             return shown, f"{_PARTY_ORGAN.get(level, 'Thành ủy')} {name}"
         return shown, f"Ủy ban nhân dân {_LEVEL_SHOWN[level].lower()} {name}"
+    return None
+
+
+def department_in_header(lines: list[Line]) -> str | None:
+    """The department that issues a text, named in capitals in its header under its
+    superior organ ("UBND TỈNH SÓC TRĂNG" / "SỞ NÔNG NGHIỆP VÀ" / "PHÁT TRIỂN NÔNG THÔN"),
+    its name over one line or two: the name as the agency registry spells it, or None.
+
+    >>> def header(*texts):
+    ...     return [Line(0, len(t), t, fold(t)) for t in texts]
+    >>> department_in_header(
+    ...     header("UBND TỈNH SÓC TRĂNG", "SỞ NÔNG NGHIỆP VÀ", "PHÁT TRIỂN NÔNG THÔN")
+    ... )
+    'Sở Nông nghiệp và Phát triển nông thôn'
+    >>> department_in_header(header("ỦY BAN NHÂN DÂN", "TỈNH PHÚ YÊN", "Số: 62/KH-UBND"))
+    """
+    for j, line in enumerate(lines):
+        text = line.text.strip(_HEADER_MARKS)
+        if not (fold(text).startswith("so ") and _all_capitals(text)):
+            continue
+        after = lines[j + 1].text.strip(_HEADER_MARKS) if j + 1 < len(lines) else ""
+        tries = [f"{text} {after}", text] if after and _all_capitals(after) else [text]
+        for name in tries:
+            found = split_agencies(collapse_spaces(name))
+            if found and found[0].start == 0 and found[0].agency.kind == "department":
+                return found[0].agency.name
     return None
 
 

@@ -52,18 +52,20 @@ Nơi nhận:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["header_words_only", "layout_table_stage"]
+from policykg.graph.folding import fold
+
+__all__ = ["ROW_LABEL", "header_words_only", "layout_table_stage", "lines_with_breaks"]
 
 #: A run of text whose words are apart by one space: a cell's line.
 _CHUNK = re.compile(r"\S+(?: \S+)*")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _STT = frozenset(("tt", "stt", "so tt", "so thu tu"))
 _HEADER_WORDS = ("noi dung", "chu tri", "phoi hop", "thoi gian", "nhiem vu", "thoi han")
-_ROW_LABEL = re.compile(r"(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXLC]{1,6}|[a-zđ])[.)]?")
+#: A table row's label: "1", "1.2", "II", "a", "3.", "b)".
+ROW_LABEL = re.compile(r"(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXLC]{1,6}|[a-zđ])[.)]?")
 _SPACED_LABEL = re.compile(
     r"(?P<label>\d{1,3}(?:\.\d{1,3}){0,3}\.?|[IVXLC]{1,6}\.?|[a-zđ][.)]?) (?=\w)"
 )
@@ -94,15 +96,13 @@ class _Layout:
         return overlaps.index(max(overlaps))
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics (``đ`` -> ``d``), as :func:`textview.fold` folds, which
-    this module, a stage of the view, cannot import.
+def lines_with_breaks(text: str) -> list[str]:
+    """The lines of ``text``, each with its line break (the last one may have none).
 
-    >>> _fold("Cơ quan CHỦ TRÌ, Đơn vị")
-    'co quan chu tri, don vi'
+    >>> lines_with_breaks("a\\nb\\n\\nc")
+    ['a\\n', 'b\\n', '\\n', 'c']
     """
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+    return _LINE.findall(text)
 
 
 def _chunks(line: str) -> list[tuple[int, int]]:
@@ -131,7 +131,7 @@ def _is_anchor(line: str, chunks: list[tuple[int, int]]) -> bool:
     naming a task table's columns?"""
     if len(chunks) < 3 or "\t" in line or "|" in line:
         return False
-    cells = [_fold(line[a:b]) for a, b in chunks]
+    cells = [fold(line[a:b]) for a, b in chunks]
     if cells[0].strip(" .") in _STT:
         return True
     return sum(any(w in c for w in _HEADER_WORDS) for c in cells) >= 2
@@ -142,7 +142,7 @@ def _label_first(line: str, chunks: list[tuple[int, int]], before: int) -> bool:
     if not chunks or chunks[0][0] >= before:
         return False
     a, b = chunks[0]
-    return _ROW_LABEL.fullmatch(line[a:b]) is not None
+    return ROW_LABEL.fullmatch(line[a:b]) is not None
 
 
 def _layout(chunked: list[list[tuple[int, int]]], rows: list[int]) -> _Layout | None:
@@ -166,7 +166,7 @@ def _layout(chunked: list[list[tuple[int, int]]], rows: list[int]) -> _Layout | 
 
 def _fits(line: str, chunks: list[tuple[int, int]], layout: _Layout) -> bool:
     """Is the line a line of the table laid out so?"""
-    if _CLOSING.match(_fold(line.lstrip())):
+    if _CLOSING.match(fold(line.lstrip())):
         return False
     if not _label_first(line, chunks, layout.starts[1]) and chunks[0][0] < layout.starts[1]:
         return _is_anchor(line, chunks)  # text in the label column: a repeated header only
@@ -266,7 +266,7 @@ def header_words_only(text: str) -> bool:
     >>> header_words_only("Cơ quan chủ"), header_words_only("Đầu tư"), header_words_only("")
     (True, False, False)
     """
-    words = re.findall(r"\w+", _fold(text))
+    words = re.findall(r"\w+", fold(text))
     return bool(words) and all(w in _HEADER_VOCABULARY for w in words)
 
 
@@ -305,7 +305,7 @@ def _table(
     for i in range(first_row, n):
         if not chunked[i]:
             continue
-        if _CLOSING.match(_fold(lines[i].lstrip())):
+        if _CLOSING.match(fold(lines[i].lstrip())):
             break
         if _label_first(lines[i], chunked[i], edge):
             rows.append(i)
@@ -328,7 +328,7 @@ def layout_table_stage(text: str) -> tuple[str, None]:
     doc); the text itself when it has none."""
     if _WIDE_GAP not in text:
         return text, None
-    lines = _LINE.findall(text)
+    lines = lines_with_breaks(text)
     anchors = [
         i
         for i, line in enumerate(lines)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from policykg.graph.documents import Line, lines_of
-from policykg.graph.layout_tables import header_words_only
+from policykg.graph.layout_tables import ROW_LABEL, header_words_only
 from policykg.graph.textview import SPANNED, TextView, collapse_spaces, fold
 from policykg.graph.wrapping import dangling, soft_break
 
@@ -202,7 +202,12 @@ def _column_roles(header: list[str]) -> dict[str, int]:
         elif "phoi hop" in f:
             roles.setdefault("coordinating", i)
         elif "thoi gian" in f or "thoi han" in f or "tien do" in f:
-            roles.setdefault("deadline", i)
+            if "bat dau" in f:  # "Thời gian bắt đầu" | "Thời gian kết thúc": the end is due
+                roles.setdefault("start", i)
+            elif "ket thuc" in f or "hoan thanh" in f:
+                roles["deadline"] = i
+            else:
+                roles.setdefault("deadline", i)
         elif "noi dung" in f or "nhiem vu" in f or "cong viec" in f:
             roles.setdefault("content", i)
     return roles
@@ -271,9 +276,6 @@ def _spanning_group(view: TextView, lines: list[Line], j: int, width: int) -> Ro
     return Row(line.start, line.end, [label, rest] + [Cell("") for _ in range(width - 2)])
 
 
-_ROW_LABEL = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?")
-
-
 def _cut_row_goes_on(table: Table, cells: list[Cell]) -> bool:
     """Whether a tab-separated line goes on with the row above, which a line break inside a
     cell cut short (Word's plain text writes a cell's second paragraph on a line of its own:
@@ -281,9 +283,9 @@ def _cut_row_goes_on(table: Table, cells: list[Cell]) -> bool:
     above (which starts with its label: the table numbers its rows) has fewer cells than
     the header, this line starts with no row label, and the two together have no more cells
     than the header."""
-    if not table.rows or not cells[0].text or _ROW_LABEL.fullmatch(cells[0].text):
+    if not table.rows or not cells[0].text or ROW_LABEL.fullmatch(cells[0].text):
         return False
-    if not _ROW_LABEL.fullmatch(table.rows[-1].cells[0].text):
+    if not ROW_LABEL.fullmatch(table.rows[-1].cells[0].text):
         return False  # rows without labels: a short row is a row of its own
     width = len(table.rows[-1].cells)
     return width < len(table.header) and width + len(cells) - 1 <= len(table.header)
@@ -355,7 +357,7 @@ def _table(view: TextView, lines: list[Line], i: int, above: int = 0) -> tuple[T
                 pending.append(Row(raw_start, raw_end, cells))
             table.end = raw_end
             continue
-        labelled = _ROW_LABEL.fullmatch(cells[0].text) is not None
+        labelled = ROW_LABEL.fullmatch(cells[0].text) is not None
         first = (
             _rows_first_lines(pending, cells, table.columns.get("content", 1)) if labelled else 0
         )
@@ -438,6 +440,29 @@ def _wrapped_into(view: TextView, previous: Node, before: Line, line: Line) -> b
     return soft_break(view.norm, nl) or dangling(before.text)
 
 
+def _name_cut_at_dash(previous: Node, lines: list[Line], i: int) -> bool:
+    """Whether the dash line ``lines[i]`` goes on with a name its line above was cut in
+    ("… chỉ đạo Phòng Tài chính" / "- Kế hoạch hướng dẫn hợp tác xã …", the name "Phòng
+    Tài chính - Kế hoạch" wrapped at its dash): the line above, the last of an item or a
+    paragraph, ends on a capitalised name with no punctuation, a capital follows the dash,
+    and no other dash line comes before the next numbered line (a list has two)."""
+    line = lines[i]
+    if previous.kind not in ("item", "letter", "paragraph") or previous.end != lines[i - 1].end:
+        return False
+    if not line.text.startswith("- ") or not line.text[2:3].isupper():
+        return False
+    before = lines[i - 1].text.rstrip()
+    if not before[-1:].isalpha() or not any(w[:1].isupper() for w in before.split()[-2:]):
+        return False
+    for later in lines[i + 1 : i + 8]:
+        kind = _classify(later)[0]
+        if kind == "bullet":
+            return False
+        if kind != "paragraph":
+            break
+    return True
+
+
 def segment(view: TextView, start: int, end: int) -> Node:
     """The tree of the document part between ``start`` and ``end`` of the view."""
     root = Node("document", None, start, start, RANKS["document"], body_start=start)
@@ -469,6 +494,10 @@ def segment(view: TextView, start: int, end: int) -> Node:
             and (line.text[:1].islower() or _wrapped_into(view, previous, lines[i - 1], line))
         ):
             previous.end = line.end  # a sentence continued after a blank line or page break
+            i += 1
+            continue
+        if kind == "bullet" and previous is not None and _name_cut_at_dash(previous, lines, i):
+            previous.end = line.end
             i += 1
             continue
         node = Node(kind, label, line.start, line.end, rank, body)

@@ -40,6 +40,8 @@ _TASK_SECTION = re.compile(
     r"nhiem vu|giai phap|to chuc thuc hien|noi dung thuc hien|phan cong|tien do|trach nhiem"
 )
 _NOT_TASK_SECTION = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem)")
+#: An agency put in charge of a task ("Sở Tài chính chủ trì", "giao Sở Nội vụ chủ trì").
+_IN_CHARGE = re.compile(r"\bchu tri\b")
 _DEADLINE_NOTE = re.compile(r"(?:thoi gian|thoi han)\b")
 _SELF_STATEMENT = re.compile(
     r"(?:ke hoach|quyet dinh|nghi quyet|chuong trinh|van ban|chi thi|ket luan)"
@@ -51,11 +53,13 @@ _SELF_STATEMENT = re.compile(
 _APPENDIX_POINTER = re.compile(r"\bphu luc\b")
 _SENTENCE_START = re.compile(r"[.;] ")
 #: An item that only says where the tasks are ("2. Nhiệm vụ cụ thể của các sở, ngành được
-#: phân công tại Phụ lục kèm theo Kế hoạch này."): the appendix's rows are the tasks.
+#: phân công tại Phụ lục kèm theo Kế hoạch này.", "Các nhiệm vụ cụ thể khác: chi tiết tại
+#: Phụ lục kèm theo.", "… giao các sở, ngành theo Phụ lục đính kèm."): the appendix's rows
+#: are the tasks.
 _POINTER_ITEM = re.compile(
-    r"(?:cac )?(?:nhiem vu|danh muc|phan cong)\b[^.;:]{0,160}?"
+    r"(?:cac )?(?:nhiem vu|danh muc|phan cong)\b[^.;]{0,160}?"
     r"\b(?:phan cong|giao|quy dinh|the hien|chi tiet|neu|de ra)\b[^.;:]{0,40}?"
-    r"\btai (?:cac )?phu luc\b[^.;:]{0,80}?[.;]?"
+    r"\b(?:tai|theo) (?:cac )?phu luc\b[^.;:]{0,80}?[.;]?"
 )
 #: The closing remark of a plan ("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các
 #: đơn vị báo cáo …"): what to do if something goes wrong, not a task of the plan.
@@ -261,6 +265,9 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
         )
         deadline_index = cols.get("deadline")
         deadline_text = _cell_text(row, deadline_index)
+        if not deadline_text and _recurs(_cell_text(row, cols.get("start"))):
+            deadline_index = cols.get("start")  # "Thường xuyên" under "Thời gian bắt đầu"
+            deadline_text = _cell_text(row, deadline_index)
         if deadline_text:
             task.deadline = parse_deadline(deadline_text)
             span = row.cells[deadline_index].spans  # type: ignore[index]
@@ -272,6 +279,11 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
         out.tasks.append(task)
     _drop_heading_rows(out, bare)
     return out
+
+
+def _recurs(cell: str | None) -> bool:
+    """Does a cell say the work recurs ("Thường xuyên", "Hằng quý")?"""
+    return bool(cell) and parse_deadline(cell).recurrence is not None
 
 
 def _drop_heading_rows(out: PlanTasks, bare: set[str]) -> None:
@@ -306,9 +318,24 @@ def _deadline_from_text(view: TextView, task: Task) -> None:
 
 
 def is_task_section(view: TextView, node: Node) -> bool:
-    """A Roman section whose heading announces tasks."""
+    """A Roman section whose heading announces tasks ("III. TỔ CHỨC THỰC HIỆN"), or whose
+    text puts an agency in charge of something ("chủ trì") under another heading than a
+    plan's aims ("II. NỘI DUNG", "III. KINH PHÍ THỰC HIỆN": "Sở Tài chính chủ trì tham mưu
+    bố trí kinh phí …").
+
+    >>> from policykg.graph.segment import segment
+    >>> from policykg.graph.textview import make_view
+    >>> v = make_view("II. NỘI DUNG\\n1. Sở Tư pháp chủ trì rà soát.\\nIII. MỤC TIÊU\\n1. Tăng.")
+    >>> [is_task_section(v, s) for s in segment(v, 0, len(v.norm)).children]
+    [True, False]
+    """
     heading = fold(node.text(view))
-    return bool(_TASK_SECTION.search(heading)) and not _NOT_TASK_SECTION.match(heading)
+    if _NOT_TASK_SECTION.match(heading):
+        return False
+    if _TASK_SECTION.search(heading):
+        return True
+    end = node.extent[1]
+    return _IN_CHARGE.search(fold(view.norm[node.end : end])) is not None
 
 
 class _NodeTexts:

@@ -13,9 +13,13 @@ by :meth:`TextView.to_original`.
 
 How the map works
 -----------------
-``norm`` is built in up to three stages, each a function of the previous string: NFC
-composition of the original, markup removal on that, and (rarely) NFC again when markup removal
-or entity decoding left a combining mark next to a letter. Each stage that changes anything
+``norm`` is built in stages, each a function of the previous string (:func:`make_view`): NFC
+composition of the original; page furniture removed; what converters and OCR leave read as
+the text meant (a list marker's tab, a date's digits read as letters, tables ruled with
+dashes, pasted one cell a line or laid out with spaces rewritten as tab-separated rows, a
+justified line's gaps, pipe and grid tables, HTML rows); markup removal; and (rarely) NFC
+again when markup removal or entity decoding left a combining mark next to a letter. Most
+of these stages change one character for one and need no map. Each stage that changes anything
 keeps an :class:`_OffsetMap`: a run-length map whose runs are stretches of characters copied
 one to one, each optionally ending in one character that stands for a longer source span (an
 NFD cluster, an HTML tag, an entity). Removed markup is a gap between runs. The maps hold three
@@ -36,7 +40,12 @@ from functools import cache, lru_cache, wraps
 from itertools import compress
 from typing import ParamSpec, TypeVar
 
+from policykg.graph.folding import SPACE_SET as _SPACE_SET
+from policykg.graph.folding import fold
+from policykg.graph.folding import fold_nfc as _fold_nfc
 from policykg.graph.layout_tables import layout_table_stage
+from policykg.graph.ruled_tables import ruled_table_stage
+from policykg.graph.stacked_tables import stacked_table_stage
 
 __all__ = [
     "TextView",
@@ -358,9 +367,6 @@ _TAG_NAMES = "|".join(sorted(_HTML_TAGS, key=len, reverse=True))
 
 # Unicode space separators other than U+0020 (NBSP, thin, narrow NBSP, ideographic, ...).
 _SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_SPACE_SET = frozenset("\u00a0\u1680\u202f\u205f\u3000") | frozenset(
-    chr(c) for c in range(0x2000, 0x200B)
-)
 
 _MARKUP_RE = re.compile(
     # The lookahead lets the regex engine skip plain text quickly.
@@ -512,51 +518,6 @@ def _markup_stage(text: str) -> tuple[str, _OffsetMap | None]:
     return "".join(out), b.build(len(text))
 
 
-# --------------------------------------------------------------------------- folding
-
-_FOLD_SPECIAL = {"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"}  # Ð (U+00D0) is a common stand-in for Đ
-# Every character met so far -> its fold, unchanged ones included: ``str.translate`` is about
-# twice as fast when it never misses (a miss raises and clears a KeyError inside).
-_FOLD_TABLE: dict[int, str] = {}
-_FOLD_SEEN: set[str] = set()
-
-
-def _fold_char(c: str) -> str:
-    if c in _FOLD_SPECIAL:
-        return _FOLD_SPECIAL[c]
-    if c in _SPACE_SET:
-        return " "
-    base = "".join(ch for ch in unicodedata.normalize("NFD", c) if not unicodedata.combining(ch))
-    if len(base) != 1:
-        base = c
-    low = base.lower()
-    return low if len(low) == 1 else base
-
-
-def _fold_nfc(s: str) -> str:
-    if s.isascii():
-        return s.lower()  # the fold of an ASCII character is its lower case
-    if not _FOLD_SEEN.issuperset(s):
-        new = set(s) - _FOLD_SEEN
-        for c in new:
-            _FOLD_TABLE[ord(c)] = _fold_char(c)
-        _FOLD_SEEN.update(new)
-    return s.translate(_FOLD_TABLE)
-
-
-def fold(s: str) -> str:
-    """Fold a string for accent- and case-insensitive comparison.
-
-    Lowercase, diacritics removed, ``đ``/``Đ`` -> ``d``, no-break and thin spaces -> ``" "``;
-    one character out for each character of ``NFC(s)``, so ``len(fold(s)) == len(s)`` for NFC
-    input.
-
-    >>> fold("Sở Kế hoạch và Đầu tư"), fold("Số"), fold("Uỷ"), fold("Ủy")
-    ('so ke hoach va dau tu', 'so', 'uy', 'uy')
-    """
-    return _fold_nfc(unicodedata.normalize("NFC", s))
-
-
 # --------------------------------------------------------------------------- the view
 
 
@@ -642,6 +603,7 @@ def is_plain(text: str) -> bool:
         and _MARKUP_START.search(text) is None
         and "|" not in text  # a pipe-table row is read as tab-separated cells
         and "  " not in text  # a justified line's gaps are one space each
+        and ("/" not in text or _ocr_digit_stage(text)[0] == text)  # "tháng l2/2023"
     )
 
 
@@ -711,6 +673,26 @@ def _html_row_stage(text: str) -> tuple[str, None]:
     return "".join(out), None
 
 
+#: A date whose digits OCR read partly as letters ("tháng l2/2023", "trước ngày 3l/01/2024"):
+#: day, month and year apart by "/", written with digits and "l", "I" or "O", the first part
+#: with a digit ("I/2024" is a quarter's Roman numeral), nothing but the date in its word.
+_OCR_DATE = re.compile(r"(?<![\w/])(?=[lIO]{0,3}\d)[\dlIO]{1,4}(?:/[\dlIO]{1,4}){1,2}(?![\w/])")
+_OCR_DIGITS = str.maketrans("lIO", "110")
+
+
+def _ocr_digit_stage(text: str) -> tuple[str, None]:
+    """A date's digits that OCR read as letters read as digits ("l" and "I" as 1, "O" as
+    0), so that the date is read. One character for one (no map).
+
+    >>> _ocr_digit_stage("tháng l2/2023; ngày 3l/01/2024; Quý I/2024, II/2024; 1O/2O24")[0]
+    'tháng 12/2023; ngày 31/01/2024; Quý I/2024, II/2024; 10/2024'
+    """
+    if "/" not in text:
+        return text, None
+    result = _OCR_DATE.sub(lambda m: m.group().translate(_OCR_DIGITS), text)
+    return (text, None) if result == text else (result, None)
+
+
 #: A list marker followed by a tab, and no other tab on the line: Word's "Save as plain
 #: text" writes an automatic number so ("1.<TAB>Sở Kế hoạch và Đầu tư", "a)<TAB>…").
 _LIST_TAB = re.compile(
@@ -738,13 +720,20 @@ _PAGE_LABEL = re.compile(
 )
 #: A page number alone on a line, next to a form feed (pdftotext's page break).
 _PAGE_NUMBER = re.compile(r"[ \t\f]*\d{1,3}[ \t\f]*\r?")
+#: A running header that ends in the page's number, after a wide gap ("KH 62/KH-UBND ngày
+#: 06/4/2023      Trang 2", as OCR of a scanned page keeps it).
+_RUNNING_HEAD = re.compile(
+    r"[ \t]*\S[^\n]*?[ \t]{3,}Trang[ \t]+\d{1,3}(?:[ \t]*/[ \t]*\d{1,3})?[ \t]*\r?",
+    re.IGNORECASE,
+)
 #: The lines of a digital signature's stamp ("Người ký: …", "Cơ quan: …", "Thời gian ký: …").
 _STAMP_LINE = re.compile(r"(?:Người ký|Cơ quan|Thời gian ký|Email|Chức vụ)[ \t]*:.*", re.IGNORECASE)
 _STAMP_KEY = re.compile(r"(?:Người ký|Thời gian ký)[ \t]*:", re.IGNORECASE)
 _LINE = re.compile(r".*(?:\n|$)")
 #: Whether a text without form feeds has any furniture at all (most have none).
 _ANY_FURNITURE = re.compile(
-    r"^[ \t]*(?:Trang[ \t]+\d|-[ \t]?\d{1,3}[ \t]?-[ \t]*\r?$|(?:Người ký|Thời gian ký)[ \t]*:)",
+    r"^[ \t]*(?:Trang[ \t]+\d|-[ \t]?\d{1,3}[ \t]?-[ \t]*\r?$|(?:Người ký|Thời gian ký)[ \t]*:)"
+    r"|[ \t]{3}Trang[ \t]+\d{1,3}(?:[ \t]*/[ \t]*\d{1,3})?[ \t]*\r?$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -752,10 +741,14 @@ _ANY_FURNITURE = re.compile(
 def _furniture(lines: list[str], i: int) -> bool:
     """Whether line ``i`` (with its break) is page furniture, not part of the text."""
     line = lines[i].rstrip("\n")
-    if _PAGE_LABEL.fullmatch(line):
+    if _PAGE_LABEL.fullmatch(line) or _RUNNING_HEAD.fullmatch(line):
         return True
     if _PAGE_NUMBER.fullmatch(line):  # "\f2", or "2" just before a form feed
-        return "\f" in line or (i + 1 < len(lines) and lines[i + 1].startswith("\f"))
+        if "\f" in line or (i + 1 < len(lines) and lines[i + 1].startswith("\f")):
+            return True
+        # or just before the next page's running header (the text of a scan, no form feed)
+        after = [x for x in lines[i + 1 : i + 4] if x.strip()]
+        return bool(after) and _RUNNING_HEAD.fullmatch(after[0].rstrip("\n")) is not None
     if line.strip(" \t\r") == "\f":
         return True
     if _STAMP_LINE.match(line):  # a stamp's lines come together, with a signer or a time
@@ -858,6 +851,9 @@ def make_view(text: str) -> TextView:
         _nfc_stage,
         _page_stage,
         _list_tab_stage,
+        _ocr_digit_stage,
+        stacked_table_stage,
+        ruled_table_stage,
         layout_table_stage,
         _justified_stage,
         _pipe_table_stage,

@@ -333,3 +333,178 @@ def test_a_list_items_hanging_lines_go_on_though_indented_further() -> None:
     ]
     found = _tasks("II. NHIỆM VỤ\n" + "\n".join(item * 4) + "\n")
     assert "II.1.p1" not in found and "Kế hoạch phát triển" in found["II.1"].text
+
+
+def test_a_pandoc_multiline_table_is_read_row_by_row() -> None:
+    """Pandoc's multiline table: the column rule under the header marks the columns, a
+    row's cells wrap within them, rows are apart by a blank line and cells may stand one
+    space apart ("chuyển đổi số, Sở Thông tin")."""
+    text = (
+        "PHỤ LỤC\n\n"
+        "  ---------------------------------------------------------------\n"
+        "  STT   Nội dung nhiệm vụ         Cơ quan chủ   Thời gian\n"
+        "                                  trì           hoàn thành\n"
+        "  ----- ------------------------- ------------- ----------------\n"
+        "  1     Tổ chức hội nghị quán     Sở Kế hoạch   Quý II/2021\n"
+        "        triệt Kết luận số         và Đầu tư\n"
+        "        70-KL/TW\n"
+        "\n"
+        "  2     Hỗ trợ HTX chuyển đổi số, Sở Thông tin  Trước\n"
+        "        ứng dụng thương mại       và Truyền     31/12/2022\n"
+        "                                  thông\n"
+        "  ---------------------------------------------------------------\n"
+        "\nNơi nhận:\n"
+    )
+    found = _tasks(text)
+    assert sorted(found) == ["row 1", "row 2"]
+    assert found["row 1"].text == "Tổ chức hội nghị quán triệt Kết luận số 70-KL/TW"
+    assert [s.agency.name for s in found["row 1"].lead] == ["Sở Kế hoạch và Đầu tư"]
+    assert str(found["row 1"].deadline.end) == "2021-06-30"
+    assert [s.agency.name for s in found["row 2"].lead] == ["Sở Thông tin và Truyền thông"]
+    assert str(found["row 2"].deadline.end) == "2022-12-31"
+
+
+def test_a_pandoc_simple_table_ends_at_its_blank_line() -> None:
+    text = (
+        "STT  Nội dung             Cơ quan chủ trì\n"
+        "---- -------------------- ---------------------\n"
+        "1    Rà soát văn bản      Sở Tư pháp\n"
+        "2    Bố trí kinh phí      Sở Tài chính\n"
+        "\n"
+        "3    Một dòng văn bản không thuộc bảng.\n"
+    )
+    view = make_view(text)
+    assert view.norm.splitlines()[2] == "1   \tRà soát văn bản     \tSở Tư pháp"
+    assert "\t" not in view.norm.splitlines()[5]
+    found = _tasks(text)
+    assert [s.agency.name for s in found["row 2"].lead] == ["Sở Tài chính"]
+
+
+def test_a_table_pasted_one_cell_a_line_is_read_row_by_row() -> None:
+    text = (
+        "PHỤ LỤC\nSTT\nNhiệm vụ\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian thực hiện\n"
+        "1\nTổ chức Hội nghị quán triệt Nghị quyết\nSở Kế hoạch và Đầu tư\n"
+        "Liên minh Hợp tác xã tỉnh\nQuý III/2022\n"
+        "2\nXây dựng cơ sở dữ liệu về kinh tế tập thể\nSở Kế hoạch và Đầu tư\n"
+        "Sở Thông tin và Truyền thông; Cục Thống kê tỉnh\nTrước 30/6/2023\n"
+        "Nơi nhận:\n- Như trên;\n"
+    )
+    found = _tasks(text)
+    assert sorted(found) == ["row 1", "row 2"]
+    assert [s.agency.name for s in found["row 2"].coordinating] == [
+        "Sở Thông tin và Truyền thông",
+        "Cục Thống kê tỉnh",
+    ]
+    assert str(found["row 2"].deadline.end) == "2023-06-30"
+    assert make_view(text).norm.endswith("Nơi nhận:\n- Như trên;\n")
+
+
+def test_a_row_with_a_missing_cell_ends_a_table_pasted_one_cell_a_line() -> None:
+    """A cell's line and the next row's label would be ambiguous: the table stops there."""
+    text = "STT\nNhiệm vụ\nCơ quan chủ trì\n1\nRà soát\nSở Tư pháp\n2\nBố trí kinh phí\n3\nX\nY\n"
+    lines = make_view(text).norm.splitlines()
+    assert lines[:2] == ["STT\tNhiệm vụ\tCơ quan chủ trì", "1\tRà soát\tSở Tư pháp"]
+    assert lines[2:] == ["2", "Bố trí kinh phí", "3", "X", "Y"]
+
+
+def test_ocr_of_a_scan_its_dates_running_header_and_a_name_cut_at_its_dash() -> None:
+    """A scan's OCR reads "1" as "l" in dates, keeps each page's running header and page
+    number, and a name wrapped at its dash ("Phòng Tài chính" / "- Kế hoạch …") is no
+    bullet."""
+    text = (
+        "II. NỘI DUNG\n"
+        "1. Sở Tư pháp chủ trì biên soạn tài liệu; hoàn thành trong tháng l2/2023.\n"
+        "2. Các sở, ban, ngành rà soát văn bản, gửi Sở Tư pháp trước ngày 3l/01/2024.\n"
+        "\n                                    2\n\n"
+        "KH 62/KH-UBND ngày 06/4/2023                         Trang 2\n"
+        "3. Ủy ban nhân dân các huyện chỉ đạo Phòng Tài chính\n"
+        "- Kế hoạch hướng dẫn hợp tác xã điều chỉnh điều lệ; hoàn thành trước ngày 30/6/2024.\n"
+        "4. Liên minh Hợp tác xã tỉnh tư vấn cho hợp tác xã, thực hiện hằng năm.\n"
+    )
+    found = _tasks(text)
+    assert sorted(found) == ["II.1", "II.2", "II.3", "II.4"]
+    assert str(found["II.1"].deadline.end) == "2023-12-31"
+    assert str(found["II.2"].deadline.end) == "2024-01-31"
+    assert "Trang 2" not in found["II.2"].text
+    assert str(found["II.3"].deadline.end) == "2024-06-30"
+    assert found["II.3"].text.endswith(
+        "Phòng Tài chính - Kế hoạch hướng dẫn hợp tác xã "
+        "điều chỉnh điều lệ; hoàn thành trước ngày 30/6/2024."
+    )
+
+
+def test_a_list_of_two_dashes_after_a_name_stays_a_list() -> None:
+    found = _tasks(
+        "II. NHIỆM VỤ\n1. Ủy ban nhân dân các huyện chỉ đạo Phòng Tài chính\n"
+        "- Rà soát quỹ đất cho hợp tác xã;\n- Báo cáo kết quả hằng năm.\n"
+    )
+    assert sorted(found) == ["II.1", "II.1-1", "II.1-2"]
+
+
+def test_a_section_of_another_heading_that_puts_an_agency_in_charge_holds_tasks() -> None:
+    found = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Bảo đảm sự phối hợp; Sở Nội vụ chủ trì theo dõi.\n"
+        "II. NỘI DUNG\n1. Tổ chức quán triệt Luật\n"
+        "a) Sở Kế hoạch và Đầu tư chủ trì tổ chức hội nghị; thời gian: Quý IV/2023.\n"
+        "III. KINH PHÍ THỰC HIỆN\nKinh phí được bố trí từ ngân sách. Sở Tài chính chủ trì "
+        "tham mưu bố trí kinh phí trong dự toán năm 2024.\n"
+        "IV. KINH PHÍ KHÁC\nKinh phí từ nguồn xã hội hóa.\n"
+    )
+    assert sorted(found) == ["II.1.a", "III.p1"]
+    assert [s.agency.name for s in found["III.p1"].lead] == ["Sở Tài chính"]
+
+
+def test_items_that_point_to_the_appendix_in_other_words_are_no_tasks() -> None:
+    found = _tasks(
+        "II. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí hằng năm.\n"
+        "2. Các nhiệm vụ cụ thể khác: chi tiết tại Phụ lục kèm theo.\n"
+        "3. Các nhiệm vụ cụ thể giao các sở, ngành, địa phương theo Phụ lục đính kèm.\n"
+    )
+    assert sorted(found) == ["II.1"]
+
+
+def test_start_and_end_columns_the_end_is_due_and_a_bare_month_is_read() -> None:
+    text = (
+        "STT\tNội dung\tĐơn vị chủ trì\tThời gian bắt đầu\tThời gian kết thúc\n"
+        "1\tRà soát hợp tác xã\tChi cục Phát triển nông thôn\t01/2024\t03/2024\n"
+        "2\tChuyển giao kỹ thuật\tChi cục Thủy sản\tQuý II/2024\tQuý IV/2024\n"
+        "3\tÁp dụng VietGAP\tChi cục Thủy sản\tThường xuyên\t\n"
+        "4\tThẩm định hồ sơ\tChi cục Thủy sản\t05/2024\t\n"
+    )
+    found = _tasks(text)
+    assert str(found["row 1"].deadline.end) == "2024-03-31"
+    assert str(found["row 2"].deadline.end) == "2024-12-31"
+    assert found["row 3"].deadline.recurrence == "ongoing"  # said where the start goes
+    assert found["row 4"].deadline is None  # a start is no deadline
+
+
+def test_a_range_of_months_with_the_year_at_its_end() -> None:
+    from policykg.graph.deadlines import find_deadlines
+
+    (m,) = find_deadlines("Tổ chức 05 lớp tập huấn; thời gian: tháng 4 đến tháng 10/2024.")
+    assert (str(m.deadline.start), str(m.deadline.end)) == ("2024-04-01", "2024-10-31")
+    assert find_deadlines("tổ chức tháng 4 đến tháng 10/2024")[0].deadline.start is None
+
+
+def test_a_departments_own_units_are_one_collective_assignee() -> None:
+    found = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Thủ trưởng các phòng, đơn vị thuộc Sở triển khai thực "
+        "hiện; báo cáo trước ngày 05/12/2024.\n"
+        "2. Chi cục Thủy sản chủ trì, phối hợp với các đơn vị trực thuộc Sở tổng kết.\n"
+    )
+    assert [s.agency.name for s in found["III.1"].lead] == ["Các phòng, đơn vị thuộc Sở"]
+    assert [s.agency.name for s in found["III.2"].coordinating] == ["Các phòng, đơn vị thuộc Sở"]
+
+
+def test_a_department_named_over_two_header_lines_issues_its_plan() -> None:
+    from policykg.graph.citations import find_mentions
+    from policykg.graph.documents import find_parts
+
+    text = (
+        "UBND TỈNH SÓC TRĂNG\nSỞ NÔNG NGHIỆP VÀ\nPHÁT TRIỂN NÔNG THÔN\n-------\n"
+        "Số: 123/KH-SNN\nSóc Trăng, ngày 22 tháng 02 năm 2024\n\nKẾ HOẠCH\n"
+        "Phát triển hợp tác xã nông nghiệp năm 2024\n"
+    )
+    view = make_view(text)
+    part = find_parts(view, find_mentions(view))[0]
+    assert part.issuer_name == "Sở Nông nghiệp và Phát triển nông thôn"

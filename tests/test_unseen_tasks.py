@@ -76,8 +76,11 @@ def test_accuracy_over_all_unseen_tasks(found) -> None:
     # letter, a Government resolution, texts from PDF and Word; the space-laid and grid
     # tables they bring, which are not read, are 24 of the gaps); in session 15, with the
     # tables read, 625 of 686 (91.1 %) with eight more texts (plans from PDFs through
-    # pdftotext -layout, Party and ministry plans, a district's plan with an HTML appendix)
-    assert right / len(expected) >= 0.90, f"{right}/{len(expected)}"
+    # pdftotext -layout, Party and ministry plans, a district's plan with an HTML appendix);
+    # in session 16, 707 of 768 (92.1 %) with four more (a pandoc multiline table, a table
+    # pasted one cell a line, a scan's OCR, a department's table with start and end dates),
+    # all of whose 82 entries read right
+    assert right / len(expected) >= 0.92, f"{right}/{len(expected)}"
 
 
 AUDIT = json.loads(
