@@ -1256,6 +1256,8 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
     k, head = hit
     if not _head_written(toks, i, k, head.words):
         return None
+    if head.capital_after and not (k < end and toks[k].word and toks[k].title):
+        return None
     sector = c.sectors.match(toks, k, end) if head.words == "Phòng" else None
     start_rest = k
     party = central = vn = False

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.graph.citations import Mention, find_mentions
+from policykg.graph.deadlines import title_year
 from policykg.graph.documents import DocumentPart, find_parts
 from policykg.graph.read import SourceText
 from policykg.graph.registry import Registry, load_registry
@@ -158,7 +159,7 @@ def _analyse_text(name: str, text: str, registry: Registry | None) -> Analysis:
     for part in parts:
         tree = segment(view, part.start, part.end)
         analysis.trees.append(tree)
-        analysis.tasks.append(plan_tasks(view, tree))
+        analysis.tasks.append(plan_tasks(view, tree, year=title_year(part.title)))
         analysis.targets.append(_targets(view, tree))
     return analysis
 

@@ -148,7 +148,9 @@ _PERIOD_SHAPES = {
     r"(?: (?:(?P<yw>@YR)|(?P<rel>@REL)))?",
     "quarter": r"qu(?<![a-z]qu)[yi] (?P<q>iv|iii|ii|i|[1-4])(?![a-z\d])"
     r"(?:(?:~[,-]~| va )(?:qu[yi] )?(?P<q2>iv|iii|ii|i|[1-4])(?![a-z\d]))?@YSLASH@ANN",
-    "month": r"thang(?<![a-z\d]thang) (?P<m>\d{1,2})(?!\d)@YSLASH@ANN",
+    # "tháng 6", "tháng 6/2023", and a run of months: "tháng 6-9", "Tháng 6 - 9/2023"
+    "month": r"thang(?<![a-z\d]thang) (?P<m>\d{1,2})(?!\d)"
+    r"(?:~[-–]~(?P<m2>\d{1,2})(?!\d|~[-–]))?@YSLASH@ANN",
     "year-range": r"(?<![a-z\d/])(?:(?:giai doan|cac nam|nam) )?(?P<y1>@YR)~[-–—]~(?:nam )?"
     r"(?P<y2>@YR)(?!/)",
     "year": r"nam(?<![a-z]nam) (?:(?P<yw>@YR)|(?P<rel>@REL))",
@@ -184,6 +186,8 @@ _CELL_SHAPES = {  # only in a deadline cell (parse_deadline), never in running t
     "bare-year": r"(?<![\w/.\-–—])(?P<yw>@YR)(?!/)",
     # "03/2024" in a time column ("Thời gian bắt đầu | Thời gian kết thúc": 01/2024 | 03/2024)
     "month-bare": r"(?<![\w/.])(?P<m>0?[1-9]|1[0-2])~/~(?P<ys>@YR)(?![\d/])",
+    # "Cả năm" in a yearly plan's time column: the whole year (of the plan: context_year)
+    "whole-year": r"(?<![a-z])ca nam(?![a-z])(?!~\d)",
     "request": r"(?<![a-z])(?:theo (?:de nghi|yeu cau)(?: (?P<via>cua|tu) )?"
     r"|khi (?:(?:co|duoc) )?(?:yeu cau|de nghi))",
 }
@@ -212,6 +216,7 @@ _NEEDS = {
     "date-bare": ("thang",),
     "bare-year": ("19", "20"),
     "month-bare": ("/",),
+    "whole-year": ("ca nam",),
     "request": ("theo", "khi"),
 }
 _DAY_SHAPES = ("date-words", "date-num", "date-bare")
@@ -272,6 +277,7 @@ _SPELLED = {
     "sau": {"sau", "sáu"},
 }
 # Words before "hàng năm" that make it "goods" (ngân hàng, cửa hàng …), not "every year".
+_CAP = re.compile(r"(?:khong qua|toi da)\s{1,3}\Z")
 _NOT_EVERY_YEAR = frozenset({"ngan", "cua", "mat", "khach", "don", "nha", "gian", "mua", "ban"})
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # "vào năm 2030" is within that year ("tổng kết vào năm 2030"); a bare "đến năm 2030" is a
@@ -316,8 +322,12 @@ def _plausible(atom: _Atom, norm: str, fold_text: str, accented: bool) -> bool:
     if atom.shape == "annual":
         before = fold_text[max(0, atom.start - 12) : atom.start].split()
         return not (before and before[-1] in _NOT_EVERY_YEAR)
+    if atom.shape == "times-a-year" and _CAP.search(fold_text, max(0, atom.start - 16), atom.start):
+        return False  # "không quá 01 lần/năm": a cap on how often, not a timetable
     if atom.shape == "date-num" and not (atom.match["ngay"] or atom.match["ys"]):
         return False  # "11/4" alone: a day only with "ngày" or a year
+    if atom.shape == "month" and atom.match["m2"]:
+        return 1 <= int(atom.match["m"]) < int(atom.match["m2"]) <= 12
     if atom.shape in ("month", *_DAY_SHAPES):
         return 1 <= int(atom.match["m"]) <= 12
     if atom.shape == "year-range":
@@ -420,7 +430,7 @@ def _accepted(atom: _Atom, ctx: _Context, fold_text: str = "") -> bool:
         return False  # "kinh phí thường xuyên", "chi thường xuyên": a recurrent budget
     if atom.shape in _RECURRENCE_SHAPES or atom.group("ann") or ctx.label:
         return True
-    if atom.shape in ("year", "year-range") and not ctx.pre and _closing(fold_text, atom, ctx):
+    if atom.shape in _ALONE_SHAPES and not ctx.pre and _closing(fold_text, atom, ctx):
         return True
     if atom.shape in _DAY_SHAPES:
         return _DAY_CUE.fullmatch(ctx.pre) is not None
@@ -441,17 +451,32 @@ _NOT_ONGOING = re.compile(
 )
 #: A time phrase alone in its clause: after a ";", before the sentence's or clause's end.
 _ALONE_BEFORE = re.compile(r";\s{0,3}(?:(?:thuc hien|trien khai)\s{1,3})?\Z")
+#: A citation in a clause: a text's number or its date ("số 12", "02-CTr/TU", "ngày 29/8/2011").
+_CITED = re.compile(r"\bso \d|\d/(?:[a-z]|\d{4})|-[a-z]{2,4}/[a-z]")
+#: The periods that may stand alone after a ";" as their clause's time ("…; Quý III/2026.").
+_ALONE_SHAPES = frozenset(("year", "year-range", "quarter", "month", "part-year"))
+_ALONE_BEFORE_RANGE = re.compile(r"[;,]\s{0,3}(?:(?:thuc hien|trien khai)\s{1,3})?\Z")
 _ONWARDS_WORDS = r"\s{0,3},?\s{0,3}(?:va|den) cac nam (?:tiep theo|sau)(?![a-z])"
 _ALONE_AFTER = re.compile(rf"(?:{_ONWARDS_WORDS})?\s{{0,3}}(?:[.;)\n]|\Z)")
 
 
 def _closing(fold_text: str, atom: _Atom, ctx: _Context) -> bool:
-    """Whether the atom stands alone after a separator (and maybe "thực hiện") and ends
-    its sentence or clause ("…; thực hiện giai đoạn 2021 - 2025.")."""
-    return bool(
-        _ALONE_BEFORE.search(fold_text, max(0, ctx.start - 16), ctx.start)
-        and _ALONE_AFTER.match(fold_text, atom.end)
-    )
+    """Whether the atom stands alone after a ";" (and maybe "thực hiện") and ends its
+    sentence or clause ("…; thực hiện giai đoạn 2021 - 2025.", "…; Quý III/2026."); a range
+    of years may stand after a comma ("…, giai đoạn 2023 - 2025.", "…, năm 2021 - 2022;")."""
+    if not _ALONE_AFTER.match(fold_text, atom.end):
+        return False
+    if _ALONE_BEFORE.search(fold_text, max(0, ctx.start - 16), ctx.start):
+        return True
+    if atom.shape != "year-range" or not _ALONE_BEFORE_RANGE.search(
+        fold_text, max(0, ctx.start - 16), ctx.start
+    ):
+        return False
+    # after a comma, unless the clause cites a text ("… Chương trình 02-CTr/TU ngày
+    # 29/8/2011 của Thành ủy về phát triển nông nghiệp, giai đoạn 2011 - 2015.": its title)
+    clause = fold_text[max(0, ctx.start - 400) : ctx.start]
+    clause = clause[max(clause.rfind(";"), clause.rfind("."), clause.rfind("\n")) + 1 :]
+    return _CITED.search(clause) is None
 
 
 #: After a year: "… và các năm tiếp theo", the task goes on from that year.
@@ -499,8 +524,12 @@ def _period_or_raise(atom: _Atom, context_year: int | None) -> tuple[date, date]
     if shape == "quarter":  # "quý II/2018", or a run of quarters: "quý I, II năm 2022"
         q, q2 = _QUARTERS[m["q"]], _QUARTERS[m["q2"] or m["q"]]
         return _month_span(year, 3 * q - 2, 3 * q2)
-    if shape in ("month", "month-bare"):
+    if shape == "month":
+        return _month_span(year, int(m["m"]), int(m["m2"] or m["m"]))
+    if shape == "month-bare":
         return _month_span(year, int(m["m"]), int(m["m"]))
+    if shape == "whole-year":
+        return date(year, 1, 1), date(year, 12, 31)
     if shape == "part-year":
         n = _number(m["n"])
         return _month_span(year, 1, n) if m["pos"] == "dau" else _month_span(year, 13 - n, 12)
@@ -520,7 +549,12 @@ def _month_day(atom: _Atom) -> str | None:
     return f"--{month:02d}-{day:02d}"
 
 
-_BASE_KIND = {"bare-year": "year", **dict.fromkeys(_DAY_SHAPES, "date")}
+_BASE_KIND = {
+    "bare-year": "year",
+    "whole-year": "year",
+    "month-bare": "month",
+    **dict.fromkeys(_DAY_SHAPES, "date"),
+}
 
 
 def _read_period(atom: _Atom, mode: str, context_year: int | None) -> dict:
@@ -641,13 +675,15 @@ def _scan(norm: str, fold_text: str, *, cell: bool, context_year: int | None) ->
         if not ok and out and out[-1][1] and atom.shape in _PERIOD_SHAPES:
             # "trong quý IV/2025 và quý I/2026": joined to a deadline, it shares its cue
             ok = _JOINED.fullmatch(fold_text, out[-1][0].end, ctx.start) is not None
+        onwards = _ONWARDS.match(fold_text, atom.end) if atom.shape == "year" else None
+        ok = ok or (onwards is not None and atom.group("yw") is not None)  # its own cue
         mode = _mode(ctx)
         if not (ok or mode == "from" or opening):
             continue  # not a deadline, and no range to open or close: skip reading it
         found = _Found(ctx.start, atom.end, _read(norm, atom, ctx, atoms, i, context_year))
-        onwards = _ONWARDS.match(fold_text, atom.end) if atom.shape == "year" else None
-        if onwards and found.fields.get("start"):  # "năm 2024 và các năm tiếp theo"
-            fields = {"start": found.fields["start"], "kind": "from-year"}
+        if onwards and found.fields.get("start"):
+            # "năm 2024 và các năm tiếp theo": every year from 2024 on, with no end
+            fields = {"start": found.fields["start"], "recurrence": "annual", "kind": "from-year"}
             found = _Found(ctx.start, onwards.end(), fields)
         if opening and _ranges_join(fold_text, opening, atom, ctx):
             first, first_ok = out[-1]
@@ -707,6 +743,28 @@ def _read(
 
 
 # --- public API ----------------------------------------------------------------------------------
+
+
+_TITLE_YEAR = re.compile(_rx(r"(?<![a-z])nam (?P<y>(?:19|20)\d\d)(?![\d/]|~[-–])"))
+_TITLE_RANGE = re.compile(_rx(r"(?:19|20)\d\d~[-–]~(?:nam )?(?:19|20)\d\d"))
+
+
+def title_year(title: str | None) -> int | None:
+    """The one year a plan's title names ("Kế hoạch công tác năm 2023"), the year its bare
+    months and quarters fall in ("Tháng 3", "Quý II", "Cả năm" in its time column); None
+    when the title names no year, several, or a range ("giai đoạn 2021 - 2025").
+
+    >>> title_year("Phát triển hợp tác xã nông nghiệp năm 2024")
+    2024
+    >>> title_year("Phát triển kinh tế tập thể giai đoạn 2021 - 2025, định hướng năm 2030")
+    """
+    if not title:
+        return None
+    folded = make_view(title).fold
+    if _TITLE_RANGE.search(folded):
+        return None
+    years = {int(m["y"]) for m in _TITLE_YEAR.finditer(folded)}
+    return years.pop() if len(years) == 1 else None
 
 
 @memo_by_text()

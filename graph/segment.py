@@ -208,8 +208,12 @@ def _column_roles(header: list[str]) -> dict[str, int]:
                 roles["deadline"] = i
             else:
                 roles.setdefault("deadline", i)
+        elif ("don vi" in f or "co quan" in f) and "thuc hien" in f:
+            roles.setdefault("performer", i)  # "Đơn vị thực hiện"
         elif "noi dung" in f or "nhiem vu" in f or "cong viec" in f:
             roles.setdefault("content", i)
+    if "lead" not in roles and "performer" in roles:
+        roles["lead"] = roles["performer"]  # the only agency column: who does it leads it
     return roles
 
 

@@ -34,7 +34,7 @@ from policykg.graph.agencies import (
 from policykg.graph.citations import int_to_roman, roman_to_int
 from policykg.graph.deadlines import Deadline, DeadlineMention, find_deadlines, parse_deadline
 from policykg.graph.segment import Node, Row, Table
-from policykg.graph.textview import TextView, fold
+from policykg.graph.textview import TextView, collapse_spaces, fold
 
 _TASK_SECTION = re.compile(
     r"nhiem vu|giai phap|to chuc thuc hien|noi dung thuc hien|phan cong|tien do|trach nhiem"
@@ -160,6 +160,22 @@ def _cell_agencies(view: TextView, row: Row, index: int | None) -> list[AgencySp
     return out
 
 
+#: "(chủ trì)" right after a name in a cell of several: that body leads, the others help.
+_LEAD_MARK = re.compile(r"\s{0,3}\(\s{0,3}chu tri\s{0,3}\)")
+
+
+def _marked_lead(
+    view: TextView, found: list[AgencySpan]
+) -> tuple[list[AgencySpan], list[AgencySpan]]:
+    """(lead, coordinating) of a cell's agencies: the bodies marked "(chủ trì)" lead when
+    some are marked ("Chi cục Phát triển nông thôn (chủ trì); Trung tâm Khuyến nông"), all
+    lead when none is."""
+    marked = [f for f in found if _LEAD_MARK.match(view.fold, f.end)]
+    if not marked or len(marked) == len(found):
+        return found, []
+    return marked, [f for f in found if f not in marked]
+
+
 def _cell_text(row: Row, index: int | None) -> str:
     return row.cells[index].text if index is not None and index < len(row.cells) else ""
 
@@ -204,7 +220,7 @@ def _is_group_row(row: Row, table: Table) -> bool:
     return bool(_ROMAN_LABEL.fullmatch(label)) and set(filled) <= {0, content}
 
 
-def table_tasks(view: TextView, table: Table) -> PlanTasks:
+def table_tasks(view: TextView, table: Table, *, year: int | None = None) -> PlanTasks:
     """Tasks of an appendix table, with the numbering gaps it shows."""
     out = PlanTasks()
     cols = table.columns
@@ -252,7 +268,7 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
             parent = paths.get(parent_label if not restart else f"{group}.{parent_label}")
         cell = row.cells[content] if content < len(row.cells) else None
         text = cell.text if cell else ""
-        own_lead = _cell_agencies(view, row, cols.get("lead"))
+        own_lead, also = _marked_lead(view, _cell_agencies(view, row, cols.get("lead")))
         lead = own_lead or list(lead_from_group)
         task = Task(
             path=path,
@@ -261,7 +277,7 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
             kind="table-row",
             parent=parent,
             lead=lead,
-            coordinating=_cell_agencies(view, row, cols.get("coordinating")),
+            coordinating=also + _cell_agencies(view, row, cols.get("coordinating")),
         )
         deadline_index = cols.get("deadline")
         deadline_text = _cell_text(row, deadline_index)
@@ -269,7 +285,7 @@ def table_tasks(view: TextView, table: Table) -> PlanTasks:
             deadline_index = cols.get("start")  # "Thường xuyên" under "Thời gian bắt đầu"
             deadline_text = _cell_text(row, deadline_index)
         if deadline_text:
-            task.deadline = parse_deadline(deadline_text)
+            task.deadline = parse_deadline(deadline_text, context_year=year)
             span = row.cells[deadline_index].spans  # type: ignore[index]
             task.deadline_span = (span[0][0], span[-1][1]) if span else None
         else:
@@ -392,7 +408,7 @@ def _assignment_note(texts: _NodeTexts, node: Node) -> tuple[Roles, DeadlineMent
     roles = roles_in_sentence(text)
     if not roles.lead:
         return None
-    deadline = _main_deadline(find_deadlines(text))
+    deadline = _main_deadline(find_deadlines(text), text)
     blanks = [(a.start, a.end) for a in (*roles.lead, *roles.coordinating)]
     if deadline is not None:
         blanks.append((deadline.start, deadline.end))
@@ -534,7 +550,7 @@ def _body_visit(
         c.kind in ("item", "letter") and agency_heading(texts.text(c), titles=True)
         for c in children
     )
-    own_deadline = _main_deadline(find_deadlines(text))
+    own_deadline = _main_deadline(find_deadlines(text), text)
     topic = (  # "1. Công tác tuyên truyền" over its own tasks: a group of tasks, no task
         item
         and bool(children)
@@ -601,25 +617,70 @@ def _body_visit(
 _COMPLETION = re.compile(r"(?:thoi gian|hoan thanh|cham nhat|han chot)(?![a-z])")
 
 
-def _main_deadline(found: list[DeadlineMention]) -> DeadlineMention | None:
-    """The task's deadline among the time phrases of its text: of those that say they are
-    one ("hoàn thành …", "chậm nhất …", "Thời gian thực hiện: …"), or else of all, the last
-    to end when each has an end ("sơ kết vào quý IV/2028, tổng kết vào năm 2030"; "trước
-    ngày 20/12/2024 và trước ngày 20/12/2025"), else the first. In "Rà soát các hợp tác xã
-    thành lập trước ngày 01/7/2024 …; hoàn thành trong Quý II/2025" the date describes the
-    cooperatives.
+def _main_deadline(found: list[DeadlineMention], text: str) -> DeadlineMention | None:
+    """The task's deadline among the time phrases of its ``text``: of those that say they
+    are one ("hoàn thành …", "chậm nhất …", "Thời gian thực hiện: …"), or else of all, the
+    last to end when each has an end ("sơ kết vào quý IV/2028, tổng kết vào năm 2030";
+    "trước ngày 20/12/2024 và trước ngày 20/12/2025"), else the first. In "Rà soát các hợp
+    tác xã thành lập trước ngày 01/7/2024 …; hoàn thành trong Quý II/2025" the date describes
+    the cooperatives. A recurrence and a dated deadline together are one deadline with both
+    (:func:`_recurring_until`).
 
     >>> from policykg.graph.deadlines import find_deadlines
-    >>> found = find_deadlines("lập trước ngày 01/7/2024; hoàn thành Quý II/2025")
-    >>> _main_deadline(found).deadline.text
+    >>> text = "lập trước ngày 01/7/2024; hoàn thành Quý II/2025"
+    >>> _main_deadline(find_deadlines(text), text).deadline.text
     'hoàn thành Quý II/2025'
     """
     if not found:
         return None
     cued = [m for m in found if _COMPLETION.match(fold(m.deadline.text))] or found
     if len(cued) > 1 and all(m.deadline.end is not None for m in cued):
-        return max(cued, key=lambda m: m.deadline.end)  # the last milestone ends the task
-    return cued[0]
+        main = max(cued, key=lambda m: m.deadline.end)  # the last milestone ends the task
+    else:
+        main = cued[0]
+    return _recurring_until(found, main, text)
+
+
+def _recurring_until(
+    found: list[DeadlineMention], main: DeadlineMention, text: str
+) -> DeadlineMention:
+    """The main deadline with the other kind joined: a task that recurs and has a dated
+    deadline ("hoàn thành trước 15/12/2025; báo cáo … trước ngày 10 tháng 6 và ngày 10
+    tháng 12 hằng năm", "trước ngày 20 hằng tháng (báo cáo nhanh) và trước ngày 10/12/2023
+    (báo cáo năm)") keeps both: the recurrence, and the latest dated end. Its span covers
+    both phrases. Only one recurrence may be named, and a request ("theo đề nghị") is none.
+
+    >>> from policykg.graph.deadlines import find_deadlines
+    >>> text = "báo cáo trước ngày 20 hằng tháng và trước ngày 10/12/2023 (báo cáo năm)"
+    >>> d = _main_deadline(find_deadlines(text), text).deadline
+    >>> d.recurrence, str(d.end), d.kind
+    ('monthly', '2023-12-10', 'recurring-until')
+    """
+    d = main.deadline
+    recurring = [
+        m
+        for m in found
+        if m.deadline.recurrence not in (None, "on-request") and m.deadline.end is None
+    ]
+    dated = [m for m in found if m.deadline.end is not None and m.deadline.recurrence is None]
+    if len({m.deadline.recurrence for m in recurring}) != 1 or not dated:
+        return main
+    if d.recurrence is not None and d.end is None:
+        rec, last = main, max(dated, key=lambda m: m.deadline.end)  # type: ignore[arg-type, return-value]
+    elif d.end is not None and d.recurrence is None:
+        rec, last = recurring[0], main
+    else:
+        return main
+    a, b = min(rec.start, last.start), max(rec.end, last.end)
+    both = Deadline(
+        text=collapse_spaces(text[a:b]).strip(),
+        start=last.deadline.start,
+        end=last.deadline.end,
+        recurrence=rec.deadline.recurrence,
+        day=rec.deadline.day,
+        kind="recurring-until",
+    )
+    return DeadlineMention(a, b, both)
 
 
 def _heading_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context | None:
@@ -719,12 +780,14 @@ def _drop_summaries(body: PlanTasks) -> None:
     )
 
 
-def plan_tasks(view: TextView, root: Node) -> PlanTasks:
-    """All tasks of one document part: its appendix tables and its body."""
+def plan_tasks(view: TextView, root: Node, *, year: int | None = None) -> PlanTasks:
+    """All tasks of one document part: its appendix tables and its body. ``year``: the one
+    year the plan is for (its title's, :func:`~policykg.graph.deadlines.title_year`), the
+    year of a time cell that names none ("Tháng 3", "Quý II", "Cả năm")."""
     tables = [n for n in root.walk() if n.kind == "table" and n.table is not None]
     table_out = PlanTasks()
     for node in tables:
-        part = table_tasks(view, node.table)  # type: ignore[arg-type]
+        part = table_tasks(view, node.table, year=year)  # type: ignore[arg-type]
         table_out.tasks += part.tasks
         table_out.anomalies += part.anomalies
     body = body_tasks(view, root)

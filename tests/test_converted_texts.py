@@ -508,3 +508,78 @@ def test_a_department_named_over_two_header_lines_issues_its_plan() -> None:
     view = make_view(text)
     part = find_parts(view, find_mentions(view))[0]
     assert part.issuer_name == "Sở Nông nghiệp và Phát triển nông thôn"
+
+
+def test_a_work_plans_only_agency_column_leads_and_its_months_take_the_plans_year() -> None:
+    """A department's yearly work plan: "Đơn vị thực hiện" is its only agency column, so it
+    leads; a body marked "(chủ trì)" in a cell of several leads and the others coordinate;
+    months without a year fall in the year of the plan's title."""
+    from policykg.graph.deadlines import title_year
+
+    text = (
+        "STT\tNội dung công việc\tĐơn vị thực hiện\tThời gian (tháng)\n"
+        "1\tRà soát hợp tác xã\tChi cục Phát triển nông thôn\tTháng 3\n"
+        "2\tXây dựng mô hình\tChi cục Phát triển nông thôn (chủ trì); Trung tâm Khuyến nông"
+        "\tTháng 3-10\n"
+        "3\tThanh tra chuyên ngành\tThanh tra Sở, Văn phòng Sở\tCả năm\n"
+        "4\tKiểm tra vật tư\tChi cục TT&BVTV\tHằng tháng\n"
+    )
+    view = make_view(text)
+    root = segment(view, 0, len(view.norm))
+    (table,) = [n.table for n in _walk(root) if n.kind == "table"]
+    year = title_year("Kế hoạch công tác năm 2023")
+    found = {t.path: t for t in table_tasks(view, table, year=year).tasks}
+    names = {p: [s.agency.name for s in t.lead] for p, t in found.items()}
+    assert names == {
+        "1": ["Chi cục Phát triển nông thôn"],
+        "2": ["Chi cục Phát triển nông thôn"],
+        "3": ["Thanh tra Sở", "Văn phòng Sở"],
+        "4": ["Chi cục Trồng trọt và Bảo vệ thực vật"],
+    }
+    assert [s.agency.name for s in found["2"].coordinating] == ["Trung tâm Khuyến nông"]
+    ends = {p: t.deadline.end and str(t.deadline.end) for p, t in found.items()}
+    assert ends == {"1": "2023-03-31", "2": "2023-10-31", "3": "2023-12-31", "4": None}
+    assert found["4"].deadline.recurrence == "monthly"
+
+
+def test_thanh_tra_is_an_inspectorate_only_with_a_capital_after_it() -> None:
+    from policykg.graph.agencies import split_agencies
+
+    def names(text: str) -> list[str]:
+        return [a.agency.name for a in split_agencies(text)]
+
+    assert names("Thanh tra Sở chủ trì") == ["Thanh tra Sở"]
+    assert names("Thanh tra Bộ phối hợp") == ["Thanh tra Bộ"]
+    assert names("Thanh tra tỉnh") == ["Thanh tra tỉnh"]
+    assert names("Thanh tra việc thực hiện chính sách") == []
+    assert names("Thanh tra, kiểm tra các hợp tác xã") == []
+
+
+def test_collectives_read_since_session_16() -> None:
+    from policykg.graph.agencies import split_agencies
+
+    def names(text: str) -> list[str]:
+        return [a.agency.name for a in split_agencies(text)]
+
+    assert names("Các Chi cục, Trung tâm thuộc Sở") == ["Các phòng, đơn vị thuộc Sở"]
+    assert names("Các tổ dân phố, buôn") == ["Các thôn, tổ dân phố"]
+    assert names("Các đảng ủy trực thuộc Tỉnh ủy, các cấp ủy cơ sở quán triệt") == [
+        "Các đảng ủy trực thuộc Tỉnh ủy",
+        "Các cấp ủy cơ sở",
+    ]
+    assert names("Cổng Thông tin điện tử tỉnh đăng tải") == ["Cổng Thông tin điện tử tỉnh"]
+
+
+def test_a_task_that_recurs_and_has_a_dated_deadline_keeps_both() -> None:
+    found = _tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các sở, ban, ngành hoàn thành trước 15/12/2025; báo cáo kết quả về Sở Tài chính "
+        "trước ngày 10 tháng 6 và ngày 10 tháng 12 hằng năm.\n"
+        "2. Các sở, ban, ngành báo cáo trước ngày 20 hằng tháng (báo cáo nhanh) và trước ngày "
+        "10/12/2023 (báo cáo năm).\n"
+        "3. Sở Tài chính bố trí kinh phí hằng năm.\n"
+    )
+    one, two, three = (found[p].deadline for p in ("IV.1", "IV.2", "IV.3"))
+    assert (str(one.end), one.recurrence) == ("2025-12-15", "every-6-months")
+    assert (str(two.end), two.recurrence) == ("2023-12-10", "monthly")
+    assert (three.end, three.recurrence) == (None, "annual")

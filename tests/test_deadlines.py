@@ -454,3 +454,103 @@ def test_every_match_of_a_shape_contains_what_the_shape_needs() -> None:
 def test_two_dates_of_each_year_recur_twice_a_year(text: str) -> None:
     (m,) = find_deadlines(text)
     assert (m.deadline.recurrence, m.deadline.end) == ("every-6-months", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "end", "recurrence"),
+    [
+        # a range of years after a comma, ending the sentence or the clause
+        (
+            "Xây dựng 02 mô hình hợp tác xã kiểu mới, giai đoạn 2023 - 2025.",
+            "giai đoạn 2023 - 2025",
+            date(2025, 12, 31),
+            None,
+        ),
+        (
+            "Nhân rộng mô hình khuyến nông, năm 2021 - 2022; báo cáo kết quả.",
+            "năm 2021 - 2022",
+            date(2022, 12, 31),
+            None,
+        ),
+        # a bare period alone after ";" ending the item
+        (
+            "Hỗ trợ khởi nghiệp đổi mới sáng tạo; Quý III/2026.",
+            "Quý III/2026",
+            date(2026, 9, 30),
+            None,
+        ),
+        (
+            "Thúc đẩy thanh toán không dùng tiền mặt; 6 tháng đầu năm 2026.",
+            "6 tháng đầu năm 2026",
+            date(2026, 6, 30),
+            None,
+        ),
+        # every year from a year on: its own cue
+        (
+            "Bố trí trong dự toán ngân sách năm 2023 và các năm tiếp theo.",
+            "năm 2023 và các năm tiếp theo",
+            None,
+            "annual",
+        ),
+        # a cap on how often is no timetable: the year after ";" is the task's
+        (
+            "Kiểm tra không quá 01 lần/năm đối với mỗi cơ sở; năm 2026.",
+            "năm 2026",
+            date(2026, 12, 31),
+            None,
+        ),
+        # a range of months whose year is at its end, after a cue
+        (
+            "Tập huấn 05 lớp; thời gian: tháng 4 đến tháng 10/2024.",
+            "thời gian: tháng 4 đến tháng 10/2024",
+            date(2024, 10, 31),
+            None,
+        ),
+    ],
+)
+def test_time_phrases_read_since_session_16(
+    text: str, phrase: str, end: date | None, recurrence: str | None
+) -> None:
+    (m,) = find_deadlines(text)
+    assert (text[m.start : m.end], m.deadline.end, m.deadline.recurrence) == (
+        phrase,
+        end,
+        recurrence,
+    )
+
+
+def test_a_range_of_years_in_a_cited_title_after_a_comma_is_no_deadline() -> None:
+    text = (
+        "Triển khai kế hoạch theo Chương trình 02-CTr/TU ngày 29/8/2011 của Thành ủy về phát "
+        "triển nông nghiệp, giai đoạn 2011 - 2015."
+    )
+    assert find_deadlines(text) == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "end"),
+    [
+        ("Tháng 3", date(2023, 3, 1), date(2023, 3, 31)),
+        ("Tháng 6-9", date(2023, 6, 1), date(2023, 9, 30)),
+        ("Quý II", date(2023, 4, 1), date(2023, 6, 30)),
+        ("Cả năm", date(2023, 1, 1), date(2023, 12, 31)),
+        ("03/2024", date(2024, 3, 1), date(2024, 3, 31)),  # a bare month with its year
+        ("Tháng 9-3", None, None),  # no run of months backwards
+    ],
+)
+def test_a_cell_of_a_yearly_plan_takes_the_plans_year(
+    cell: str, start: date | None, end: date | None
+) -> None:
+    d = parse_deadline(cell, context_year=2023)
+    assert (d.start, d.end) == (start, end)
+    if start is not None and cell != "03/2024":
+        assert parse_deadline(cell).end is None  # no year known, no date guessed
+
+
+def test_the_title_of_a_plan_for_one_year_gives_that_year() -> None:
+    from policykg.graph.deadlines import title_year
+
+    assert title_year("Kế hoạch công tác năm 2023 của Sở") == 2023
+    assert title_year("Phát triển kinh tế tập thể giai đoạn 2021 - 2025") is None
+    assert title_year("Sơ kết năm 2023, triển khai năm 2024") is None
+    assert title_year(None) is None

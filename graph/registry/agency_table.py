@@ -109,6 +109,9 @@ class Head:
     kind: str
     level: str | None
     bare: bool
+    #: the head is also an ordinary word ("thanh tra": inspect): a name only when the word
+    #: after it is capitalised ("Thanh tra Sở", not "Thanh tra việc …")
+    capital_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,7 @@ def parse_agency_table(data: dict) -> AgencyTable:
                 kind=_kind(h, where),
                 level=_level(h, where),
                 bare=bool(h.get("bare", False)),
+                capital_after=bool(h.get("capital_after", False)),
             )
         )
     abbreviations = data.get("abbreviation", {})
