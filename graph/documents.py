@@ -329,12 +329,12 @@ def _fill_part(reg: Registry, view: TextView, part: DocumentPart, mentions: list
                 part.attached_to = cap
     if part.number is not None and part.type_code is None:
         part.type_code = part.number.ref.type_code
+    part.preamble_end = _preamble_end(view, part, lines)
     _fill_date_and_place(reg, view, part, head)
     _fill_issuer(reg, view, part, inside)
     _fill_district(reg, part, head)
     if part.issuer_name is None:
         part.issuer_name = department_in_header(head[:6])
-    part.preamble_end = _preamble_end(view, part, lines)
 
 
 def _fill_date_and_place(reg: Registry, view: TextView, part: DocumentPart, head: list[Line]):
@@ -366,7 +366,8 @@ def _fill_issuer(reg: Registry, view: TextView, part: DocumentPart, inside: list
         part.issuer_code = part.number.ref.issuer_code
         issuer = reg.issuer_by_code(part.issuer_code or "")
         part.issuer_name = issuer.name if issuer else None
-    opening = view.fold[part.start : min(part.end, part.start + 3000)]
+    # the preamble's: "Tham mưu UBND tỉnh ban hành Kế hoạch …" in a task is no issuer
+    opening = view.fold[part.start : min(part.preamble_end, part.start + 3000)]
     m = _issuer_sentence(reg).search(opening)
     if m:
         issuer = reg.issuer_by_name(m["organ"])

@@ -68,6 +68,15 @@ _NOMINAL = re.compile(
     r"(?<![a-z])(?:(?:\d{1,3}|mot|hai|ba|bon|nam|muoi) nam|tong ket|so ket|tinh hinh|ket qua)"
     r"\s{1,3}\Z"
 )
+#: "và" alone between an object and the next verb: the verb shares the subject ("X, thực
+#: hiện Y" does not: there X acts).
+_AND_VERB = re.compile(r"\s{0,3}va\s{1,3}(?:dong thoi\s{1,3})?")
+#: "ban hành Kế hoạch" right before a verb: the text issued is its subject ("Ủy ban nhân
+#: dân tỉnh ban hành Kế hoạch sửa đổi, bổ sung Kế hoạch số 112/KH-UBND").
+_OWN_ISSUE = re.compile(
+    r"(?<![a-z])ban hanh\s{1,3}(?:ke hoach|quyet dinh|nghi quyet|chuong trinh|chi thi)"
+    r"(?:\s{1,3}(?:nay|hanh dong))?\s{1,3}\Z"
+)
 #: "được" (or "đã được") right before a verb: the mention before is what it acts on.
 _PASSIVE = re.compile(r"(?<![a-z])duoc\s{1,3}\Z")
 _SUBJECT_GAP = 80  # characters between a subject's mention and its verb
@@ -132,6 +141,17 @@ def _this_before(reg: Registry, text: str, pos: int, clause_start: int | None = 
     return _this_anywhere(reg).search(text, max(clause_start, pos - 160), pos) is not None
 
 
+def _same_system(inside: list[Mention], amended: Mention | None, by: Mention) -> Mention | None:
+    """The text a passive "(được sửa đổi, bổ sung tại Y)" acts on: the mention right before
+    it, or, when that one is of the other system (a Government resolution never amends a
+    Politburo one: "Nghị quyết 03/NQ-CP … thực hiện Nghị quyết 57-NQ/TW (được sửa đổi, bổ
+    sung tại Nghị quyết 71/NQ-CP)"), the nearest before it of Y's own system."""
+    if amended is None or by.ref.party is None or amended.ref.party in (None, by.ref.party):
+        return amended
+    before = [x for x in inside if x.end <= amended.start and x.ref.party == by.ref.party]
+    return before[-1] if before else amended
+
+
 def _clause_relations(
     reg: Registry,
     text: str,
@@ -190,6 +210,25 @@ def _clause_relations(
             nominal = _NOMINAL.search(text, max(a, item.start() - 24), item.start())
             if (
                 previous is not None
+                and out
+                and out[-1].object is previous
+                and _AND_VERB.fullmatch(text, _alias_end(text, previous), item.start())
+            ):  # "sửa đổi, bổ sung Kế hoạch X và thay thế Kế hoạch Y": the same subject
+                pending = (predicate, out[-1].subject, item.start(), item.end())
+                continue
+            issue = _OWN_ISSUE.search(text, max(a, item.start() - 40), item.start())
+            if (
+                in_preamble
+                and issue
+                and (previous is None or "," in text[_after(previous) : issue.start()])
+            ):
+                # "Xét đề nghị … tại Văn bản số 315/SKHĐT, Ủy ban nhân dân tỉnh ban hành Kế
+                # hoạch sửa đổi, bổ sung …": this text (not "Nghị quyết số 139/NQ-CP … của
+                # Chính phủ ban hành Kế hoạch thực hiện …", where the cited text issues)
+                pending = (predicate, None, item.start(), item.end())
+                continue
+            if (
+                previous is not None
                 and item.start() - previous.end <= _SUBJECT_GAP
                 and nominal is None  # "… và 05 năm thực hiện X": no act of the mention before
             ):
@@ -207,6 +246,7 @@ def _clause_relations(
             continue  # the short name of the mention before
         if pending is not None and m.start - pending[3] <= _OBJECT_GAP and passive:
             predicate, amended, v_start, _ = pending
+            amended = _same_system(inside, amended, m)
             out.append(Relation(predicate, m, amended, v_start, m.end))
             pending, passive, last = None, False, None
             previous = m

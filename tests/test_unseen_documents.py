@@ -176,3 +176,31 @@ def test_a_directives_numbered_instructions_are_not_its_preamble(mixed_docs) -> 
     implements = {d["key"] for d in mixed_docs["ha-tinh:12/CT-UBND"]["implements"]}
     assert "56-KL/TW" in implements and "134/NQ-CP" in implements
     assert not implements & {"92/2024/NĐ-CP", "113/2024/NĐ-CP"}
+
+
+def test_a_passive_amendment_acts_on_a_text_of_its_own_system(mixed_docs) -> None:
+    """ "Nghị quyết số 03/NQ-CP … thực hiện Nghị quyết số 57-NQ/TW (được sửa đổi, bổ sung tại
+    Nghị quyết số 71/NQ-CP …)": a Government resolution never amends a Politburo one."""
+    assert [d["key"] for d in mixed_docs["71/NQ-CP"]["amends"]] == ["03/NQ-CP"]
+
+
+def test_the_plan_that_amends_and_replaces_is_the_texts_own(mixed_docs) -> None:
+    """ "Xét đề nghị … tại Văn bản số 315/SKHĐT-DNKTTT …, Ủy ban nhân dân tỉnh ban hành Kế
+    hoạch sửa đổi, bổ sung Kế hoạch số 112/KH-UBND … và thay thế Kế hoạch số 203/KH-UBND"."""
+    plan = mixed_docs["vinh-phuc:47/KH-UBND"]
+    assert [d["key"] for d in plan["amends"]] == ["vinh-phuc:112/KH-UBND"]
+    assert [d["key"] for d in plan["replaces"]] == ["vinh-phuc:203/KH-UBND"]
+    assert not mixed_docs["vinh-phuc:112/KH-UBND"]["replaces"]
+    assert not mixed_docs["vinh-phuc:315/SKHĐT-DNKTTT"]["amends"]
+
+
+@pytest.mark.parametrize(
+    ("key", "issuer"),
+    [
+        ("soc-trang:123/KH-SNN", "Sở Nông nghiệp và Phát triển nông thôn"),  # two header lines
+        # "Tham mưu UBND tỉnh ban hành Kế hoạch …" in its table is no issuer sentence
+        ("hai-duong:35/KH-SNN", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ],
+)
+def test_a_departments_plan_is_the_departments(mixed_docs, key: str, issuer: str) -> None:
+    assert mixed_docs[key]["issuer"] == issuer
