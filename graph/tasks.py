@@ -40,6 +40,9 @@ _TASK_SECTION = re.compile(
     r"nhiem vu|giai phap|to chuc thuc hien|noi dung thuc hien|phan cong|tien do|trach nhiem"
 )
 _NOT_TASK_SECTION = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem)")
+#: A section that reviews what was done ("KẾT QUẢ THỰC HIỆN", "ĐÁNH GIÁ TÌNH HÌNH"): its
+#: "đã chủ trì" is the past.
+_REVIEW_SECTION = re.compile(r"(?:ket qua|danh gia|tinh hinh|thuc trang|so ket|tong ket)")
 #: An agency put in charge of a task ("Sở Tài chính chủ trì", "giao Sở Nội vụ chủ trì").
 _IN_CHARGE = re.compile(r"\bchu tri\b")
 _DEADLINE_NOTE = re.compile(r"(?:thoi gian|thoi han)\b")
@@ -350,6 +353,8 @@ def is_task_section(view: TextView, node: Node) -> bool:
         return False
     if _TASK_SECTION.search(heading):
         return True
+    if _REVIEW_SECTION.match(heading):  # "I. KẾT QUẢ THỰC HIỆN": what was done, not tasks
+        return False
     end = node.extent[1]
     return _IN_CHARGE.search(fold(view.norm[node.end : end])) is not None
 

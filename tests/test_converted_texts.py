@@ -583,3 +583,11 @@ def test_a_task_that_recurs_and_has_a_dated_deadline_keeps_both() -> None:
     assert (str(one.end), one.recurrence) == ("2025-12-15", "every-6-months")
     assert (str(two.end), two.recurrence) == ("2023-12-10", "monthly")
     assert (three.end, three.recurrence) == (None, "annual")
+
+
+def test_a_section_that_reviews_what_was_done_holds_no_tasks() -> None:
+    found = _tasks(
+        "I. KẾT QUẢ THỰC HIỆN\n1. Sở Kế hoạch và Đầu tư đã chủ trì tổ chức 05 hội nghị.\n"
+        "II. NỘI DUNG\n1. Sở Tài chính chủ trì bố trí kinh phí hằng năm.\n"
+    )
+    assert sorted(found) == ["II.1"]
