@@ -680,16 +680,23 @@ _OCR_DATE = re.compile(r"(?<![\w/])(?=[lIO]{0,3}\d)[\dlIO]{1,4}(?:/[\dlIO]{1,4})
 _OCR_DIGITS = str.maketrans("lIO", "110")
 
 
+def _ocr_digits(m: re.Match[str]) -> str:
+    """The date's parts that hold a digit, their letters read as digits ("3l" -> "31"); a
+    part of letters only stays ("3/II": a Roman numeral)."""
+    parts = m.group().split("/")
+    return "/".join(p.translate(_OCR_DIGITS) if any(c.isdigit() for c in p) else p for p in parts)
+
+
 def _ocr_digit_stage(text: str) -> tuple[str, None]:
     """A date's digits that OCR read as letters read as digits ("l" and "I" as 1, "O" as
     0), so that the date is read. One character for one (no map).
 
-    >>> _ocr_digit_stage("tháng l2/2023; ngày 3l/01/2024; Quý I/2024, II/2024; 1O/2O24")[0]
-    'tháng 12/2023; ngày 31/01/2024; Quý I/2024, II/2024; 10/2024'
+    >>> _ocr_digit_stage("tháng l2/2023; ngày 3l/01/2024; Quý I/2024; 1O/2O24; mục 3/II")[0]
+    'tháng 12/2023; ngày 31/01/2024; Quý I/2024; 10/2024; mục 3/II'
     """
     if "/" not in text:
         return text, None
-    result = _OCR_DATE.sub(lambda m: m.group().translate(_OCR_DIGITS), text)
+    result = _OCR_DATE.sub(_ocr_digits, text)
     return (text, None) if result == text else (result, None)
 
 
