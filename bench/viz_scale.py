@@ -30,6 +30,7 @@ from policykg.ontology.namespaces import (
     DATA_GRAPH,
     ID,
     INFERRED_GRAPH,
+    OA,
     ONTOLOGY_GRAPH,
     PKG,
     RDF,
@@ -43,6 +44,11 @@ _TYPE = NamedNode(str(RDF.type))
 _INT = NamedNode(str(XSD.integer))
 _BOOL = NamedNode(str(XSD.boolean))
 _DATE = NamedNode(str(XSD.date))
+_OA = {k: NamedNode(str(OA[k])) for k in ("hasSource", "hasSelector", "start", "end", "exact")}
+_OA_TYPES = {
+    k: NamedNode(str(OA[k]))
+    for k in ("SpecificResource", "TextPositionSelector", "TextQuoteSelector")
+}
 CENTRAL = (
     ("56-KL/TW", "kl-tw/2013/56", "2013-02-21"),
     ("70-KL/TW", "kl-tw/2020/70", "2020-03-09"),
@@ -134,6 +140,7 @@ def quads(tasks: int, provinces: int = 20, plans: int = 50, agencies: int = 30) 
             key = f"{place}:{k + 1}/KH-UBND"
             yield from _doc(p, plan, key, f"{k + 1}/KH-UBND", j, "Plan")
             yield Quad(plan, p["implements"], prog, G)
+            source = _n(str(ID[f"source/{place}-{k + 1}.txt"]))
             count = per_plan if (pr, k) != (provinces - 1, plans - 1) else tasks - made
             for t in range(count):
                 made += 1
@@ -153,10 +160,29 @@ def quads(tasks: int, provinces: int = 20, plans: int = 50, agencies: int = 30) 
                     G,
                 )
                 yield Quad(task, p["partOfPlan"], plan, G)
+                yield from _span(task, source, t * 80, t * 80 + 60, f"nhóm {t % 7}")
                 lead = (t * 7 + k) % agencies
                 yield Quad(task, p["lead"], ags[lead], G)
                 for c in range(1 + t % 2):
                     yield Quad(task, p["coordinating"], ags[(lead + 1 + c * 5) % agencies], G)
+
+
+def _span(task: NamedNode, source: NamedNode, a: int, b: int, words: str) -> Iterator[Quad]:
+    """A task's source span with its two selectors, as the build writes them (the pages'
+    queries join them); the quote selector is shared by the spans of the same words."""
+    span = _n(f"{source.value}/span/{a}-{b}")
+    position = _n(f"{span.value}/position")
+    quote = _n(str(ID["quote/" + words.replace(" ", "-")]))
+    yield Quad(task, _n(str(PKG.source)), span, G)
+    yield Quad(span, _TYPE, _OA_TYPES["SpecificResource"], G)
+    yield Quad(span, _OA["hasSource"], source, G)
+    yield Quad(span, _OA["hasSelector"], position, G)
+    yield Quad(span, _OA["hasSelector"], quote, G)
+    yield Quad(position, _TYPE, _OA_TYPES["TextPositionSelector"], G)
+    yield Quad(position, _OA["start"], Literal(str(a), datatype=_INT), G)
+    yield Quad(position, _OA["end"], Literal(str(b), datatype=_INT), G)
+    yield Quad(quote, _TYPE, _OA_TYPES["TextQuoteSelector"], G)
+    yield Quad(quote, _OA["exact"], _s(f"Nhiệm vụ {words}"), G)
 
 
 def _doc(p, iri: NamedNode, key: str, number: str, j: NamedNode, cls: str) -> Iterator[Quad]:

@@ -24,8 +24,9 @@ from urllib.parse import quote, unquote
 
 from pyoxigraph import Literal, NamedNode
 
-from policykg.graph.agencies import normalize_agency
+from policykg.graph.agencies import AgencyName, normalize_agency
 from policykg.graph.analyse import Analysis
+from policykg.graph.local_units import LocalPlace, local_place, scoped
 from policykg.graph.registry import Registry, load_registry
 from policykg.graph.resolve import Anomaly, Document, Evidence, Resolution
 from policykg.graph.textview import fold
@@ -168,6 +169,12 @@ def span_of_citation_iri(iri: str) -> tuple[str, int, int] | None:
     return span_of_iri(_SOURCE_PREFIX + iri[len(_CITATION_PREFIX) :])
 
 
+#: An agency emitted: its jurisdiction, its name and, for one a text names, what the name
+#: was read as (kind, collective, level): a name given a district's place ("Phòng Kinh tế
+#: huyện Bảo Thắng") need not read back as the body it is.
+AgencyPlace = tuple[str, str, tuple[str, bool, str | None] | None]
+
+
 def agency_path(jurisdiction: str, name: str) -> str:
     """The IRI path of an agency: its jurisdiction and canonical name."""
     return f"agency/{jurisdiction}/" + "-".join(
@@ -240,11 +247,14 @@ class Emitter:
     _documents: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)
     _agency_names: dict[str, Counter] = field(default_factory=dict)
     #: every agency emitted, by IRI: its jurisdiction slug and a name (for its history)
-    agency_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    agency_places: dict[str, AgencyPlace] = field(default_factory=dict)
     #: the earliest date a document naming the agency bears (it existed then)
     agency_seen: dict[str, date] = field(default_factory=dict)
     #: the date of the plan whose tasks are being emitted
     plan_date: date | None = None
+    #: the district or commune whose own plan is being emitted (its bodies are its own)
+    local_place: LocalPlace | None = None
+    _scoped: dict[tuple[AgencyName, LocalPlace], AgencyName] = field(default_factory=dict)
     _named_issuers: set[str] = field(default_factory=set)
     #: each cited document's citations, for its citation table (:meth:`citation_tables`)
     _citations: defaultdict[str, list[CitationRow]] = field(
@@ -379,7 +389,7 @@ class Emitter:
         if issuer is not None and fold(issuer.name) == fold(name):
             name = issuer.name_in(j)
         s = str(ID[agency_path(jurisdiction, name)])
-        self.agency_places.setdefault(s, (jurisdiction, name))
+        self.agency_places.setdefault(s, (jurisdiction, name, None))
         self.iri(s, RDF.type, PKG.Agency)
         local = jurisdiction != "vn"
         self.lit(s, PKG.name, name, "vi")  # the place is the agency's pkg:jurisdiction
@@ -495,6 +505,17 @@ class Emitter:
 
     # tasks --------------------------------------------------------------------------------
 
+    def local_agency(self, agency: AgencyName) -> AgencyName:
+        """``agency`` as the plan being emitted names it: a district's or commune's own plan
+        names its own bodies (:mod:`~policykg.graph.local_units`)."""
+        place = self.local_place
+        if place is None:
+            return agency
+        found = self._scoped.get((agency, place))
+        if found is None:
+            found = self._scoped[agency, place] = scoped(agency, place)
+        return found
+
     def task_agency(self, agency, jurisdiction: str) -> str:
         """An agency a task names, scoped by the plan's jurisdiction unless it is national.
 
@@ -517,7 +538,9 @@ class Emitter:
         s = self._agency_iris.get((place, agency.key))
         if s is None:  # identity is the key, not the spelling
             s = self._agency_iris[place, agency.key] = str(ID[agency_path(place, agency.key)])
-        self.agency_places.setdefault(s, (place, agency.name))
+        self.agency_places.setdefault(
+            s, (place, agency.name, (agency.kind, agency.collective, agency.level))
+        )
         if self.plan_date is not None:
             self.agency_seen[s] = min(self.agency_seen.get(s, self.plan_date), self.plan_date)
         self._agency_names.setdefault(s, Counter())[agency.name] += 1
@@ -568,9 +591,10 @@ class Emitter:
             ("requested", PKG.requested, PKG.RequestedRole),
         ):
             for placed in getattr(task, role):
-                if role == "coordinating" and issuer is not None and placed.agency.key == issuer:
+                named_as = self.local_agency(placed.agency)
+                if role == "coordinating" and issuer is not None and named_as.key == issuer:
                     continue
-                agency = self.task_agency(placed.agency, jurisdiction)
+                agency = self.task_agency(named_as, jurisdiction)
                 if agency not in named[role]:
                     named[role].append(agency)
                 span = self.span(Evidence(file, placed.start, placed.end))
@@ -684,7 +708,7 @@ class Emitter:
         for s, counter in names.items():
             self._agency_names.setdefault(s, Counter()).update(counter)
 
-    def add_agency_places(self, places: dict[str, tuple[str, str]], seen: dict[str, date]) -> None:
+    def add_agency_places(self, places: dict[str, AgencyPlace], seen: dict[str, date]) -> None:
         """Take in the agencies another emitter (a worker's) emitted: place, name, and the
         earliest date a text naming them bears."""
         for s, place in places.items():
@@ -816,6 +840,7 @@ def emit_plans(
             em.plan_date = plan.date or (date(plan.year, 1, 1) if plan.year else None)
             table: list[TaskRow] = []
             issuer = normalize_agency(plan.issuer_name) if plan.issuer_name else None
+            em.local_place = local_place(plan.issuer_name, plan.key)
             for task in found.tasks:
                 cited = _cited_by_task(resolution, docs, analysis, task, starts)
                 em.task(

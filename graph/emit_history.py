@@ -43,8 +43,8 @@ def emit_history(
     returns the documents it emitted."""
     added: list[Document] = []
     known = {
-        iri: _ref(place, iri.rsplit("/", 1)[1], name)
-        for iri, (place, name) in em.agency_places.items()
+        iri: _ref(place, iri.rsplit("/", 1)[1], name, traits)
+        for iri, (place, name, traits) in em.agency_places.items()
     }
     todo = sorted(known.values())
     done: set[AgencyRef] = set()
@@ -69,7 +69,7 @@ def emit_history(
             extra[row.successor] = None  # a body no text names (the absorbing province's)
             if row.successor not in done:
                 todo.append(row.successor)
-    emitted = {(p, iri.rsplit("/", 1)[1]) for iri, (p, _) in em.agency_places.items()}
+    emitted = {(p, iri.rsplit("/", 1)[1]) for iri, (p, *_) in em.agency_places.items()}
     relevant = emitted | {(r.jurisdiction, r.slug) for r in done}
     for change in sorted(changes.values(), key=lambda c: c.id):
         # the bodies an event names in every province appear only where the graph has them
@@ -133,9 +133,14 @@ def _change(
     em.lit(s, PKG.confidence, e.confidence)
 
 
-def _ref(place: str, slug: str, name: str) -> AgencyRef:
+def _ref(
+    place: str, slug: str, name: str, traits: tuple[str, bool, str | None] | None = None
+) -> AgencyRef:
     """An agency the texts name, with its level and whether it is a collective (a district's
-    "Phòng …" ends with the district level)."""
+    "Phòng …" ends with the district level): as the name was read (``traits``: kind,
+    collective, level), else as it reads."""
+    if traits is not None:
+        return AgencyRef(place, slug, name, *traits)
     found = normalize_agency(name)
     if found is None:
         return AgencyRef(place, slug, name)
@@ -165,7 +170,7 @@ def _curated_agency(em: Emitter, org: AgencyRef) -> None:
     """A body no text names that the history needs (a successor, a merged province's
     committee)."""
     s = str(ID[org.path])
-    em.agency_places[s] = (org.jurisdiction, org.name)
+    em.agency_places[s] = (org.jurisdiction, org.name, None)
     em.iri(s, RDF.type, PKG.CollectiveAgency if org.collective else PKG.Agency)
     em.lit(s, PKG.name, org.name, "vi")
     if org.kind:

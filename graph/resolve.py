@@ -189,17 +189,36 @@ def province_of(place: str) -> str:
     return place.split("/", 1)[0]
 
 
-def _is_central(reg: Registry, code: str | None) -> bool:
+def _is_central(reg: Registry, code: str | None, own: bool = False) -> bool:
+    """Whether a number's issuer code is a central body's: the registry's word, else a
+    ministry's or the National Assembly's shape (BTC, BKHĐT, QH …). A text's ``own`` number
+    under a code the registry does not know that also names local bodies (a steering
+    committee's "BCĐ", social insurance's "BHXH": provinces have theirs) is placed by its
+    header, not taken for a central one.
+
+    >>> reg = load_registry()
+    >>> [_is_central(reg, code, own) for code, own in [("BHXH", False), ("BHXH", True)]]
+    [True, False]
+    >>> _is_central(reg, "BTC", own=True)
+    True
+    """
     if not code:
         return False
     issuer = reg.issuer_by_code(code)
     if issuer is not None:
         return issuer.central
+    if own and re.match(r"(?:bcd|bhxh)", fold(code)):
+        return False
     return bool(re.match(r"(?:b|qh|ubtvqh)", fold(code)))
 
 
 def _base(
-    reg: Registry, ref: DocRef, m: Mention, citing_place: str, district: str | None = None
+    reg: Registry,
+    ref: DocRef,
+    m: Mention,
+    citing_place: str,
+    district: str | None = None,
+    own: bool = False,
 ) -> Key:
     """A mention's identity but its year. A district's document (its own number under a
     district's header, or cited "của UBND huyện Đông Anh": ``district``) is placed in the
@@ -208,8 +227,9 @@ def _base(
         return ("law", ref.name_key)
     if ref.kind == "plenum":
         return ("plenum", ref.plenum, ref.term)
-    place = "vn" if _is_central(reg, ref.issuer_code) else (m.place or citing_place)
-    if district and not _is_central(reg, ref.issuer_code):
+    central = _is_central(reg, ref.issuer_code, own)
+    place = "vn" if central else (m.place or citing_place)
+    if district and not central:
         place = district_place(place, district)
     return (
         "n",
@@ -368,7 +388,11 @@ class _Resolver:
                     district = own_district
                 out.append(
                     _Occurrence(
-                        a.name, part, m, _base(self.reg, ref, m, citing_place, district), year
+                        a.name,
+                        part,
+                        m,
+                        _base(self.reg, ref, m, citing_place, district, m.start in own),
+                        year,
                     )
                 )
                 for name, key in m.amends:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from policykg.graph.analyse import Analysis
-from policykg.graph.emit import Emitter, emit_plans
+from policykg.graph.emit import AgencyPlace, Emitter, emit_plans
 from policykg.graph.registry import load_registry
 from policykg.graph.resolve import Resolution
 from policykg.graph.runs import write_run
@@ -134,7 +134,7 @@ class PlanRun:
     paths: list[Path]
     agency_names: dict[str, Counter]
     agency_facts: list[tuple[str, str, str]]
-    agency_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    agency_places: dict[str, AgencyPlace] = field(default_factory=dict)
     agency_seen: dict[str, date] = field(default_factory=dict)
 
 

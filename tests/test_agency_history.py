@@ -302,5 +302,5 @@ def test_a_merged_provinces_bodies_are_carried_by_the_absorbing_provinces(mixed_
     }
     union = found["Liên minh Hợp tác xã tỉnh", "Thái Bình"]["as_of"]
     assert union["status"] == "succeeded"
-    office = found["Phòng Tài chính - Kế hoạch huyện", "Thái Bình"]["as_of"]
+    office = found["Phòng Tài chính - Kế hoạch huyện Hưng Hà", "Thái Bình"]["as_of"]
     assert office["status"] == "none"

@@ -334,8 +334,9 @@ id:doc\\/x\\/1\\/task\\/1 a pkg:Task ;
 
 id:deadline a pkg:Deadline ; pkg:text "Quý II/2020"@vi .
 id:span a oa:SpecificResource ; oa:hasSource id:source\\/x.txt ;
-    oa:hasSelector id:span\\/position .
+    oa:hasSelector id:span\\/position , id:quote .
 id:span\\/position a oa:TextPositionSelector ; oa:start 10 ; oa:end 20 .
+id:quote a oa:TextQuoteSelector ; oa:exact "Làm việc A" .
 """
 
 _PREFIXES = """
@@ -366,6 +367,9 @@ BREAKAGES = [
      'The source span [10–20] stating task "x:1/KH-UBND#1"', "exactly one source file"),
     ("span without position", "DELETE WHERE { ?s oa:hasSelector ?x }",
      'The source span of x.txt stating task "x:1/KH-UBND#1"', "exactly one text-position"),
+    ("span without quote",
+     "DELETE WHERE { ?s oa:hasSelector ?q . ?q a oa:TextQuoteSelector }",
+     'The source span of x.txt [10–20] stating task "x:1/KH-UBND#1"', "exactly one text-quote"),
     ("untyped span", "DELETE WHERE { ?s a oa:SpecificResource }", 'Task "x:1/KH-UBND#1"',
      "each must be a text span (oa:SpecificResource)"),
     ("offset that is no integer",

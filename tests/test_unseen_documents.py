@@ -3,10 +3,14 @@ each one is (its key, type, issuer, title and what it implements)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from policykg.graph.citations import find_mentions
+from policykg.graph.store import open_store
 from policykg.graph.textview import make_view
+from policykg.queries import api, audit
 
 WRAPPED_TITLE = (
     "Thực hiện Nghị quyết số 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương Đảng khóa "
@@ -204,3 +208,34 @@ def test_the_plan_that_amends_and_replaces_is_the_texts_own(mixed_docs) -> None:
 )
 def test_a_departments_plan_is_the_departments(mixed_docs, key: str, issuer: str) -> None:
     assert mixed_docs[key]["issuer"] == issuer
+
+
+def test_two_districts_offices_are_two_agencies_that_end_with_the_district_level(
+    mixed_build,
+) -> None:
+    """Đông Anh's and Gia Lâm's plans (2022) both give tasks to their "Phòng Kinh tế": two
+    bodies of Hà Nội, each named with its district, each ended on 2025-07-01 with the
+    district level."""
+    store = open_store(mixed_build.out_dir)
+    found = {a["name"]: a for a in api.agencies(store) if a["name"].startswith("Phòng Kinh tế")}
+    donganh, gialam = found["Phòng Kinh tế huyện Đông Anh"], found["Phòng Kinh tế huyện Gia Lâm"]
+    assert donganh["iri"] != gialam["iri"]
+    assert donganh["jurisdiction"] == gialam["jurisdiction"] == "Hà Nội"
+    assert "Phòng Kinh tế huyện" not in found  # no body of the whole province
+    ended = {
+        f.subject["label"].split("#")[0]
+        for f in audit.audit(store, as_of=date(2026, 1, 1))
+        if f.kind == "agency-defunct" and "Phòng Kinh tế huyện" in f.message
+    }
+    assert {"ha-noi/huyen-dong-anh:45/KH-UBND", "ha-noi/huyen-gia-lam:45/KH-UBND"} <= ended
+
+
+@pytest.mark.parametrize(
+    ("key", "place"),
+    [("binh-duong:05/KH-BCĐ", "Bình Dương"), ("ninh-thuan:215/KH-BHXH", "Ninh Thuận")],
+)
+def test_a_steering_committees_or_insurance_offices_own_plan_is_its_provinces(
+    mixed_docs, key: str, place: str
+) -> None:
+    assert mixed_docs[key]["jurisdiction"] == place
+    assert mixed_docs["512/KH-BHXH"]["jurisdiction"] == "Việt Nam"  # "của BHXH Việt Nam"

@@ -72,6 +72,22 @@ class Corpus:
     lineage: nx.MultiDiGraph  # document → document above it (implements, based on)
     replaces: list[tuple[str, str]] = field(default_factory=list)
     attached: list[tuple[str, str]] = field(default_factory=list)
+    _successions: SuccessionTable | None = field(default=None, repr=False)
+    _plan_agency_roles: list[dict] | None = field(default=None, repr=False)
+
+    def successions(self, store: Store) -> SuccessionTable:
+        """The graph's endings and successions, read on first use and then kept: a site's
+        hundreds of agency pages share one reading (it was read once per page)."""
+        if self._successions is None:
+            self._successions = SuccessionTable.read(store)
+        return self._successions
+
+    def plan_agency_roles(self, store: Store) -> list[dict]:
+        """Every plan's role counts per agency (``viz-plan-agency-roles``: one aggregate over
+        the whole graph), read on first use and then kept for every page that draws them."""
+        if self._plan_agency_roles is None:
+            self._plan_agency_roles = run_query(store, load_query("viz-plan-agency-roles"))
+        return self._plan_agency_roles
 
     @property
     def total_tasks(self) -> int:
@@ -334,7 +350,7 @@ def _plan_agency_edges(g: nx.MultiDiGraph, corpus: Corpus, store: Store, plans: 
     With more than :data:`EDGE_BUDGET` plan–agency edges, each plan keeps its heaviest
     ``EDGE_BUDGET // plans`` edges (then by agency IRI), so every plan stays connected.
     """
-    rows = run_query(store, load_query("viz-plan-agency-roles"))
+    rows = corpus.plan_agency_roles(store)
     by_plan: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         if r["plan"] in plans and r["agency"] in corpus.agencies:
@@ -419,7 +435,7 @@ def task_page(store: Store, corpus: Corpus, task_iri: str) -> tuple[nx.MultiDiGr
     g = nx.MultiDiGraph()
     add_lineage_up(g, corpus, [rows[0]["plan"]])
     _task_node(g, corpus, rows[0])
-    table, when = SuccessionTable.read(store), date.today()
+    table, when = corpus.successions(store), date.today()
     named: dict[str, list[str]] = {}
     today: dict[str, list[str]] = {}
     for r in rows:
@@ -457,7 +473,7 @@ def agency_page(store: Store, corpus: Corpus, agency_iri: str) -> tuple[nx.Multi
     g = nx.MultiDiGraph()
     add_lineage_up(g, corpus, sorted({r["plan"] for r in rows}))
     _agency_node(g, agency)
-    _successors(g, corpus, SuccessionTable.read(store), agency_iri, date.today())
+    _successors(g, corpus, corpus.successions(store), agency_iri, date.today())
     history = run_query(store, load_query("agency-history"), {"agency": agency_iri})
     if history:
         g.nodes[agency_iri]["info"]["history"] = " · ".join(
