@@ -449,6 +449,10 @@ def _labelled_doer(toks: list[_Tok], j: int, b: int) -> int | None:
 
 _ROLE_WITH = _Phrases(["voi", "cung voi", "cung", "chat che voi", "chat che"])
 _REQUEST = _Phrases(["de nghi"])
+#: A request at the start of a sentence or heading: also "Kiến nghị UBND tỉnh: …" (a body
+#: that cannot assign its superior asks it); inside a sentence "kiến nghị UBND tỉnh" is
+#: "propose to", its object no role (_OBJECT).
+_REQUEST_START = _Phrases(["de nghi", "kien nghi"])
 _ASSIGN = _Phrases(["giao", "giao cho", "yeu cau"])
 #: "Chỉ đạo X chủ trì …": X leads only when its own role follows ("Chỉ đạo các xã có kế
 #: hoạch …" directs the communes and names no lead).
@@ -2112,7 +2116,7 @@ def _subject(
         return e if items else j
     if (j := _ASSIGN.match(toks, k, b)) is not None:
         mode, k = "assign", j
-    elif (j := _REQUEST.match(toks, k, b)) is not None:
+    elif (j := _REQUEST_START.match(toks, k, b)) is not None:
         mode, k = "request", j
     elif (j := _FOR.match(toks, k, b)) is not None:
         mode, k = "for", j

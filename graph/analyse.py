@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.graph.citations import Mention, find_mentions
-from policykg.graph.deadlines import title_year
+from policykg.graph.deadlines import AFTER_ISSUE_KINDS, counted_from_issue, title_year
 from policykg.graph.documents import DocumentPart, find_parts
 from policykg.graph.read import SourceText
 from policykg.graph.registry import Registry, load_registry
@@ -159,7 +159,11 @@ def _analyse_text(name: str, text: str, registry: Registry | None) -> Analysis:
     for part in parts:
         tree = segment(view, part.start, part.end)
         analysis.trees.append(tree)
-        analysis.tasks.append(plan_tasks(view, tree, year=title_year(part.title)))
+        found = plan_tasks(view, tree, year=title_year(part.title))
+        for task in found.tasks:  # "trong vòng 30 ngày kể từ ngày ký": from the text's date
+            if task.deadline is not None and task.deadline.kind in AFTER_ISSUE_KINDS:
+                task.deadline = counted_from_issue(task.deadline, part.date)
+        analysis.tasks.append(found)
         analysis.targets.append(_targets(view, tree))
     return analysis
 

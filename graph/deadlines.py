@@ -69,14 +69,23 @@ a quarter or month needs any of the words above, ``vào``/``đến``, or an open
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from policykg.graph.citations import NUMBER_WORDS
+from policykg.graph.folding import fold
 from policykg.graph.textview import canonical_spelling, collapse_spaces, make_view, memo_by_text
 
-__all__ = ["Deadline", "DeadlineMention", "find_deadlines", "parse_deadline"]
+__all__ = [
+    "AFTER_ISSUE_KINDS",
+    "Deadline",
+    "DeadlineMention",
+    "counted_from_issue",
+    "find_deadlines",
+    "parse_deadline",
+]
 
 
 @dataclass(frozen=True)
@@ -226,7 +235,7 @@ _ALL_SHAPES = (*_TEXT_SHAPES, *_CELL_SHAPES)
 _LABEL = _rx(r"thoi gian(?: (?P<lab>thuc hien|hoan thanh|trien khai))?")
 _PRE = _rx(
     r"(?:tu nay )?den(?: (?:het|cuoi))?"
-    r"|(?:hoan thanh|cham nhat|han chot)(?: (?:la|vao|trong|truoc|den))?(?: (?:cuoi|dau))?"
+    r"|(?:hoan thanh|cham nhat|han chot|thoi han)(?: (?:la|vao|trong|truoc|den))?(?: (?:cuoi|dau))?"
     r"|truoc|(?:vao|trong)(?: (?:cuoi|dau))?|(?:(?:tinh|ke|bat dau) )?tu|cuoi|dau"
 )
 # The words just before a time expression: an optional "Thời gian thực hiện:" label, then
@@ -284,9 +293,9 @@ _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # target's horizon ("phấn đấu đến năm 2030 …"), no deadline.
 _YEAR_CUE = re.compile(
     r"trong|vao|truoc|(?:tu nay )?den (?:het|cuoi)|(?:vao |trong )?cuoi"
-    r"|(?:hoan thanh|cham nhat|han chot)\b.*"
+    r"|(?:hoan thanh|cham nhat|han chot|thoi han)\b.*"
 )
-_DAY_CUE = re.compile(r"(?:truoc|(?:tu nay )?den het|hoan thanh|cham nhat|han chot)\b.*")
+_DAY_CUE = re.compile(r"(?:truoc|(?:tu nay )?den het|hoan thanh|cham nhat|han chot|thoi han)\b.*")
 _RANGE_CUE = re.compile(r"(?:tu nay )?den het|hoan thanh\b.*")
 
 
@@ -767,6 +776,58 @@ def title_year(title: str | None) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+#: A time counted from the text's own date: "trong vòng 30 ngày kể từ ngày ký Kế hoạch
+#: này", "chậm nhất 05 ngày làm việc kể từ ngày ban hành". Read here with no end; the
+#: document's date gives it one (:func:`counted_from_issue`).
+_AFTER_ISSUE = re.compile(
+    r"(?<![a-z\d])(?:(?:hoan thanh|thuc hien)\s{1,3})?"
+    r"(?:trong vong|trong thoi han|trong|cham nhat|sau)\s{1,3}(?P<n>\d{1,3})\s{1,3}ngay"
+    r"(?P<work>\s{1,3}lam viec)?\s{1,3}(?:ke tu|tinh tu)\s{1,3}ngay\s{1,3}(?:ky|ban hanh)"
+    r"(?:\s{1,3}(?:ke hoach|quyet dinh|van ban|chi thi|chuong trinh)\s{1,3}nay)?(?![a-z])"
+)
+#: The kinds of a deadline counted from the text's own date.
+AFTER_ISSUE_KINDS = ("days-after-issue", "working-days-after-issue")
+
+
+def _after_issue(norm: str, folded: str) -> list[_Found]:
+    return [
+        _Found(
+            m.start(),
+            m.end(),
+            {"kind": AFTER_ISSUE_KINDS[1] if m["work"] else AFTER_ISSUE_KINDS[0]},
+        )
+        for m in _AFTER_ISSUE.finditer(folded)
+    ]
+
+
+def counted_from_issue(deadline: Deadline, issued: date | None) -> Deadline:
+    """A deadline counted from the text's own date, given the end that date gives it:
+    calendar days, or working days (Monday to Friday; public holidays are not known here).
+
+    >>> (m,) = find_deadlines("hoàn thành trong vòng 30 ngày kể từ ngày ký Kế hoạch này")
+    >>> m.deadline.kind, m.deadline.end
+    ('days-after-issue', None)
+    >>> str(counted_from_issue(m.deadline, date(2024, 4, 12)).end)
+    '2024-05-12'
+    >>> (m,) = find_deadlines("trong vòng 05 ngày làm việc kể từ ngày ban hành")
+    >>> str(counted_from_issue(m.deadline, date(2024, 5, 8)).end)  # a Wednesday
+    '2024-05-15'
+    """
+    if deadline.kind not in AFTER_ISSUE_KINDS or deadline.end is not None or issued is None:
+        return deadline
+    m = _AFTER_ISSUE.search(fold(deadline.text))
+    if m is None:
+        return deadline
+    days, end = int(m["n"]), issued
+    if m["work"]:
+        while days:
+            end += timedelta(days=1)
+            days -= end.weekday() < 5
+    else:
+        end += timedelta(days=days)
+    return dataclasses.replace(deadline, end=end)
+
+
 @memo_by_text()
 def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
     """Read a deadline cell ("Quý II/2018", "Hàng năm", "Theo đề nghị từ Bộ Nội vụ").
@@ -791,6 +852,7 @@ def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
     view = make_view(text)
     whole = collapse_spaces(canonical_spelling(view.norm))
     found = _scan(view.norm, view.fold, cell=True, context_year=context_year)
+    found = found or _after_issue(view.norm, view.fold)
     fields = found[0].fields if found else {}
     return Deadline(text=whole, **fields)
 
@@ -816,7 +878,13 @@ def find_deadlines(text: str, *, context_year: int | None = None) -> list[Deadli
 def _find_deadlines(text: str, context_year: int | None) -> tuple[DeadlineMention, ...]:
     view = make_view(text)
     out = []
-    for found in _scan(view.norm, view.fold, cell=False, context_year=context_year):
+    scanned = _scan(view.norm, view.fold, cell=False, context_year=context_year)
+    extra = [
+        f
+        for f in _after_issue(view.norm, view.fold)
+        if not any(f.start < g.end and g.start < f.end for g in scanned)
+    ]
+    for found in sorted([*scanned, *extra], key=lambda f: f.start):
         a, b = view.to_original(found.start, found.end)
         phrase = collapse_spaces(canonical_spelling(view.norm[found.start : found.end]))
         out.append(DeadlineMention(a, b, Deadline(text=phrase, **found.fields)))

@@ -223,6 +223,20 @@ def test_hanoi_running_text_recurrences_and_completions() -> None:
             date(2024, 1, 1),
             date(2025, 12, 31),
         ),
+        (  # counted from the text's date, which the document gives (counted_from_issue)
+            "Xây dựng kế hoạch chi tiết, hoàn thành trong vòng 30 ngày kể từ ngày ký.",
+            "hoàn thành trong vòng 30 ngày kể từ ngày ký",
+            "days-after-issue",
+            None,
+            None,
+        ),
+        (  # tests/golden/unseen/angiang-snn-2024-kh418.md: "thời hạn" is a due date
+            "hướng dẫn hoàn tất thủ tục đăng ký thay đổi; thời hạn 31/12/2024.",
+            "thời hạn 31/12/2024",
+            "before-date",
+            None,
+            date(2024, 12, 31),
+        ),
     ],
 )
 def test_phrase_in_running_text(
@@ -260,6 +274,7 @@ def test_phrase_in_running_text(
         "Sở Tài chính bố trí kinh phí thường xuyên cho Liên minh Hợp tác xã",
         "bảo đảm dự toán chi thường xuyên của các đơn vị",
         "phối hợp với Trung tâm Giáo dục nghề nghiệp - Giáo dục thường xuyên huyện",
+        "Báo cáo đúng thời hạn quy định.",
     ],
 )
 def test_no_deadline_without_a_cue(text: str) -> None:

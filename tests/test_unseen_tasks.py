@@ -86,7 +86,8 @@ def test_accuracy_over_all_unseen_tasks(found) -> None:
     # 17, 1,197 of 1,347 (88.9 %) with eight more (a city's plan with four levels of
     # numbering, a provincial steering committee's, a department's with a pipe table, a
     # district's; a People's Council's supervision plan, a social insurance office's, a
-    # scheme with its task table, a commune's after 2025): 245 of their 314 entries right
+    # scheme with its task table, a commune's after 2025): 245 of their 314 entries right,
+    # 249 after the session's rules (1,202 of 1,347 in all)
     assert right / len(expected) >= 0.88, f"{right}/{len(expected)}"
 
 
