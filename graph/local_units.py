@@ -42,6 +42,7 @@ _LEVEL_WORDS = (
     ("huyện", "district"),
     ("quận", "district"),
     ("phường", "commune"),
+    ("đặc khu", "commune"),  # an island special zone, a commune-level unit since 2025
     ("xã", "commune"),
 )
 
