@@ -789,7 +789,8 @@ _AFTER_ISSUE = re.compile(
 AFTER_ISSUE_KINDS = ("days-after-issue", "working-days-after-issue")
 
 
-def _after_issue(norm: str, folded: str) -> list[_Found]:
+def _after_issue(folded: str) -> list[_Found]:
+    """The times counted from the text's own date in a folded text, with no end."""
     return [
         _Found(
             m.start(),
@@ -852,7 +853,7 @@ def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
     view = make_view(text)
     whole = collapse_spaces(canonical_spelling(view.norm))
     found = _scan(view.norm, view.fold, cell=True, context_year=context_year)
-    found = found or _after_issue(view.norm, view.fold)
+    found = found or _after_issue(view.fold)
     fields = found[0].fields if found else {}
     return Deadline(text=whole, **fields)
 
@@ -881,7 +882,7 @@ def _find_deadlines(text: str, context_year: int | None) -> tuple[DeadlineMentio
     scanned = _scan(view.norm, view.fold, cell=False, context_year=context_year)
     extra = [
         f
-        for f in _after_issue(view.norm, view.fold)
+        for f in _after_issue(view.fold)
         if not any(f.start < g.end and g.start < f.end for g in scanned)
     ]
     for found in sorted([*scanned, *extra], key=lambda f: f.start):
