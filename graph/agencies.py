@@ -414,6 +414,21 @@ _VERBS = _Phrases(
     )
 )
 
+# How a plan names a person by office ("Đồng chí Giám đốc Sở Tài chính - Thành viên:"): the
+# honorific before the title, and after a dash the person's seat in a steering committee or
+# a supervision team (its head, deputy, standing deputy or member), which the agency's
+# name does not include.
+_HONORIFIC = _Phrases(["dong chi", "cac dong chi"])
+_MEMBER_ROLE = _Phrases(
+    _bar(
+        "thanh vien|uy vien|truong ban|pho truong ban|truong doan|pho truong doan|to truong|"
+        "to pho|pho truong ban thuong truc|uy vien thuong truc"
+    )
+)
+_MEMBER_OF = _Phrases(
+    _bar("ban chi dao|bcd|thuong truc|ban|doan|doan giam sat|thuong truc ban chi dao")
+)
+
 _TITLES = _Phrases(
     _bar(
         "giam doc|pho giam doc|chu tich|pho chu tich|thu truong|bi thu|pho bi thu|lanh dao|"
@@ -1283,6 +1298,7 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
                 and j > start_rest
                 and nxt_title
                 and _DESCRIPTION.match(toks, j + 1, end) is None
+                and _MEMBER_ROLE.match(toks, j + 1, end) is None
             ):
                 j += 1
                 continue
@@ -1618,15 +1634,19 @@ def _agency_at(
 
 
 def _skip_title(toks: list[_Tok], k: int, end: int) -> int:
-    """Skip a head's title ("Giám đốc", "Chủ tịch", "(Các) thủ trưởng") before an agency;
-    "Chánh Văn phòng …" keeps "Văn phòng"."""
-    cac = _at(toks, k, end, "cac")
-    j = _TITLES.match(toks, k + cac, end)
-    if j is None and k + cac < end and toks[k + cac].d.lower() == "trưởng":
-        j = k + cac + 1  # "Trưởng Công an huyện" (never "Trường", a school)
+    """Skip a head's title ("Giám đốc", "Chủ tịch", "(Các) thủ trưởng") before an agency,
+    with the honorific a steering committee's plan gives its members ("(Các) đồng chí Giám
+    đốc Sở …"); "Chánh Văn phòng …" keeps "Văn phòng"."""
+    h = _HONORIFIC.match(toks, k, end)
+    s = k if h is None else h
+    cac = _at(toks, s, end, "cac")
+    j = _TITLES.match(toks, s + cac, end)
+    if j is None and s + cac < end and toks[s + cac].d.lower() == "trưởng":
+        j = s + cac + 1  # "Trưởng Công an huyện" (never "Trường", a school)
     if j is None:
         return k
-    return j if _agency_at(toks, j, end, in_list=cac) else k
+    many = cac or (h is not None and toks[k].f == "cac")
+    return j if _agency_at(toks, j, end, in_list=many) else k
 
 
 def _skip_description(toks: list[_Tok], k: int, end: int) -> int:
@@ -1657,6 +1677,9 @@ def _skip_description(toks: list[_Tok], k: int, end: int) -> int:
         if of and of < end and toks[of].title:  # "… thuộc Bộ", "… trực thuộc Tỉnh ủy"
             owner = _agency_at(toks, of, end, prefix=False)
             k = owner[-1].end if owner else of + 1
+            continue
+        if k < end and toks[k].f == "-" and (j := _MEMBER_ROLE.match(toks, k + 1, end)):
+            k = _MEMBER_OF.match(toks, j, end) or j  # " - Phó Trưởng ban Thường trực"
             continue
         if k < end and toks[k].f == "-" and _DESCRIPTION.match(toks, k + 1, end):
             j = k + 1
