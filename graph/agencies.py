@@ -355,7 +355,8 @@ _STOP = _Phrases(
     thuc day|dieu chinh|phan loai|cung cap|tao|bo tri|su dung|dieu tra|thong ke|lua chon|
     nhan rong|doi moi|tim|gioi thieu|quang ba|nhu|va|hoac|nhung|cac|moi|tung|tren|duoi|sau|
     truoc|qua|bang|vao|ra|len|tiep can|dang|se|da|can|phai|nen|hay|thi|ma|vi|neu|khong|chua|
-    dieu hanh|quan ly|tuyen duong|khen thuong|biet|keu goi|dong vien|phan bo|bo tri|dap ung"""
+    dieu hanh|quan ly|tuyen duong|khen thuong|biet|keu goi|dong vien|phan bo|bo tri|dap ung|
+    tham dinh|tham tra|tu van|cho vay"""
     )
 )
 
@@ -752,11 +753,11 @@ def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
 
 
 #: Words of agency names whose folded form is a stop word: "đô thị" is not "do" (by),
-#: "cán bộ" not "cần" (need), "đầu tư" not "từ" (from). Compared with their accents, so a
+#: "cán bộ" not "cần" (need), "đầu tư" not "từ" (from), "nông thôn mới" not "mọi" (every). Compared with their accents, so a
 #: text without diacritics still stops there. And names where the stop word follows a word
 #: it is one noun with ("việc làm": employment, not "làm": do).
 _NAME_HOMOGRAPHS = frozenset(
-    ["đô", "thị", "cán", "tư", "chợ", "lâm", "đê", "cơ", "tài", "đảng", "vệ", "dò", "tế"]
+    ["đô", "thị", "cán", "tư", "chợ", "lâm", "đê", "cơ", "tài", "đảng", "vệ", "dò", "tế", "mới"]
 )
 _NAME_COMPOUNDS = frozenset({("viec", "lam")})
 
