@@ -753,9 +753,10 @@ def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
 
 
 #: Words of agency names whose folded form is a stop word: "đô thị" is not "do" (by),
-#: "cán bộ" not "cần" (need), "đầu tư" not "từ" (from), "nông thôn mới" not "mọi" (every). Compared with their accents, so a
-#: text without diacritics still stops there. And names where the stop word follows a word
-#: it is one noun with ("việc làm": employment, not "làm": do).
+#: "cán bộ" not "cần" (need), "đầu tư" not "từ" (from), "nông thôn mới" not "mọi" (every).
+#: Compared with their accents, so a text without diacritics still stops there. And names
+#: where the stop word follows a word it is one noun with ("việc làm": employment, not
+#: "làm": do).
 _NAME_HOMOGRAPHS = frozenset(
     ["đô", "thị", "cán", "tư", "chợ", "lâm", "đê", "cơ", "tài", "đảng", "vệ", "dò", "tế", "mới"]
 )
