@@ -433,7 +433,9 @@ _MEMBER_OF = _Phrases(
 _TITLES = _Phrases(
     _bar(
         "giam doc|pho giam doc|chu tich|pho chu tich|thu truong|bi thu|pho bi thu|lanh dao|"
-        "dai dien lanh dao|dai dien|cuc truong|vien truong|hieu truong|tong giam doc|chanh"
+        "dai dien lanh dao|dai dien|cuc truong|vien truong|hieu truong|tong giam doc|chanh|"
+        # the standing board of a committee ("Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh")
+        "ban thuong truc"
     )
 )
 _ROLE_LEAD = _Phrases(["chu tri", "co trach nhiem chu tri", "chiu trach nhiem chu tri"])
@@ -1353,8 +1355,10 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
                 break
             if _district_nouns(toks, j + (t.f == "cac"), end, ("districts",))[1]:
                 break  # "Ban Chỉ đạo quận, huyện": a scope, not a name
-            if _ubnd_head(toks, j, end) is not None:
-                break
+            if _ubnd_head(toks, j, end) is not None and not (
+                head.kind == "party" and j == start_rest
+            ):
+                break  # but "Đảng ủy UBND tỉnh": the People's Committee's Party committee
         if mixed and not t.title and not compound:
             lower_run += 1
             if lower_run > 3:
@@ -1392,6 +1396,8 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
     shown = [_shown(t, caps) for t in words]
     base = " ".join([head.words, *shown, *([suffix] if suffix else [])]).replace(" , ", ", ")
     kind, level = head.kind, head.level or "provincial"
+    if head.words == "Phòng" and any(w.f == "so" and w.title for w in words):
+        level = "provincial"  # "Phòng Đăng ký kinh doanh Sở Kế hoạch và Đầu tư": a division
     if party:
         kind = "party"
         level = "district" if suffix in ("Quận ủy", "Huyện ủy", "Thị ủy") else level
@@ -1641,6 +1647,10 @@ def _skip_title(toks: list[_Tok], k: int, end: int) -> int:
     đốc Sở …"); "Chánh Văn phòng …" keeps "Văn phòng"."""
     h = _HONORIFIC.match(toks, k, end)
     s = k if h is None else h
+    if _at(toks, s, end, "ban", "thuong", "vu", "cac"):
+        # "Ban Thường vụ các đảng ủy trực thuộc": the standing boards of each committee
+        j = s + 3
+        return j if _agency_at(toks, j, end, in_list=True) else k
     cac = _at(toks, s, end, "cac")
     j = _TITLES.match(toks, s + cac, end)
     if j is None and s + cac < end and toks[s + cac].d.lower() == "trưởng":

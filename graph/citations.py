@@ -308,6 +308,9 @@ _LAW_STOP_WORDS = frozenset(
         "sung",
     ]
 )
+#: Stop words that stop a law's name only as written with these accents (or with none): "số"
+#: (number) and "có" (has), not "sở" and "cơ" ("Luật Thực hiện dân chủ ở cơ sở").
+_LAW_STOP_ACCENTS = {"so": frozenset({"số", "so"}), "co": frozenset({"có", "co"})}
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 
 
@@ -716,7 +719,10 @@ def _law_name_end(view: TextView, pos: int, limit: int = 12) -> int:
             break  # a name ends with its table cell, or its line unless the text was wrapped
         if word == "hien" and text.startswith("hanh", pos + wm.end() + 1):
             break  # "… hiện hành": the law in force, not its name
-        if word in _LAW_STOP_WORDS and not _named_word(norm[a : a + len(word)], text, a):
+        written = norm[a : a + len(word)]
+        if word in _LAW_STOP_ACCENTS and written.lower() not in _LAW_STOP_ACCENTS[word]:
+            pass  # written with other accents: "cơ sở" (grassroots), not "có" / "số"
+        elif word in _LAW_STOP_WORDS and not _named_word(written, text, a):
             if word == "va" and norm[pos + wm.end() + 1 : pos + wm.end() + 2].isupper():
                 nxt = text[pos + wm.end() + 1 : pos + wm.end() + 6]
                 if not nxt.startswith("luat"):

@@ -26,8 +26,8 @@ from pyoxigraph import Literal, NamedNode
 
 from policykg.graph.agencies import AgencyName, normalize_agency
 from policykg.graph.analyse import Analysis
-from policykg.graph.local_units import LocalPlace, local_place, scoped
-from policykg.graph.registry import Registry, load_registry
+from policykg.graph.local_units import LocalPlace, division_of, local_place, scoped
+from policykg.graph.registry import DocType, Registry, load_registry
 from policykg.graph.resolve import Anomaly, Document, Evidence, Resolution
 from policykg.graph.textview import fold
 from policykg.ontology import namespaces as ns
@@ -254,7 +254,11 @@ class Emitter:
     plan_date: date | None = None
     #: the district or commune whose own plan is being emitted (its bodies are its own)
     local_place: LocalPlace | None = None
-    _scoped: dict[tuple[AgencyName, LocalPlace], AgencyName] = field(default_factory=dict)
+    #: the issuer of the plan whose tasks are being emitted (a department's "Phòng …" are its own)
+    plan_issuer: AgencyName | None = None
+    _scoped: dict[tuple[AgencyName, LocalPlace | None, AgencyName | None], AgencyName] = field(
+        default_factory=dict
+    )
     _named_issuers: set[str] = field(default_factory=set)
     #: each cited document's citations, for its citation table (:meth:`citation_tables`)
     _citations: defaultdict[str, list[CitationRow]] = field(
@@ -507,13 +511,15 @@ class Emitter:
 
     def local_agency(self, agency: AgencyName) -> AgencyName:
         """``agency`` as the plan being emitted names it: a district's or commune's own plan
-        names its own bodies (:mod:`~policykg.graph.local_units`)."""
-        place = self.local_place
-        if place is None:
-            return agency
-        found = self._scoped.get((agency, place))
+        names its own bodies, a department's its own divisions
+        (:mod:`~policykg.graph.local_units`)."""
+        place, issuer = self.local_place, self.plan_issuer
+        found = self._scoped.get((agency, place, issuer))
         if found is None:
-            found = self._scoped[agency, place] = scoped(agency, place)
+            found = division_of(agency, issuer)
+            if place is not None:
+                found = scoped(found, place)
+            self._scoped[agency, place, issuer] = found
         return found
 
     def task_agency(self, agency, jurisdiction: str) -> str:
@@ -841,6 +847,10 @@ def emit_plans(
             table: list[TaskRow] = []
             issuer = normalize_agency(plan.issuer_name) if plan.issuer_name else None
             em.local_place = local_place(plan.issuer_name, plan.key)
+            em.plan_issuer = issuer
+            doc_type = em.registry.type_by_code(plan.type_code) if plan.type_code else None
+            # a joint plan's co-issuers are each other's partners: none is "the issuer"
+            self_key = issuer.key if issuer is not None and not _joint(doc_type) else None
             for task in found.tasks:
                 cited = _cited_by_task(resolution, docs, analysis, task, starts)
                 em.task(
@@ -851,7 +861,7 @@ def emit_plans(
                     task,
                     cited,
                     table,
-                    issuer.key if issuer is not None else None,
+                    self_key,
                 )
                 if after_task is not None:
                     after_task()
@@ -859,6 +869,10 @@ def emit_plans(
             em.task_table(doc_iri(plan), analysis.name, table)
             for n, (offset, target) in enumerate(all_targets[i], start=1):
                 em.target(doc_iri(plan), analysis.name, n, target, offset)
+
+
+def _joint(doc_type: DocType | None) -> bool:
+    return doc_type is not None and doc_type.joint
 
 
 def emit_agency_history(em: Emitter, resolution: Resolution) -> None:

@@ -10,6 +10,14 @@ issuer's place, as a researcher would write them: "Phòng Kinh tế huyện Đô
 that already names a place ("Ủy ban nhân dân xã Trung Lập Hạ") or another level ("Phòng
 Nông nghiệp huyện" in a commune's plan) is left as it is.
 
+In the same way a provincial department's or unit's plan gives tasks to its own divisions:
+"Phòng Quản lý ngân sách" in a plan of the Sở Tài chính is that department's division
+(Nghị định 24/2014/NĐ-CP, Điều 5, and 45/2025/NĐ-CP: a Sở is organised in "phòng"), not a
+district's office, so it is named with its department ("Phòng Quản lý ngân sách Sở Tài
+chính") and is provincial: the end of the district level in 2025 does not end it. A "Phòng"
+named after a sector ("Phòng Nông nghiệp và Phát triển nông thôn", "Phòng Tài chính - Kế
+hoạch") is still a district's office, as in any plan.
+
 >>> place = local_place("Ủy ban nhân dân huyện Đông Anh", "ha-noi/huyen-dong-anh:45/KH-UBND")
 >>> place
 LocalPlace(level='district', word='huyện', phrase='huyện Đông Anh')
@@ -28,11 +36,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cache
 
 from policykg.graph.agencies import AgencyName, normalize_agency
 from policykg.graph.folding import fold
+from policykg.graph.registry.agency_table import load_agency_table
 
-__all__ = ["LocalPlace", "local_place", "scoped"]
+__all__ = ["LocalPlace", "division_of", "local_place", "scoped"]
 
 #: The words that name a local government's level, longest first, with the level they name.
 _LEVEL_WORDS = (
@@ -143,3 +153,64 @@ def scoped(agency: AgencyName, place: LocalPlace) -> AgencyName:
         if found is not None and fold(found.name) == fold(full):
             return found
     return dataclasses.replace(agency, name=full, key=f"{agency.key} {fold(place.phrase)}")
+
+
+#: Issuers whose own divisions are "phòng": a provincial department or public unit.
+_DIVIDED_KINDS = frozenset({"department", "state-unit"})
+
+
+@cache
+def _sector_offices() -> frozenset[str]:
+    """Folded names of the district offices named after sectors ("phong tai chinh - ke
+    hoach"), and of each sector alone ("phong noi vu")."""
+    names = set()
+    for sector in load_agency_table().sectors:
+        names.add(fold(f"Phòng {sector.name}"))
+    # Nghị định 37/2014/NĐ-CP, Điều 7: the offices of a district People's Committee whose
+    # names join two sectors or are no sector's
+    for name in (
+        "Tài chính - Kế hoạch",
+        "Kinh tế và Hạ tầng",
+        "Quản lý đô thị",
+        "Văn hóa và Thông tin",
+        "Lao động - Thương binh và Xã hội",
+        "Dân tộc",
+    ):
+        names.add(fold(f"Phòng {name}"))
+    return frozenset(names)
+
+
+def division_of(agency: AgencyName, issuer: AgencyName | None) -> AgencyName:
+    """``agency`` as a plan of ``issuer`` names it: a "Phòng …" with no place, in a plan of a
+    provincial department or unit, is that issuer's division (see the module notes).
+
+    >>> sotc = normalize_agency("Sở Tài chính")
+    >>> for name in ["Phòng Quản lý ngân sách", "Phòng Tài chính - Kế hoạch", "Phòng Kinh tế huyện",
+    ...              "Sở Nội vụ"]:
+    ...     a = division_of(normalize_agency(name), sotc)
+    ...     print(a.name, a.level)
+    Phòng Quản lý ngân sách Sở Tài chính provincial
+    Phòng Tài chính - Kế hoạch district
+    Phòng Kinh tế huyện district
+    Sở Nội vụ provincial
+    """
+    if (
+        issuer is None
+        or issuer.collective
+        or issuer.kind not in _DIVIDED_KINDS
+        or issuer.level != "provincial"
+        or agency.collective
+        or agency.kind != "department"
+        or agency.level != "district"
+        or not agency.name.startswith("Phòng ")
+        or _place_at_end(agency.name) is not None
+        or _level_word_at_end(agency.name) is not None
+        or fold(agency.name) in _sector_offices()
+    ):
+        return agency
+    return dataclasses.replace(
+        agency,
+        name=f"{agency.name} {issuer.name}",
+        key=f"{agency.key} {issuer.key}",
+        level="provincial",
+    )

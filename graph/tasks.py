@@ -37,7 +37,8 @@ from policykg.graph.segment import Node, Row, Table
 from policykg.graph.textview import TextView, collapse_spaces, fold
 
 _TASK_SECTION = re.compile(
-    r"nhiem vu|giai phap|to chuc thuc hien|noi dung thuc hien|phan cong|tien do|trach nhiem"
+    r"nhiem vu|giai phap|to chuc thuc hien|noi dung thuc hien|phan cong|tien do|trach nhiem|"
+    r"che do (?:thong tin,? )?bao cao"
 )
 _NOT_TASK_SECTION = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem)")
 #: A section that reviews what was done ("KẾT QUẢ THỰC HIỆN", "ĐÁNH GIÁ TÌNH HÌNH"): its
@@ -486,6 +487,9 @@ class _Context:
     requested: list[AgencySpan] = field(default_factory=list)
     deadline: Deadline | None = None
     deadline_span: tuple[int, int] | None = None
+    #: under a request to a group ("Đề nghị các sở, ngành …:"): the bodies named below are
+    #: asked (requested), not assigned
+    asking: bool = False
 
 
 def _path(node: Node) -> str:
@@ -519,9 +523,16 @@ def _body_visit(
     own = roles_in_sentence(text)
     item = node.kind in ("item", "letter")
     heading = _placed(agency_heading(text, titles=True), offset) if item else []
-    here = _Context(ctx.lead, ctx.coordinating, ctx.requested, ctx.deadline, ctx.deadline_span)
+    here = _Context(
+        ctx.lead, ctx.coordinating, ctx.requested, ctx.deadline, ctx.deadline_span, ctx.asking
+    )
     lead = _placed(own.lead, offset) or heading
-    if lead:  # its own lead: nothing of the roles above (an item's "Đề nghị …" included)
+    if lead and ctx.asking and not own.requested:
+        # "Đề nghị các sở, ngành:" above, then "+ Sở Lao động …: …": asked, not assigned
+        here.lead = []
+        here.coordinating = _placed(own.coordinating, offset)
+        here.requested = lead
+    elif lead:  # its own lead: nothing of the roles above (an item's "Đề nghị …" included)
         here.lead = lead
         here.coordinating = _placed(own.coordinating, offset)
         here.requested = []
@@ -531,6 +542,10 @@ def _body_visit(
         here.requested = _placed(own.requested, offset)
         if not lead:
             here.lead = []
+            # "6. Đề nghị các sở, ngành liên quan" over its items, or "… các nội dung sau:":
+            # the bodies its items name are asked too (not after a request of its own)
+            rest = text[own.requested[-1].end :]
+            here.asking = text.rstrip().endswith(":") or not any(c.isalpha() for c in rest)
     notes = [c for c in node.children if _is_deadline_note(texts, c)]
     for note in notes:
         found = parse_deadline(texts.text(note))
@@ -698,9 +713,23 @@ def _heading_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context |
         return None
     found = _placed(agency_heading(text), node.body_start)
     if not found:
-        return None
+        return _request_context(texts, node, ctx)
     coordinating = _placed(roles_in_sentence(text).coordinating, node.body_start)
     return _Context(found, coordinating, ctx.requested, ctx.deadline, ctx.deadline_span)
+
+
+def _request_context(texts: _NodeTexts, node: Node, ctx: _Context) -> _Context | None:
+    """The context a paragraph that asks bodies for what follows gives the items after it
+    ("Đề nghị các tổ chức chính trị - xã hội tỉnh … thực hiện các nội dung sau:" then "1. Hội
+    Liên hiệp Phụ nữ tỉnh"): the bodies they name are asked; None when it asks nobody."""
+    text = texts.text(node)
+    if not text.rstrip().endswith(":"):
+        return None
+    roles = roles_in_sentence(text)
+    if roles.lead or not roles.requested:
+        return None
+    requested = _placed(roles.requested, node.body_start)
+    return _Context([], [], requested, ctx.deadline, ctx.deadline_span, asking=True)
 
 
 def body_tasks(view: TextView, root: Node) -> PlanTasks:
@@ -716,9 +745,12 @@ def body_tasks(view: TextView, root: Node) -> PlanTasks:
             texts.forget([child])
         return out
     for section in (s for s in sections if is_task_section(view, s)):
+        given = _Context()  # a section's opening request hands its asking down
         for child in section.children:
+            if child.kind == "paragraph":
+                given = _request_context(texts, child, _Context()) or given
             if not _excluded(texts, child):
-                _body_visit(texts, child, _Context(), section, out)
+                _body_visit(texts, child, given, section, out)
             texts.forget([child])
     return out
 

@@ -745,10 +745,38 @@ _ANY_FURNITURE = re.compile(
 )
 
 
-def _furniture(lines: list[str], i: int) -> bool:
-    """Whether line ``i`` (with its break) is page furniture, not part of the text."""
+def _running_lines(lines: list[str]) -> frozenset[str]:
+    """Lines that run with the page labels: the same words next to a "Trang 2/7" line (the
+    line before or after it, blank lines aside) at two page breaks or more ("Kế hoạch số
+    126/KH-UBND ngày 18/5/2023 của UBND huyện Can Lộc" over each page's number).
+
+    >>> sorted(_running_lines(["KH 5/KH-UBND\\n", "Trang 2/3\\n", "a\\n", "KH 5/KH-UBND\\n",
+    ...                        "Trang 3/3\\n", "b\\n"]))
+    ['KH 5/KH-UBND']
+    """
+    seen: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if not _PAGE_LABEL.fullmatch(line.rstrip("\n")):
+            continue
+        near = set()
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j].strip():
+                j += step
+            if 0 <= j < len(lines) and not _PAGE_LABEL.fullmatch(lines[j].rstrip("\n")):
+                near.add(lines[j].strip())
+        for words in near:
+            seen[words] = seen.get(words, 0) + 1
+    return frozenset(words for words, n in seen.items() if n >= 2)
+
+
+def _furniture(lines: list[str], i: int, running: frozenset[str] = frozenset()) -> bool:
+    """Whether line ``i`` (with its break) is page furniture, not part of the text; lines in
+    ``running`` are a running header or footer (:func:`_running_lines`)."""
     line = lines[i].rstrip("\n")
     if _PAGE_LABEL.fullmatch(line) or _RUNNING_HEAD.fullmatch(line):
+        return True
+    if running and line.strip() in running:
         return True
     if _PAGE_NUMBER.fullmatch(line):  # "\f2", or "2" just before a form feed
         if "\f" in line or (i + 1 < len(lines) and lines[i + 1].startswith("\f")):
@@ -781,9 +809,10 @@ def _page_stage(text: str) -> tuple[str, _OffsetMap | None]:
     builder = _MapBuilder()
     pos = 0
     out: list[str] = []
+    running = _running_lines(lines)
     for i, line in enumerate(lines):
         end = pos + len(line)
-        if not _furniture(lines, i):
+        if not _furniture(lines, i, running):
             a = pos
             while (f := text.find("\f", a, end)) >= 0:  # "\f   PHỤ LỤC": the break goes
                 builder.copy(a, f)

@@ -46,6 +46,12 @@ def mixed_docs(mixed_build: BuildReport) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
+def mixed_tasks(mixed_build: BuildReport) -> dict[str, dict]:
+    """Every task of the mixed build, by key ("<plan key>#<path>")."""
+    return {t["key"]: t for t in api.tasks(open_store(mixed_build.out_dir))}
+
+
+@pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     """The Oxigraph server (read-write) on a free loopback port, for the whole session."""
     from sparql_servers import OxigraphServer, free_port

@@ -397,3 +397,31 @@ def test_a_paragraph_with_its_own_lead_takes_no_request_from_the_item_above() ->
     assert [s.agency.name for s in found["IV.2.p1"].lead] == ["Sở Nội vụ"]
     assert found["IV.2.p1"].requested == []
     assert found["IV.2"].requested != []
+
+
+def test_a_request_over_items_asks_the_bodies_they_name() -> None:
+    """ "6. Đề nghị các sở, ngành liên quan" over "+ Sở …: …" items, and a section that opens
+    with "Đề nghị … thực hiện các nội dung sau:" over agency headings: every body named
+    below is asked (requested), not assigned; those it coordinates with stay."""
+    found = _body_tasks(
+        "III. NHIỆM VỤ\n6. Đề nghị các sở, ngành, đơn vị liên quan\n"
+        "- Sở Giáo dục và Đào tạo: lồng ghép nội dung truyền thông vào trường học.\n"
+        "- Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Y tế đưa tin hằng tháng.\n"
+        "IV. TRÁCH NHIỆM CỦA CÁC TỔ CHỨC THÀNH VIÊN\n"
+        "Đề nghị các tổ chức chính trị - xã hội tỉnh thực hiện các nội dung sau:\n"
+        "1. Hội Nông dân tỉnh\n- Vận động hội viên tham gia hợp tác xã.\n"
+    )
+    assert [s.agency.name for s in found["III.6-1"].requested] == ["Sở Giáo dục và Đào tạo"]
+    assert found["III.6-2"].lead == []
+    assert [s.agency.name for s in found["III.6-2"].requested] == ["Sở Thông tin và Truyền thông"]
+    assert [s.agency.name for s in found["III.6-2"].coordinating] == ["Sở Y tế"]
+    assert found["IV.1-1"].lead == []
+    assert [s.agency.name for s in found["IV.1-1"].requested] == ["Hội Nông dân tỉnh"]
+
+
+def test_a_reporting_section_holds_tasks() -> None:
+    found = _body_tasks(
+        "V. CHẾ ĐỘ BÁO CÁO\n1. Phòng Kế hoạch - Tài chính tổng hợp, báo cáo UBND tỉnh trước"
+        " ngày 25/12/2024.\n"
+    )
+    assert str(found["V.1"].deadline.end) == "2024-12-25"

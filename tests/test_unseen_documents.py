@@ -112,7 +112,8 @@ def test_a_letter_is_titled_by_its_subject_line(mixed_docs) -> None:
         (
             "quang-ngai:312/KH-UBND",
             ["09/NQ-CP", "quang-ngai:05-CTr/TU"],
-            ["kon-tum:145/KH-UBND", "quang-ngai:88/KH-UBND"],
+            # 88/KH-UBND of 2024, not the 88/KH-UBND of 2023 in the set (session 18's text)
+            ["kon-tum:145/KH-UBND", "quang-ngai:88/KH-UBND@2024"],
         ),
         # a header laid out as a table (pandoc): the district's plan; "của Huyện ủy Củ Chi"
         (
@@ -239,3 +240,45 @@ def test_a_steering_committees_or_insurance_offices_own_plan_is_its_provinces(
 ) -> None:
     assert mixed_docs[key]["jurisdiction"] == place
     assert mixed_docs["512/KH-BHXH"]["jurisdiction"] == "Việt Nam"  # "của BHXH Việt Nam"
+
+
+def test_a_departments_divisions_are_its_own_and_outlive_the_district_level(mixed_build) -> None:
+    """Thanh Hóa's Sở Tài chính plan (2025) gives tasks to "Phòng Quản lý ngân sách" and its
+    other divisions: bodies of the department (named with it), not district offices, so the
+    end of the district level on 2025-07-01 ends none of them."""
+    store = open_store(mixed_build.out_dir)
+    names = {a["name"] for a in api.agencies(store)}
+    assert "Phòng Quản lý ngân sách Sở Tài chính" in names
+    assert "Phòng Quản lý ngân sách" not in names
+    defunct = [
+        f.message
+        for f in audit.audit(store, as_of=date(2026, 1, 1))
+        if f.kind == "agency-defunct" and f.subject["label"].startswith("thanh-hoa:2145/KH-STC")
+    ]
+    assert defunct and not [m for m in defunct if "Phòng" in m.split(" no longer")[0]]
+
+
+def test_a_joint_plans_number_and_its_co_issuer_as_partner(mixed_docs, mixed_tasks) -> None:
+    """ "Số: 12/KHPH-MTTQ-SNV": a joint plan (kế hoạch phối hợp) of the Front's committee and
+    the Sở Nội vụ; each co-issuer coordinates the other's tasks."""
+    plan = mixed_docs["binh-dinh:12/KHPH-MTTQ-SNV"]
+    assert plan["number"] == "12/KHPH-MTTQ-SNV" and not plan["unnumbered"]
+    task = mixed_tasks["binh-dinh:12/KHPH-MTTQ-SNV#II.1.a"]
+    assert [a["name"] for a in task["lead"]] == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+    assert [a["name"] for a in task["coordinating"]] == ["Sở Nội vụ"]
+
+
+def test_a_running_page_header_is_no_text(mixed_docs, mixed_tasks) -> None:
+    """Can Lộc's plan as a PDF gives its text: "Kế hoạch số 126/KH-UBND ngày 18/5/2023 của
+    UBND huyện Can Lộc" over each "Trang n/6" is no task and cites no other document."""
+    keys = {t.split("#")[0] for t in mixed_tasks} | set(mixed_docs)
+    assert not [k for k in keys if k.startswith("ha-tinh/huyen-can-loc-")]
+    assert "ha-tinh/huyen-can-loc:126/KH-UBND#III.1.b.p1" not in mixed_tasks
+
+
+def test_a_laws_name_goes_on_over_co_so() -> None:
+    """ "cơ sở" (the grassroots) is no "số" (number) and "cơ" no "có" (has)."""
+    text = "Căn cứ Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15 ngày 10 tháng 11 năm 2022;"
+    assert [m.ref.canonical for m in find_mentions(make_view(text))] == [
+        "Luật Thực hiện dân chủ ở cơ sở 2022"
+    ]

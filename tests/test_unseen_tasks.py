@@ -54,7 +54,15 @@ def test_every_task_of_the_hand_reading_is_found_right(found, plan: str) -> None
     known = [e for e in EXPECTED[plan] if "gap" not in e]
     wrong = [e["path"] for e in known if not _right(e, tasks)]
     assert wrong == [], f"{plan}: wrong or missing {wrong}; found {sorted(tasks)}"
-    extra = sorted(set(tasks) - {e["path"] for e in EXPECTED[plan]})
+    paths = {e["path"] for e in EXPECTED[plan]}
+    # a body task whose "body/" prefix is missing only because the text's appendix table is
+    # not read (a known gap, marked on the appendix's rows) is the same task
+    unread_table = {
+        e["path"].removeprefix("body/")
+        for e in EXPECTED[plan]
+        if e["path"].startswith("body/") and "gap" in e
+    }
+    extra = sorted(set(tasks) - paths - unread_table)
     assert extra == [], f"{plan}: tasks a careful reader would not count: {extra}"
 
 

@@ -30,6 +30,8 @@ class DocType:
     code: str
     cls: str
     words: tuple[str, ...]
+    #: issued together by two or more bodies ("kế hoạch phối hợp", "thông tư liên tịch")
+    joint: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ def _load(name: str) -> dict:
 def load_registry() -> Registry:
     """Load every curated table once per process."""
     types = tuple(
-        DocType(t["code"], t["class"], tuple(t["words"])) for t in _load("doctypes.toml")["type"]
+        DocType(t["code"], t["class"], tuple(t["words"]), bool(t.get("joint", False)))
+        for t in _load("doctypes.toml")["type"]
     )
     issuers = tuple(
         Issuer(
