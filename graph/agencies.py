@@ -1424,7 +1424,7 @@ def _name_goes_on(toks: list[_Tok], k: int, end: int) -> bool:
     Tài chính", "… và Ủy ban nhân dân", "…, thành phố")."""
     if k >= end or not toks[k].word or not toks[k].title or toks[k].f.isdigit():
         return False
-    if toks[k].upper and not (k > 1 and toks[k - 2].upper):
+    if toks[k].upper and not (k > 1 and (toks[k - 2].upper or toks[k - 2].expanded)):
         return False  # an acronym after a name in lower case: another body ("…, UBND")
     return _place_at(toks, k, end) is None and not _agency_at(toks, k, end, prefix=False)
 

@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote
 
 from pyoxigraph import Literal, NamedNode
 
+from policykg.graph.acronyms import spelled_out
 from policykg.graph.agencies import AgencyName, normalize_agency
 from policykg.graph.analyse import Analysis
 from policykg.graph.local_units import LocalPlace, division_of, local_place, scoped
@@ -256,6 +257,8 @@ class Emitter:
     local_place: LocalPlace | None = None
     #: the issuer of the plan whose tasks are being emitted (a department's "Phòng …" are its own)
     plan_issuer: AgencyName | None = None
+    #: the plan's bodies named by their initials, with the name the plan spells out
+    plan_initials: dict[AgencyName, AgencyName] = field(default_factory=dict)
     _scoped: dict[tuple[AgencyName, LocalPlace | None, AgencyName | None], AgencyName] = field(
         default_factory=dict
     )
@@ -513,6 +516,7 @@ class Emitter:
         """``agency`` as the plan being emitted names it: a district's or commune's own plan
         names its own bodies, a department's its own divisions
         (:mod:`~policykg.graph.local_units`)."""
+        agency = self.plan_initials.get(agency, agency)
         place, issuer = self.local_place, self.plan_issuer
         found = self._scoped.get((agency, place, issuer))
         if found is None:
@@ -851,6 +855,9 @@ def emit_plans(
             doc_type = em.registry.type_by_code(plan.type_code) if plan.type_code else None
             # a joint plan's co-issuers are each other's partners: none is "the issuer"
             self_key = issuer.key if issuer is not None and not _joint(doc_type) else None
+            em.plan_initials = spelled_out(
+                s.agency for t in found.tasks for s in (*t.lead, *t.coordinating, *t.requested)
+            )
             for task in found.tasks:
                 cited = _cited_by_task(resolution, docs, analysis, task, starts)
                 em.task(
