@@ -90,8 +90,9 @@ _BARE_REQUEST = re.compile(
 )
 _ROMAN_LABEL = re.compile(r"[IVXL]{1,6}")
 #: A topic's title: at most sixteen words, no sentence in it and none ended ("Công tác tuyên
-#: truyền", "Hoàn thiện thể chế, chính sách", "Về phát triển hợp tác xã nông nghiệp").
-_TOPIC = re.compile(r"[^\s.;:!?]+(?:[ ,\-–]+[^\s.;:!?]+){0,15}")
+#: truyền", "Hoàn thiện thể chế, chính sách", "Về phát triển hợp tác xã nông nghiệp"), two
+#: joined by a semicolon ("Phát triển hạ tầng, dữ liệu số; bảo đảm an ninh mạng").
+_TOPIC = re.compile(r"[^\s.;:!?]+(?:[ ,\-–;]+[^\s.;:!?]+){0,15}")
 _LETTER_LABEL = re.compile(r"[a-zđ]\)?")
 
 
