@@ -420,6 +420,9 @@ _VERBS = _Phrases(
 # a supervision team (its head, deputy, standing deputy or member), which the agency's
 # name does not include.
 _HONORIFIC = _Phrases(["dong chi", "cac dong chi"])
+#: The board of each of several bodies ("Ban Thường vụ các huyện ủy", "Ban điều hành các
+#: khu phố"): the bodies are the assignee.
+_BOARD = _Phrases(["ban thuong vu", "ban dieu hanh", "ban chap hanh"])
 _MEMBER_ROLE = _Phrases(
     _bar(
         "thanh vien|uy vien|truong ban|pho truong ban|truong doan|pho truong doan|to truong|"
@@ -1426,7 +1429,11 @@ def _name_goes_on(toks: list[_Tok], k: int, end: int) -> bool:
         return False
     if toks[k].upper and not (k > 1 and (toks[k - 2].upper or toks[k - 2].expanded)):
         return False  # an acronym after a name in lower case: another body ("…, UBND")
-    return _place_at(toks, k, end) is None and not _agency_at(toks, k, end, prefix=False)
+    return (
+        _place_at(toks, k, end) is None
+        and not _agency_at(toks, k, end, prefix=False)
+        and _skip_title(toks, k, end) == k  # "… và Ban điều hành các khu phố": a board
+    )
 
 
 #: Words an unlisted name's lower-case words never hold: they start a predicate or a clause.
@@ -1647,10 +1654,9 @@ def _skip_title(toks: list[_Tok], k: int, end: int) -> int:
     đốc Sở …"); "Chánh Văn phòng …" keeps "Văn phòng"."""
     h = _HONORIFIC.match(toks, k, end)
     s = k if h is None else h
-    if _at(toks, s, end, "ban", "thuong", "vu", "cac"):
-        # "Ban Thường vụ các đảng ủy trực thuộc": the standing boards of each committee
-        j = s + 3
-        return j if _agency_at(toks, j, end, in_list=True) else k
+    if (b := _BOARD.match(toks, s, end)) is not None and _at(toks, b, end, "cac"):
+        # "Ban Thường vụ các đảng ủy trực thuộc", "Ban điều hành các khu phố": each one's board
+        return b if _agency_at(toks, b, end, in_list=True) else k
     cac = _at(toks, s, end, "cac")
     j = _TITLES.match(toks, s + cac, end)
     if j is None and s + cac < end and toks[s + cac].d.lower() == "trưởng":
