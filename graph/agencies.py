@@ -761,11 +761,11 @@ def _at(toks: list[_Tok], k: int, end: int, *words: str) -> bool:
 #: "cán bộ" not "cần" (need), "đầu tư" not "từ" (from), "nông thôn mới" not "mọi" (every).
 #: Compared with their accents, so a text without diacritics still stops there. And names
 #: where the stop word follows a word it is one noun with ("việc làm": employment, not
-#: "làm": do).
+#: "làm": do; "người tham gia": participants, not "tham gia": take part).
 _NAME_HOMOGRAPHS = frozenset(
     ["đô", "thị", "cán", "tư", "chợ", "lâm", "đê", "cơ", "tài", "đảng", "vệ", "dò", "tế", "mới"]
 )
-_NAME_COMPOUNDS = frozenset({("viec", "lam")})
+_NAME_COMPOUNDS = frozenset({("viec", "lam"), ("nguoi", "tham")})
 
 
 def _is_stop(toks: list[_Tok], k: int, end: int) -> bool:
