@@ -1397,6 +1397,8 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             return None
     caps = all(t.upper for t in toks[i:j] if t.word and not t.expanded)
     shown = [_shown(t, caps) for t in words]
+    if caps and head.kind == "steering-committee":  # what it steers, in lower case
+        shown = [w if t.expanded else w.lower() for t, w in zip(words, shown, strict=True)]
     base = " ".join([head.words, *shown, *([suffix] if suffix else [])]).replace(" , ", ", ")
     kind, level = head.kind, head.level or "provincial"
     if head.words == "Phòng" and any(w.f == "so" and w.title for w in words):

@@ -453,9 +453,11 @@ def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | No
 
 
 def department_in_header(lines: list[Line]) -> str | None:
-    """The department that issues a text, named in capitals in its header under its
-    superior organ ("UBND TỈNH SÓC TRĂNG" / "SỞ NÔNG NGHIỆP VÀ" / "PHÁT TRIỂN NÔNG THÔN"),
-    its name over one line or two: the name as the agency registry spells it, or None.
+    """The department, provincial unit or steering committee that issues a text, named in
+    capitals in its header under its superior organ ("UBND TỈNH SÓC TRĂNG" / "SỞ NÔNG
+    NGHIỆP VÀ" / "PHÁT TRIỂN NÔNG THÔN"; "BẢO HIỂM XÃ HỘI VIỆT NAM" / "BẢO HIỂM XÃ HỘI TỈNH
+    NINH THUẬN"), its name over one line or two: the name as the agency registry spells
+    it, or None.
 
     >>> def header(*texts):
     ...     return [Line(0, len(t), t, fold(t)) for t in texts]
@@ -463,19 +465,35 @@ def department_in_header(lines: list[Line]) -> str | None:
     ...     header("UBND TỈNH SÓC TRĂNG", "SỞ NÔNG NGHIỆP VÀ", "PHÁT TRIỂN NÔNG THÔN")
     ... )
     'Sở Nông nghiệp và Phát triển nông thôn'
+    >>> department_in_header(header("BẢO HIỂM XÃ HỘI VIỆT NAM", "BẢO HIỂM XÃ HỘI TỈNH NINH THUẬN"))
+    'Bảo hiểm xã hội tỉnh'
     >>> department_in_header(header("ỦY BAN NHÂN DÂN", "TỈNH PHÚ YÊN", "Số: 62/KH-UBND"))
     """
     for j, line in enumerate(lines):
         text = line.text.strip(_HEADER_MARKS)
-        if not (fold(text).startswith("so ") and _all_capitals(text)):
+        if not _all_capitals(text):
+            continue
+        above = lines[j - 1].text.strip(_HEADER_MARKS) if j else ""
+        if fold(text).startswith("so "):
+            kinds = _DEPARTMENT
+        elif above and _all_capitals(above) and not fold(above).startswith("cong hoa"):
+            kinds = _UNDER_ORGAN  # "BẢO HIỂM XÃ HỘI VIỆT NAM" / "BẢO HIỂM XÃ HỘI TỈNH …"
+        else:
             continue
         after = lines[j + 1].text.strip(_HEADER_MARKS) if j + 1 < len(lines) else ""
         tries = [f"{text} {after}", text] if after and _all_capitals(after) else [text]
         for name in tries:
             found = split_agencies(collapse_spaces(name))
-            if found and found[0].start == 0 and found[0].agency.kind == "department":
+            if found and found[0].start == 0 and found[0].agency.kind in kinds:
                 return found[0].agency.name
     return None
+
+
+_DEPARTMENT = frozenset({"department"})
+#: Bodies a header names under their superior organ: a provincial unit of a national one
+#: ("BẢO HIỂM XÃ HỘI TỈNH …" under "BẢO HIỂM XÃ HỘI VIỆT NAM") or a province's steering
+#: committee ("BAN CHỈ ĐẠO …" under "UBND TỈNH …").
+_UNDER_ORGAN = frozenset({"department", "state-unit", "steering-committee"})
 
 
 def _fill_district(reg: Registry, part: DocumentPart, head: list[Line]) -> None:

@@ -232,13 +232,22 @@ def test_two_districts_offices_are_two_agencies_that_end_with_the_district_level
 
 
 @pytest.mark.parametrize(
-    ("key", "place"),
-    [("binh-duong:05/KH-BCĐ", "Bình Dương"), ("ninh-thuan:215/KH-BHXH", "Ninh Thuận")],
+    ("key", "place", "issuer"),
+    [
+        (  # "UBND TỈNH BÌNH DƯƠNG" / "BAN CHỈ ĐẠO ĐỔI MỚI, PHÁT TRIỂN" / "KINH TẾ TẬP THỂ TỈNH"
+            "binh-duong:05/KH-BCĐ",
+            "Bình Dương",
+            "Ban Chỉ đạo đổi mới, phát triển kinh tế tập thể",
+        ),
+        # "BẢO HIỂM XÃ HỘI VIỆT NAM" / "BẢO HIỂM XÃ HỘI TỈNH NINH THUẬN"
+        ("ninh-thuan:215/KH-BHXH", "Ninh Thuận", "Bảo hiểm xã hội tỉnh"),
+    ],
 )
 def test_a_steering_committees_or_insurance_offices_own_plan_is_its_provinces(
-    mixed_docs, key: str, place: str
+    mixed_docs, key: str, place: str, issuer: str
 ) -> None:
     assert mixed_docs[key]["jurisdiction"] == place
+    assert mixed_docs[key]["issuer"] == issuer
     assert mixed_docs["512/KH-BHXH"]["jurisdiction"] == "Việt Nam"  # "của BHXH Việt Nam"
 
 
