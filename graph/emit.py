@@ -399,13 +399,24 @@ class Emitter:
         self.agency_places.setdefault(s, (jurisdiction, name, None))
         self.iri(s, RDF.type, PKG.Agency)
         local = jurisdiction != "vn"
-        self.lit(s, PKG.name, name, "vi")  # the place is the agency's pkg:jurisdiction
+        # the place is the agency's pkg:jurisdiction; in a province its level word is shown,
+        # as a task names it ("Ủy ban nhân dân tỉnh", not a city's bare "Ủy ban nhân dân")
+        self.lit(s, PKG.name, self._issuer_shown(name, j), "vi")
         self._named_issuers.add(s)
         if issuer is not None:
             self.iri(s, PKG.level, _LEVELS[issuer.level])
             self.lit(s, RDFS.label, issuer.en + (f" ({j.name})" if local else ""), "en")
         self.iri(s, PKG.jurisdiction, self.jurisdiction(jurisdiction))
         return s
+
+    @staticmethod
+    def _issuer_shown(name: str, j) -> str:
+        if j is None or j.kind != "province":
+            return name
+        found = normalize_agency(name)
+        if found is None or found.central or found.key != fold(name):
+            return name  # another body's alias ("Thường trực Hội đồng nhân dân")
+        return found.name_in("province")
 
     def document(self, doc: Document) -> None:
         """A resolved document with its identity fields, issuer and provenance."""

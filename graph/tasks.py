@@ -395,6 +395,36 @@ def _is_deadline_note(texts: _NodeTexts, node: Node) -> bool:
     return node.kind in ("bullet", "paragraph") and bool(_DEADLINE_NOTE.match(texts.folded(node)))
 
 
+#: A line under an item that fills one of its fields ("- Đơn vị chủ trì: Sở Tư pháp.",
+#: "- Đơn vị phối hợp: Công an tỉnh, …", "- Sản phẩm: Quyết định …"): the item's lead, its
+#: coordinating bodies, or what it yields (no task of its own). The time field is a
+#: deadline note.
+_FIELD_NOTE = re.compile(
+    r"(?P<label>(?:(?:don vi|co quan)(?:,? (?:don vi|co quan))? )?(?:chu tri|phoi hop|thuc hien)"
+    r"(?: thuc hien)?|san pham(?: dau ra)?|ket qua(?: dau ra)?|(?:nguon )?kinh phi(?: thuc hien)?)"
+    r" ?:"
+)
+
+
+def _field_note(texts: _NodeTexts, node: Node) -> tuple[str, list[AgencySpan]] | None:
+    """The field a line under an item fills: ("lead" | "coordinating" | "other", the
+    agencies it names, placed in the view), or None for any other line."""
+    if node.kind not in ("bullet", "paragraph"):
+        return None
+    m = _FIELD_NOTE.match(texts.folded(node))
+    if m is None:
+        return None
+    label = m["label"]
+    if "phoi hop" in label:
+        role = "coordinating"
+    elif "chu tri" in label or "thuc hien" in label:
+        role = "lead"
+    else:
+        return "other", []
+    rest = texts.text(node)[m.end() :]
+    return role, _placed(split_agencies(rest), node.body_start + m.end())
+
+
 #: What is left of an assignment note once its agencies and its deadline are blanked out:
 #: "Giao <A> chủ trì, phối hợp với <B> thực hiện; <deadline>." says who does the item above.
 _ASSIGNMENT_ONLY = re.compile(
@@ -553,6 +583,18 @@ def _body_visit(
         if found.kind != "unparsed" or found.recurrence:
             here.deadline, here.deadline_span = found, (note.body_start, note.end)
     assigned: set[Node] = set()  # paragraphs that only say who does the item
+    fields = {c: f for c in node.children if (f := _field_note(texts, c)) is not None}
+    if fields:  # "- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …": the item's own fields
+        assigned.update(fields)
+        named = {
+            role: [a for r, found in fields.values() if r == role for a in found]
+            for role in ("lead", "coordinating")
+        }
+        if named["lead"]:
+            lead = here.lead = named["lead"]
+            here.requested = []
+        if named["coordinating"]:
+            here.coordinating = named["coordinating"]
     if item and not lead:
         for child in node.children:
             note_roles = _assignment_note(texts, child)

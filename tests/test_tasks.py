@@ -425,3 +425,20 @@ def test_a_reporting_section_holds_tasks() -> None:
         " ngày 25/12/2024.\n"
     )
     assert str(found["V.1"].deadline.end) == "2024-12-25"
+
+
+def test_an_items_field_lines_are_its_roles_not_tasks() -> None:
+    """ "a) Rà soát …" then "- Đơn vị chủ trì: Sở Tư pháp.", "- Đơn vị phối hợp: …",
+    "- Thời gian hoàn thành: …", "- Sản phẩm: …": one task with its lead, coordinating
+    bodies and deadline; the field lines are none."""
+    found = _body_tasks(
+        "II. NHIỆM VỤ CỤ THỂ\n1. Nhóm nhiệm vụ hoàn thiện thể chế\n"
+        "a) Rà soát các văn bản quy phạm pháp luật của tỉnh.\n"
+        "- Đơn vị chủ trì: Sở Tư pháp.\n- Đơn vị phối hợp: Công an tỉnh, các sở, ban, ngành.\n"
+        "- Thời gian hoàn thành: Quý II/2024.\n- Sản phẩm: Quyết định bãi bỏ văn bản.\n"
+    )
+    assert sorted(found) == ["II.1.a"]
+    task = found["II.1.a"]
+    assert [s.agency.name for s in task.lead] == ["Sở Tư pháp"]
+    assert [s.agency.name for s in task.coordinating] == ["Công an tỉnh", "Các sở, ban, ngành"]
+    assert str(task.deadline.end) == "2024-06-30"
