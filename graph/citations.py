@@ -956,6 +956,22 @@ def places_in(view: TextView, start: int, end: int, registry: Registry | None = 
     out = []
     for m in _compiled(reg)["place"].finditer(view.fold, start, end):
         slug = place_slug(reg, m["place"])
-        if slug:
-            out.append(slug)
+        if not slug or _LOCAL_BEFORE.search(view.fold, max(0, m.start() - 12), m.start()):
+            continue  # "xã Hải Đường", "huyện Bắc Ninh": a place below the province
+        written = canonical_spelling(view.norm[m.start("place") : m.end("place")]).lower()
+        if fold(written) != written and written not in _accented_places(reg):
+            continue  # "Hải Đường" is no "Hải Dương"
+        out.append(slug)
     return out
+
+
+#: A level word just before a place name: the name is a district's or a commune's.
+_LOCAL_BEFORE = re.compile(r"(?:xa|phuong|thi tran|thon|huyen|quan|thi xa|dac khu)\s+$")
+
+
+@cache
+def _accented_places(reg: Registry) -> frozenset[str]:
+    """Every jurisdiction's name and alias, with its accents, in lower case."""
+    return frozenset(
+        canonical_spelling(a).lower() for j in reg.jurisdictions for a in (*j.aliases, j.name)
+    )

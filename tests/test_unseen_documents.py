@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from policykg.graph.citations import find_mentions
+from policykg.graph.citations import find_mentions, places_in
 from policykg.graph.store import open_store
 from policykg.graph.textview import make_view
 from policykg.queries import api, audit
@@ -291,3 +291,14 @@ def test_a_laws_name_goes_on_over_co_so() -> None:
     assert [m.ref.canonical for m in find_mentions(make_view(text))] == [
         "Luật Thực hiện dân chủ ở cơ sở 2022"
     ]
+
+
+def test_a_district_is_placed_by_its_province_not_by_a_commune_like_a_province(
+    mixed_docs,
+) -> None:
+    """Hải Hậu's decision names no province in its header; the text cites "UBND tỉnh Nam
+    Định" once and a commune "xã Hải Đường" once, which folds like "Hải Dương"."""
+    assert mixed_docs["nam-dinh/huyen-hai-hau:2150/QĐ-UBND"]["jurisdiction"] == "Nam Định"
+    text = "sản xuất lúa tại xã Hải Đường, tại Hải Đường; của UBND tỉnh Nam Định"
+    view = make_view(text)
+    assert places_in(view, 0, len(view.fold)) == ["nam-dinh"]
