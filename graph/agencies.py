@@ -1363,7 +1363,8 @@ def _generic_at(toks: list[_Tok], i: int, end: int) -> _Match | None:
             ):
                 break  # but "Đảng ủy UBND tỉnh": the People's Committee's Party committee
         if mixed and not t.title and not compound:
-            lower_run += 1
+            # "nhà nước" (the State) is one word: "Cục Phát triển doanh nghiệp nhà nước"
+            lower_run += not (t.f == "nuoc" and toks[j - 1].f == "nha")
             if lower_run > 3:
                 break
         else:

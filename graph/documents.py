@@ -421,10 +421,12 @@ def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | No
     ('Huyện Gia Lâm', 'Huyện ủy Gia Lâm')
     >>> district_in_header(load_registry(), header("ĐẢNG BỘ TỈNH LÀO CAI", "ĐẢNG ỦY XÃ BẢO THẮNG"))
     ('Xã Bảo Thắng', 'Đảng ủy xã Bảo Thắng')
+    >>> district_in_header(load_registry(), header("ĐẢNG BỘ HUYỆN NAM ĐÀN", "ĐẢNG ỦY XÃ KIM LIÊN"))
+    ('Xã Kim Liên', 'Đảng ủy xã Kim Liên')
     >>> district_in_header(load_registry(), header("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"))
     """
     previous = None
-    for line in lines:
+    for i, line in enumerate(lines):
         folded = collapse_spaces(line.folded).strip(_HEADER_MARKS)
         m = _DISTRICT_ORGAN.match(folded) or _DISTRICT_PARTY.match(folded)
         if m is None and previous is not None and _ORGAN_ALONE.match(previous):
@@ -432,6 +434,10 @@ def district_in_header(reg: Registry, lines: list[Line]) -> tuple[str, str] | No
         previous = folded
         if m is None:
             continue
+        if m.groupdict().get("organ") == "dang bo" and i + 1 < len(lines):
+            below = _DISTRICT_ORGAN.match(collapse_spaces(lines[i + 1].folded).strip(_HEADER_MARKS))
+            if below is not None and below["level"] in _COMMUNE_LEVELS:
+                continue  # "ĐẢNG BỘ HUYỆN NAM ĐÀN" over "ĐẢNG ỦY XÃ KIM LIÊN": the commune's
         n = len(m["name"].split())
         words = line.text.strip(_HEADER_MARKS).split()[-n:]
         name = " ".join(w[:1].upper() + w[1:].lower() for w in words)

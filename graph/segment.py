@@ -261,17 +261,22 @@ def _unspanned(cells: list[Cell], rows: list[Row]) -> list[Cell]:
     return [above[k] if c.text == SPANNED and k < len(above) else c for k, c in enumerate(cells)]
 
 
-_SPANNING = re.compile(r"(?P<label>[IVXL]{1,6})[.)][ \t]{1,3}(?P<rest>\S.*)$")
+_SPANNING = re.compile(
+    r"[ \t]*(?P<label>[IVXL]{1,6})(?:[.)][ \t]{1,3}|(?P<bare>[ \t]{1,5}))(?P<rest>\S.*)$"
+)
 
 
 def _spanning_group(view: TextView, lines: list[Line], j: int, width: int) -> Row | None:
     """A group row written in one cell across the columns (an HTML cell with ``colspan``:
-    "III. HỖ TRỢ TÀI CHÍNH, TÍN DỤNG", no tab) between rows of a table: the row of its
-    Roman label and its title, as a tab-separated group row "III<tab>HỖ TRỢ …" reads."""
+    "III. HỖ TRỢ TÀI CHÍNH, TÍN DỤNG", "I Tuyên truyền …", no tab) between rows of a table:
+    the row of its Roman label and its title, as a tab-separated group row "III<tab>HỖ TRỢ
+    …" reads."""
     line = lines[j]
     m = _SPANNING.match(line.text)
     if m is None or j + 1 >= len(lines):
         return None
+    if m["bare"] and not m["rest"][:1].isupper():
+        return None  # "I Tuyên truyền …" with no dot: only before a capitalised title
     nxt_start, nxt_end = _raw_line(view, lines[j + 1])
     if "\t" not in view.norm[nxt_start:nxt_end]:
         return None  # no row follows: the table has ended

@@ -256,6 +256,7 @@ def table_tasks(view: TextView, table: Table, *, year: int | None = None) -> Pla
     paths: dict[str, str] = {}
     numbered: str | None = None  # the last row numbered "4", "2.2": the parent of "a", "b"
     bare: set[str] = set()  # rows with no body and no deadline of their own
+    above: tuple[str | None, list[AgencySpan]] = (None, [])  # the last row's group and lead
     for group, lead_from_group, row in rows:
         label = row.label
         path = f"{group}.{label}" if restart and group else label
@@ -275,6 +276,9 @@ def table_tasks(view: TextView, table: Table, *, year: int | None = None) -> Pla
         text = cell.text if cell else ""
         own_lead, also = _marked_lead(view, _cell_agencies(view, row, cols.get("lead")))
         lead = own_lead or list(lead_from_group)
+        if not lead and _merged_below(row, cols.get("lead")) and above[0] == group:
+            lead = list(above[1])  # a cell merged over rows, written once (Word's text)
+        above = (group, lead)
         task = Task(
             path=path,
             text=text,
@@ -300,6 +304,13 @@ def table_tasks(view: TextView, table: Table, *, year: int | None = None) -> Pla
         out.tasks.append(task)
     _drop_heading_rows(out, bare)
     return out
+
+
+def _merged_below(row: Row, index: int | None) -> bool:
+    """Is the row's cell in the lead column there and empty ("2.2 | Hướng dẫn … | | |"): a
+    cell merged with the one above, which a table's plain text writes once, in its first
+    row?"""
+    return index is not None and index < len(row.cells) and not row.cells[index].text.strip()
 
 
 def _recurs(cell: str | None) -> bool:
