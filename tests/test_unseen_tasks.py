@@ -95,8 +95,13 @@ def test_accuracy_over_all_unseen_tasks(found) -> None:
     # numbering, a provincial steering committee's, a department's with a pipe table, a
     # district's; a People's Council's supervision plan, a social insurance office's, a
     # scheme with its task table, a commune's after 2025): 245 of their 314 entries right,
-    # 249 after the session's rules (1,202 of 1,347 in all)
-    assert right / len(expected) >= 0.88, f"{right}/{len(expected)}"
+    # 249 after the session's rules (1,202 of 1,347 in all); in session 18, with sixteen more
+    # (Party plans of a province and of a commune, a department's pipe and annual tables, a
+    # Prime Minister's decision, a ward's plan, a joint plan, PDF and HTML texts with their
+    # tables, field lines under each task, a merged province's plan, a district's decision
+    # with its plan), 352 of their 505 entries right as written, 462 of 508 after the
+    # session's rules, and 1,232 of the older 1,347: 1,694 of 1,855 (91.3 %)
+    assert right / len(expected) >= 0.91, f"{right}/{len(expected)}"
 
 
 AUDIT = json.loads(
