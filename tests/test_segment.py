@@ -71,29 +71,34 @@ def test_item_numbers_from_1000_on_continue_the_numbering_a_year_does_not() -> N
     assert [t.path for t in year.tasks[0].tasks] == ["1", "1.p1"]
 
 
+_APPENDIX = "KẾ HOẠCH\nI. NHIỆM VỤ\n1. Sở Tư pháp thực hiện.\nPHỤ LỤC\n"
+
+
+def _appendix_leads(table: str) -> dict[str, list[str]]:
+    """The lead of each task of a plan whose appendix is ``table``."""
+    from policykg.graph.analyse import analyse_text
+
+    parts = analyse_text("a.txt", _APPENDIX + table).tasks
+    return {t.path: [s.agency.name for s in t.lead] for part in parts for t in part.tasks}
+
+
 def test_a_table_group_row_with_a_bare_roman_label_and_merged_lead_cells() -> None:
     """An HTML group row "<td colspan=6><b>I</b> <b>Tuyên truyền …</b>" (no dot after the
     label) keeps the table read; a lead cell written once for two rows (Word's plain text
     of a merged cell) leads the row below it too, within its group."""
-    from policykg.graph.analyse import analyse_text
-
-    html = (
-        "KẾ HOẠCH\nI. NHIỆM VỤ\n1. Sở Tư pháp thực hiện.\nPHỤ LỤC\n<table>"
-        "<tr><td>STT</td><td>Nhiệm vụ</td><td>Chủ trì</td><td>Thời gian</td></tr>"
+    html = _appendix_leads(
+        "<table><tr><td>STT</td><td>Nhiệm vụ</td><td>Chủ trì</td><td>Thời gian</td></tr>"
         "<tr><td colspan='4'><b>I</b> <b>Tuyên truyền</b></td></tr>"
         "<tr><td>1</td><td>Tổ chức hội nghị</td><td>Sở Tư pháp</td><td>Quý II/2024</td></tr>"
         "<tr><td colspan='4'><b>II</b> <b>Rà soát</b></td></tr>"
         "<tr><td>2</td><td>Rà soát văn bản</td><td>Sở Nội vụ</td><td>Năm 2024</td></tr>"
         "</table>\n"
     )
-    tasks = {t.path: t for part in analyse_text("a.txt", html).tasks for t in part.tasks}
-    assert [s.agency.name for s in tasks["2"].lead] == ["Sở Nội vụ"]
-    word = (
-        "KẾ HOẠCH\nI. NHIỆM VỤ\n1. Sở Tư pháp thực hiện.\nPHỤ LỤC\n"
+    assert html["2"] == ["Sở Nội vụ"]
+    word = _appendix_leads(
         "TT\tNội dung\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian\n"
         "1\tTổ chức lại hợp tác xã\t\t\t\n"
         "1.1\tHướng dẫn tổ chức lại\tPhòng Tư pháp\tUBND các xã\tQuý II/2024\n"
         "1.2\tGiải thể hợp tác xã\t\tPhòng Nội vụ\tQuý III/2024\n"
     )
-    tasks = {t.path: t for part in analyse_text("b.txt", word).tasks for t in part.tasks}
-    assert [s.agency.name for s in tasks["1.2"].lead] == ["Phòng Tư pháp"]
+    assert word["1.2"] == ["Phòng Tư pháp"]
