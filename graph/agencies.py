@@ -420,9 +420,6 @@ _VERBS = _Phrases(
 # a supervision team (its head, deputy, standing deputy or member), which the agency's
 # name does not include.
 _HONORIFIC = _Phrases(["dong chi", "cac dong chi"])
-#: The board of each of several bodies ("Ban Thường vụ các huyện ủy", "Ban điều hành các
-#: khu phố"): the bodies are the assignee.
-_BOARD = _Phrases(["ban thuong vu", "ban dieu hanh", "ban chap hanh"])
 _MEMBER_ROLE = _Phrases(
     _bar(
         "thanh vien|uy vien|truong ban|pho truong ban|truong doan|pho truong doan|to truong|"
@@ -432,6 +429,9 @@ _MEMBER_ROLE = _Phrases(
 _MEMBER_OF = _Phrases(
     _bar("ban chi dao|bcd|thuong truc|ban|doan|doan giam sat|thuong truc ban chi dao")
 )
+#: The board of each of several bodies ("Ban Thường vụ các huyện ủy", "Ban điều hành các
+#: khu phố"): the bodies are the assignee.
+_BOARD = _Phrases(["ban thuong vu", "ban dieu hanh", "ban chap hanh"])
 
 _TITLES = _Phrases(
     _bar(
@@ -1654,7 +1654,8 @@ def _agency_at(
 def _skip_title(toks: list[_Tok], k: int, end: int) -> int:
     """Skip a head's title ("Giám đốc", "Chủ tịch", "(Các) thủ trưởng") before an agency,
     with the honorific a steering committee's plan gives its members ("(Các) đồng chí Giám
-    đốc Sở …"); "Chánh Văn phòng …" keeps "Văn phòng"."""
+    đốc Sở …"), or the boards of several bodies ("Ban Thường vụ các huyện ủy"); "Chánh Văn
+    phòng …" keeps "Văn phòng"."""
     h = _HONORIFIC.match(toks, k, end)
     s = k if h is None else h
     if (b := _BOARD.match(toks, s, end)) is not None and _at(toks, b, end, "cac"):
