@@ -255,7 +255,7 @@ def table_tasks(view: TextView, table: Table, *, year: int | None = None) -> Pla
         out.anomalies += _gaps(labels, f"appendix rows under {group}" if group else "appendix rows")
     paths: dict[str, str] = {}
     numbered: str | None = None  # the last row numbered "4", "2.2": the parent of "a", "b"
-    bare: set[str] = set()  # rows with no body and no deadline of their own
+    bare: set[str] = set()  # rows naming no body and no time, or ending "gồm:" (a heading)
     above: tuple[str | None, list[AgencySpan]] = (None, [])  # the last row's group and lead
     for group, lead_from_group, row in rows:
         label = row.label
@@ -276,7 +276,12 @@ def table_tasks(view: TextView, table: Table, *, year: int | None = None) -> Pla
         text = cell.text if cell else ""
         own_lead, also = _marked_lead(view, _cell_agencies(view, row, cols.get("lead")))
         lead = own_lead or list(lead_from_group)
-        if not lead and _merged_below(row, cols.get("lead")) and above[0] == group:
+        if (
+            not lead
+            and _merged_below(row, cols.get("lead"))
+            and above[0] == group
+            and (_cell_text(row, cols.get("deadline")) or _cell_text(row, cols.get("coordinating")))
+        ):
             lead = list(above[1])  # a cell merged over rows, written once (Word's text)
         above = (group, lead)
         task = Task(
@@ -301,6 +306,8 @@ def table_tasks(view: TextView, table: Table, *, year: int | None = None) -> Pla
             _deadline_from_text(view, task)
         if not (own_lead or task.coordinating or task.deadline or split_agencies(text)):
             bare.add(path)  # nobody and no time named anywhere in the row
+        elif text.rstrip().endswith(":") and not task.deadline:
+            bare.add(path)  # "Hỗ trợ thành lập mới hợp tác xã, gồm:" over its a), b) rows
         out.tasks.append(task)
     _drop_heading_rows(out, bare)
     return out
@@ -320,8 +327,8 @@ def _recurs(cell: str | None) -> bool:
 
 def _drop_heading_rows(out: PlanTasks, bare: set[str]) -> None:
     """Rows that only head their sub-rows ("3 | Rà soát, hoàn thiện cơ chế …", naming no
-    body and no time, then "3.1", "3.2"): a group of tasks, as a Roman group row is, not a
-    task; its sub-rows take its parent."""
+    body and no time, then "3.1", "3.2"; "2.4 | Hỗ trợ …, gồm: | Phòng …" then "a)", "b)"):
+    a group of tasks, as a Roman group row is, not a task; its sub-rows take its parent."""
     parents = {t.parent for t in out.tasks if t.parent}
     _drop(out, {t.path: t.parent for t in out.tasks if t.path in bare and t.path in parents})
 

@@ -100,5 +100,11 @@ def test_a_table_group_row_with_a_bare_roman_label_and_merged_lead_cells() -> No
         "1\tTổ chức lại hợp tác xã\t\t\t\n"
         "1.1\tHướng dẫn tổ chức lại\tPhòng Tư pháp\tUBND các xã\tQuý II/2024\n"
         "1.2\tGiải thể hợp tác xã\t\tPhòng Nội vụ\tQuý III/2024\n"
+        "1.3\tHỗ trợ thành lập mới hợp tác xã, gồm:\tPhòng Kinh tế\tUBND các xã\t\n"
+        "a)\tThành lập mới 05 hợp tác xã\t\t\tNăm 2024\n"
+        "2\tKIỂM TRA, BÁO CÁO\t\t\t\n"
     )
     assert word["1.2"] == ["Phòng Tư pháp"]
+    # a row "…, gồm:" heads its a), b) rows, which it leads; a heading row leads nothing
+    assert "1.3" not in word and word["1.3.a"] == ["Phòng Kinh tế"]
+    assert word.get("2", []) == []
