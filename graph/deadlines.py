@@ -834,7 +834,8 @@ def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
     """Read a deadline cell ("Quý II/2018", "Hàng năm", "Theo đề nghị từ Bộ Nội vụ").
 
     Liberal: no cue word is needed, so a bare "Năm 2018" or "2018 - 2020" is read. The first
-    expression in the cell decides; ``text`` keeps the whole cell (markup removed, spaces
+    expression in the cell decides, unless the next, in brackets, narrows it ("Kỳ họp giữa
+    năm 2024 (tháng 7/2024)": July); ``text`` keeps the whole cell (markup removed, spaces
     collapsed, modern spelling). Never raises; ``kind="unparsed"`` when nothing can be read.
 
     >>> d = parse_deadline("Năm 2018 - 2020")
@@ -855,7 +856,28 @@ def parse_deadline(text: str, *, context_year: int | None = None) -> Deadline:
     found = _scan(view.norm, view.fold, cell=True, context_year=context_year)
     found = found or _after_issue(view.fold)
     fields = found[0].fields if found else {}
+    for later in found[1:2]:
+        if _narrows(fields, later.fields) and "(" in view.norm[found[0].end : later.start]:
+            fields = later.fields  # "Kỳ họp giữa năm 2024 (tháng 7/2024)": the month
     return Deadline(text=whole, **fields)
+
+
+def _narrows(first: dict, second: dict) -> bool:
+    """Is the second period a shorter one within the first ("năm 2024" / "tháng 7/2024")?
+
+    >>> from datetime import date
+    >>> year = {"start": date(2024, 1, 1), "end": date(2024, 12, 31)}
+    >>> _narrows(year, {"start": date(2024, 7, 1), "end": date(2024, 7, 31)})
+    True
+    >>> _narrows(year, {"start": date(2025, 7, 1), "end": date(2025, 7, 31)})
+    False
+    """
+    a1, b1, a2, b2 = first.get("start"), first.get("end"), second.get("start"), second.get("end")
+    if None in (b1, a2, b2) or first.get("recurrence") or second.get("recurrence"):
+        return False
+    if a1 is None:  # "hoàn thành … năm 2024": by the end of that year
+        a1 = b1.replace(month=1, day=1)
+    return a1 <= a2 and b2 <= b1 and (b2 - a2) < (b1 - a1)
 
 
 def find_deadlines(text: str, *, context_year: int | None = None) -> list[DeadlineMention]:

@@ -569,3 +569,15 @@ def test_the_title_of_a_plan_for_one_year_gives_that_year() -> None:
     assert title_year("Phát triển kinh tế tập thể giai đoạn 2021 - 2025") is None
     assert title_year("Sơ kết năm 2023, triển khai năm 2024") is None
     assert title_year(None) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "end"),
+    [
+        ("Thời gian hoàn thành: Kỳ họp giữa năm 2024 của HĐND tỉnh (tháng 7/2024).", "2024-07-31"),
+        ("Quý III/2024 (tháng 8/2024)", "2024-08-31"),
+        ("Năm 2024 (tháng 7/2025)", "2024-12-31"),  # outside the first period: the first
+    ],
+)
+def test_a_period_narrowed_in_brackets(cell: str, end: str) -> None:
+    assert str(parse_deadline(cell).end) == end
